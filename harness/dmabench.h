@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmabench: types shared by the harness, the strategies and the workloads.
+ */
+#ifndef DMABENCH_H
+#define DMABENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DMAB_NAME "dmabench"
+#define DMAB_SCHEMA_VERSION 1
+
+/* The Makefile passes both; a bare compiler gets these. */
+#ifndef DMAB_VERSION
+#define DMAB_VERSION "0.1.0"
+#endif
+#ifndef DMAB_GIT
+#define DMAB_GIT "unknown"
+#endif
+
+/* Exit codes, as DESIGN.md gives them. */
+enum dmab_exit {
+	DMAB_EXIT_OK = 0,
+	DMAB_EXIT_FAILED = 1,
+	DMAB_EXIT_USAGE = 2,
+	DMAB_EXIT_MISSING = 3,
+	DMAB_EXIT_UNSUPPORTED = 4,
+	DMAB_EXIT_INTERRUPTED = 130,	/* 128 + SIGINT, as shells report it */
+};
+
+/*
+ * The phases of a frame, in the order the JSON and the table list them.
+ * DMAB_PHASE(symbol, "json name")
+ */
+#define DMAB_PHASE_LIST(DMAB_PHASE)				\
+	DMAB_PHASE(SYNC_FOR_DEVICE, "sync_for_device")		\
+	DMAB_PHASE(DEVICE_WRITE, "device_write")		\
+	DMAB_PHASE(DEVICE_READ, "device_read")			\
+	DMAB_PHASE(DEVICE_BUSY, "device_busy")			\
+	DMAB_PHASE(SYNC_FOR_CPU, "sync_for_cpu")		\
+	DMAB_PHASE(CPU_PROCESS, "cpu_process")			\
+	DMAB_PHASE(REFERENCE_READ, "reference_read")		\
+	DMAB_PHASE(FRAME, "frame")
+
+enum dmab_phase {
+#define DMAB_PHASE_ENUM(sym, name) DMAB_PHASE_##sym,
+	DMAB_PHASE_LIST(DMAB_PHASE_ENUM)
+#undef DMAB_PHASE_ENUM
+	DMAB_PHASE_COUNT
+};
+
+#define DMAB_PHASE_BIT(sym) (1u << DMAB_PHASE_##sym)
+
+extern const char *const dmab_phase_names[DMAB_PHASE_COUNT];
+
+/* A frame buffer as a strategy hands it to the workloads. */
+struct dmab_buffer {
+	unsigned char *cpu;	/* the CPU's mapping of the buffer */
+	size_t size;
+	void *priv;		/* the strategy's own state */
+};
+
+/* What the staleness oracle found, summed over frames. */
+struct dmab_integrity {
+	uint64_t frames_checked;
+	uint64_t lines_checked;
+	uint64_t stale_lines;
+	uint64_t corrupt_lines;
+};
+
+/* Largest frame the harness accepts: a bound on what one buffer may take. */
+#define DMAB_MAX_FRAME_BYTES (1ull << 30)
+/* Frames are whole multiples of this many bytes (the oracle's word grid). */
+#define DMAB_FRAME_ALIGN 64u
+
+#endif /* DMABENCH_H */

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "env.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "patterns.h"
+#include "timer.h"
+#include "../strategies/user.h"
+
+/* Kernel options that change what DMA strategies cost or do. */
+static const char *const config_prefixes[] = {
+	"CONFIG_DMA", "CONFIG_CMA", "CONFIG_SWIOTLB", "CONFIG_IOMMU", "CONFIG_PREEMPT",
+	"CONFIG_HZ", "CONFIG_HIGHMEM", "CONFIG_ARM_LPAE", "CONFIG_X86_PAT", "CONFIG_ARM64_PAGE",
+	"CONFIG_TRANSPARENT_HUGEPAGE", "CONFIG_UDMABUF", "CONFIG_DMABUF", "CONFIG_OUTER_CACHE",
+	"CONFIG_CACHE_L2X0", "CONFIG_NUMA", "CONFIG_PERF_EVENTS", "CONFIG_HW_PERF_EVENTS",
+	NULL
+};
+
+/* The first line of a small text file, without its newline; NULL when unreadable. */
+static char *read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *ret;
+
+	if (!f)
+		return NULL;
+	ret = fgets(buf, (int)len, f);
+	fclose(f);
+	if (!ret)
+		return NULL;
+	buf[strcspn(buf, "\n")] = 0;
+	/* device-tree strings end in NUL, not newline */
+	return buf;
+}
+
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+size_t dmab_env_cache_line(void)
+{
+	size_t line = dmab_user_cache_line();
+	long l;
+
+	if (line >= 16 && line <= 512 && !(line & (line - 1)))
+		return line;
+	l = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+	return l >= 16 && l <= 512 ? (size_t)l : 64;
+}
+
+uint64_t dmab_env_mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb * 1024;
+}
+
+static int config_wanted(const char *line)
+{
+	size_t i;
+
+	for (i = 0; config_prefixes[i]; i++)
+		if (!strncmp(line, config_prefixes[i], strlen(config_prefixes[i])))
+			return 1;
+	return 0;
+}
+
+/* The subset of the kernel configuration, from /boot or /proc/config.gz. */
+static json_t *kernel_config(const char *release, const char **source)
+{
+	char path[256], line[512];
+	json_t *obj = json_object();
+	gzFile gz;
+
+	/* gzopen reads plain files too */
+	snprintf(path, sizeof(path), "/boot/config-%s", release);
+	gz = gzopen(path, "r");
+	*source = "/boot/config-<release>";
+	if (!gz) {
+		gz = gzopen("/proc/config.gz", "r");
+		*source = "/proc/config.gz";
+	}
+	if (!gz) {
+		*source = NULL;
+		return obj;
+	}
+	while (gzgets(gz, line, sizeof(line))) {
+		char *eq = strchr(line, '=');
+
+		if (!eq || !config_wanted(line))
+			continue;
+		*eq = 0;
+		eq[1 + strcspn(eq + 1, "\n")] = 0;
+		json_object_set_new(obj, line, json_string(eq + 1));
+	}
+	gzclose(gz);
+	return obj;
+}
+
+static json_t *cpu_caches(void)
+{
+	json_t *arr = json_array();
+	char path[128], buf[64], type[32];
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		json_t *c;
+		unsigned long size = 0;
+		char unit = 0;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/level", i);
+		if (!read_line(path, buf, sizeof(buf)))
+			break;
+		c = json_object();
+		json_object_set_new(c, "level", json_integer(atoi(buf)));
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/type", i);
+		json_object_set_new(c, "type", string_or_null(read_line(path, type, sizeof(type))));
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/size", i);
+		if (read_line(path, buf, sizeof(buf)) && sscanf(buf, "%lu%c", &size, &unit) >= 1)
+			size <<= unit == 'K' ? 10 : unit == 'M' ? 20 : 0;
+		json_object_set_new(c, "size_bytes", json_integer((json_int_t)size));
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu0/cache/index%u/coherency_line_size", i);
+		json_object_set_new(c, "line_bytes",
+				    json_integer(read_line(path, buf, sizeof(buf)) ? atoi(buf) : 0));
+		json_array_append_new(arr, c);
+	}
+	return arr;
+}
+
+/* "model name" on x86; implementer and part on ARM, which has no name there. */
+static json_t *cpu_model(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256], impl[32] = "", part[32] = "";
+	json_t *ret = NULL;
+
+	if (!f)
+		return json_null();
+	while (!ret && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		colon += 1 + strspn(colon + 1, " \t");
+		colon[strcspn(colon, "\n")] = 0;
+		if (!strncmp(line, "model name", 10))
+			ret = json_string(colon);
+		else if (!strncmp(line, "CPU implementer", 15))
+			snprintf(impl, sizeof(impl), "%s", colon);
+		else if (!strncmp(line, "CPU part", 8) && !part[0])
+			snprintf(part, sizeof(part), "%s", colon);
+	}
+	fclose(f);
+	if (!ret && impl[0]) {
+		snprintf(line, sizeof(line), "implementer %s part %s", impl, part);
+		ret = json_string(line);
+	}
+	return ret ? ret : json_null();
+}
+
+static json_t *board(void)
+{
+	char buf[128], vendor[272];
+
+	if (read_line("/proc/device-tree/model", buf, sizeof(buf)))
+		return json_string(buf);
+	if (read_line("/sys/class/dmi/id/product_name", buf, sizeof(buf))) {
+		if (read_line("/sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor))) {
+			size_t n = strlen(vendor);
+
+			snprintf(vendor + n, sizeof(vendor) - n, " %s", buf);
+			return json_string(vendor);
+		}
+		return json_string(buf);
+	}
+	return json_null();
+}
+
+json_t *dmab_env_json(void)
+{
+	struct utsname u;
+	char buf[4096], host[256] = "";
+	const char *config_source;
+	json_t *env = json_object(), *kernel = json_object(), *cpu = json_object();
+	json_t *kmod = json_object(), *timer = json_object(), *user = json_object();
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	uname(&u);
+	gethostname(host, sizeof(host) - 1);
+	json_object_set_new(env, "hostname", json_string(host));
+	json_object_set_new(kernel, "release", json_string(u.release));
+	json_object_set_new(kernel, "version", json_string(u.version));
+	json_object_set_new(kernel, "cmdline",
+			    string_or_null(read_line("/proc/cmdline", buf, sizeof(buf))));
+	json_object_set_new(kernel, "config", kernel_config(u.release, &config_source));
+	json_object_set_new(kernel, "config_source", string_or_null(config_source));
+	json_object_set_new(env, "kernel", kernel);
+	json_object_set_new(env, "arch", json_string(u.machine));
+
+	json_object_set_new(cpu, "model", cpu_model());
+	json_object_set_new(cpu, "count", json_integer(ncpu > 0 ? ncpu : 0));
+	json_object_set_new(cpu, "cache_line", json_integer((json_int_t)dmab_env_cache_line()));
+	json_object_set_new(cpu, "caches", cpu_caches());
+	json_object_set_new(cpu, "governor",
+			    string_or_null(read_line("/sys/devices/system/cpu/cpu0/cpufreq/"
+						     "scaling_governor", buf, sizeof(buf))));
+	json_object_set_new(cpu, "read_isa", json_string(dmab_read_isa));
+	json_object_set_new(env, "cpu", cpu);
+	json_object_set_new(env, "board", board());
+	json_object_set_new(env, "memory_available_bytes",
+			    json_integer((json_int_t)dmab_env_mem_available()));
+
+	json_object_set_new(kmod, "loaded", json_boolean(!access("/dev/dmabench", F_OK)));
+	json_object_set_new(kmod, "abi", json_null());
+	json_object_set_new(kmod, "dma_coherent", json_null());
+	json_object_set_new(kmod, "params", json_null());
+	json_object_set_new(env, "kmod", kmod);
+
+	json_object_set_new(user, "cache_maintenance", json_string(dmab_user_maintenance));
+	json_object_set_new(user, "cache_line", json_integer((json_int_t)dmab_user_cache_line()));
+	json_object_set_new(env, "user_backend", user);
+
+	json_object_set_new(timer, "source", json_string(dmab_timer.source));
+	json_object_set_new(timer, "freq_hz", json_integer((json_int_t)dmab_timer.freq_hz));
+	json_object_set_new(timer, "calibrated", json_boolean(dmab_timer.calibrated));
+	json_object_set_new(timer, "overhead_ns", json_real(dmab_timer.overhead_ns));
+	json_object_set_new(env, "timer", timer);
+	return env;
+}
+
+/* Host names and releases may hold characters a file name should not. */
+static void sanitize(char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
+			*s = '_';
+}
+
+int dmab_env_result_path(const char *dir, const char *utc_compact, char *out, size_t len)
+{
+	struct utsname u;
+	char host[128] = "";
+	int n;
+
+	uname(&u);
+	gethostname(host, sizeof(host) - 1);
+	sanitize(host);
+	sanitize(u.release);
+	n = snprintf(out, len, "%s/%s-%s-%s.json", dir, host, u.release, utc_compact);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The environment fingerprint: what a result must carry to be compared later. */
+#ifndef DMAB_ENV_H
+#define DMAB_ENV_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The data cache line (the oracle's line), 64 when the system does not say. */
+size_t dmab_env_cache_line(void);
+/* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
+uint64_t dmab_env_mem_available(void);
+/* The "environment" object of DESIGN.md's result format. */
+json_t *dmab_env_json(void);
+/* results/<host>-<kernel release>-<UTC time>.json, under @dir. */
+int dmab_env_result_path(const char *dir, const char *utc_compact, char *out, size_t len);
+
+#endif /* DMAB_ENV_H */

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmabench: benchmarks and characterizes DMA buffer strategies.
+ * Only this file prints results and chooses exit codes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dmabench.h"
+#include "env.h"
+#include "options.h"
+#include "oracle.h"
+#include "report.h"
+#include "timer.h"
+#include "workload.h"
+#include "../strategies/user.h"
+
+#define RESULTS_DIR "results"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: dmabench COMMAND [options]\n\n"
+		"Benchmarks DMA buffer strategies (uncached, wc, cached-sync, full-flush,\n"
+		"coherent, and the cached-nosync control) on capture-like workloads.\n\n"
+		"commands:\n"
+		"  run [options]        run the matrix and write JSON results (run --help)\n"
+		"  list [--json]        strategies, workloads and patterns: available or why not\n"
+		"  info [--json]        the environment fingerprint\n"
+		"  compare BASE NEW     (not in this build yet)\n"
+		"  plot RESULT...       (not in this build yet)\n"
+		"  help                 this text\n\n"
+		"Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 3 a needed\n"
+		"resource is missing, 4 unsupported here, 130 interrupted.\n");
+}
+
+static int fail(int code, const char *cmd, const char *msg)
+{
+	fprintf(stderr, "dmabench%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", msg);
+	return code;
+}
+
+static int json_flag_only(int argc, char **argv, const char *cmd, int *json)
+{
+	int i;
+
+	*json = 0;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			*json = 1;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: dmabench %s [--json]\n", cmd);
+			return 1;
+		} else {
+			char msg[DMAB_ERRLEN];
+
+			snprintf(msg, sizeof(msg), "unexpected argument '%s' (usage: dmabench %s "
+				 "[--json])", argv[i], cmd);
+			return fail(-DMAB_EXIT_USAGE, cmd, msg);
+		}
+	}
+	return 0;
+}
+
+static void print_json(const json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	putchar('\n');
+}
+
+static int validate_registry(void)
+{
+	const char *why;
+
+	if (dmab_strategies_validate(dmab_strategies, dmab_strategy_count, &why)) {
+		fprintf(stderr, "dmabench: internal error in the strategy tables: %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	json_t *root, *arr;
+	size_t i;
+	int json, ret = json_flag_only(argc, argv, "list", &json);
+
+	if (ret)
+		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	arr = json_array();
+	for (i = 0; i < dmab_strategy_count; i++) {
+		const struct dmab_strategy *s = dmab_strategies[i];
+		const char *reason = NULL;
+		int avail = !dmab_strategy_available(s, &reason);
+
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s?, s:s, s:s}",
+						     "name", s->name, "backend", s->backend,
+						     "available", avail, "reason", reason,
+						     "mapping", s->mapping, "handover", s->handover));
+	}
+	root = json_pack("{s:o}", "strategies", arr);
+	arr = json_array();
+	for (i = 0; i < dmab_workload_count; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", dmab_workloads[i]->name,
+						     "description",
+						     dmab_workloads[i]->description));
+	json_object_set_new(root, "workloads", arr);
+	arr = json_array();
+	for (i = 0; i < dmab_pattern_count; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", dmab_patterns[i].name,
+						     "description",
+						     dmab_patterns[i].description));
+	json_object_set_new(root, "patterns", arr);
+	json_object_set_new(root, "events", json_pack("{s:b, s:s}", "available", 0, "reason",
+						      "counters are not in this build yet"));
+	if (json) {
+		print_json(root);
+	} else {
+		json_t *v;
+
+		printf("strategies:\n");
+		json_array_foreach(json_object_get(root, "strategies"), i, v)
+			printf("  %-14s %-6s %s\n", json_string_value(json_object_get(v, "name")),
+			       json_string_value(json_object_get(v, "backend")),
+			       json_is_true(json_object_get(v, "available")) ? "available" :
+			       json_string_value(json_object_get(v, "reason")));
+		printf("workloads:\n");
+		for (i = 0; i < dmab_workload_count; i++)
+			printf("  %-14s %s\n", dmab_workloads[i]->name,
+			       dmab_workloads[i]->description);
+		printf("patterns:\n");
+		for (i = 0; i < dmab_pattern_count; i++)
+			printf("  %-14s %s\n", dmab_patterns[i].name, dmab_patterns[i].description);
+		printf("events:\n  counters are not in this build yet\n");
+	}
+	json_decref(root);
+	return DMAB_EXIT_OK;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	json_t *env;
+	int json, ret = json_flag_only(argc, argv, "info", &json);
+
+	if (ret)
+		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	if (dmab_timer_init())
+		return fail(DMAB_EXIT_FAILED, "info", "the timer could not be calibrated");
+	dmab_patterns_init();
+	env = dmab_env_json();
+	if (json) {
+		print_json(env);
+	} else {
+		json_t *k = json_object_get(env, "kernel"), *cpu = json_object_get(env, "cpu");
+		json_t *t = json_object_get(env, "timer"), *b = json_object_get(env, "board");
+
+		printf("host      %s\n", json_string_value(json_object_get(env, "hostname")));
+		printf("kernel    %s %s\n", json_string_value(json_object_get(k, "release")),
+		       json_string_value(json_object_get(k, "version")));
+		printf("arch      %s\n", json_string_value(json_object_get(env, "arch")));
+		printf("cpu       %s x %lld, cache line %lld, wide loads: %s\n",
+		       json_is_string(json_object_get(cpu, "model")) ?
+		       json_string_value(json_object_get(cpu, "model")) : "unknown",
+		       json_integer_value(json_object_get(cpu, "count")),
+		       json_integer_value(json_object_get(cpu, "cache_line")), dmab_read_isa);
+		printf("board     %s\n", json_is_string(b) ? json_string_value(b) : "unknown");
+		printf("timer     %s at %lld Hz%s, %.1f ns a timestamp\n",
+		       json_string_value(json_object_get(t, "source")),
+		       json_integer_value(json_object_get(t, "freq_hz")),
+		       json_is_true(json_object_get(t, "calibrated")) ? " (calibrated)" : "",
+		       json_real_value(json_object_get(t, "overhead_ns")));
+		printf("kmod      %s\n", json_is_true(json_object_get(json_object_get(env, "kmod"),
+								"loaded")) ?
+		       "/dev/dmabench present" : "not loaded (/dev/dmabench absent)");
+		printf("user sync %s\n", dmab_user_maintenance);
+		printf("config    %zu kernel options recorded%s\n",
+		       json_object_size(json_object_get(k, "config")),
+		       json_is_null(json_object_get(k, "config_source")) ?
+		       " (no /boot/config-* or /proc/config.gz)" : "");
+	}
+	json_decref(env);
+	return DMAB_EXIT_OK;
+}
+
+static void on_signal(int sig)
+{
+	dmab_interrupted = sig;
+	signal(sig, SIG_DFL);	/* a second one ends the program at once */
+}
+
+static void show_progress(const char *line, int final)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (tty)
+		fprintf(stderr, "\r\033[Kdmabench: %s%s", line, final ? "\n" : "");
+	else if (final)
+		fprintf(stderr, "dmabench: %s\n", line);
+}
+
+static int result_path(const struct dmab_run_options *o, const char *utc, char *out,
+		       size_t len)
+{
+	if (o->output) {
+		if (snprintf(out, len, "%s", o->output) >= (int)len)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	if (mkdir(RESULTS_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	return dmab_env_result_path(RESULTS_DIR, utc, out, len);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct dmab_run run = { 0 };
+	char err[DMAB_ERRLEN + 4200], path[4096], utc[32];
+	json_t *root, *config;
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i, ran = 0, failed = 0;
+	int ret, code;
+
+	ret = dmab_run_options_parse(argc, argv, &run.opt, stdout, err, DMAB_ERRLEN);
+	if (ret == 1)
+		return DMAB_EXIT_OK;
+	if (ret) {
+		strcat(err, " (see dmabench run --help)");
+		return fail(DMAB_EXIT_USAGE, "run", err);
+	}
+	if (run.opt.events)
+		return fail(DMAB_EXIT_UNSUPPORTED, "run",
+			    "-e: perf counters are not in this build yet; run without -e");
+	gmtime_r(&now, &tm);
+	strftime(run.started_utc, sizeof(run.started_utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(utc, sizeof(utc), "%Y%m%dT%H%M%SZ", &tm);
+	ret = result_path(&run.opt, utc, path, sizeof(path));
+	if (!ret)
+		ret = dmab_output_writable(path);
+	if (ret) {
+		snprintf(err, sizeof(err), "cannot write the result file %s: %s",
+			 run.opt.output ? run.opt.output : RESULTS_DIR "/", strerror(-ret));
+		return fail(DMAB_EXIT_USAGE, "run", err);
+	}
+	if (dmab_timer_init())
+		return fail(DMAB_EXIT_FAILED, "run", "the timer could not be calibrated");
+	dmab_patterns_init();
+	ret = dmab_run_plan(&run);
+	if (ret) {
+		dmab_run_free(&run);
+		return fail(DMAB_EXIT_FAILED, "run", strerror(-ret));
+	}
+	config = dmab_run_options_json(&run.opt, argc, argv);
+	if (!run.opt.quiet)
+		run.progress = show_progress;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	dmab_run_execute(&run);
+
+	root = dmab_report_json(&run, dmab_env_json(), config);
+	ret = dmab_write_json_atomic(path, root);
+	if (run.opt.json)
+		print_json(root);
+	else
+		dmab_report_table(stdout, &run);
+	json_decref(root);
+	if (ret) {
+		snprintf(err, sizeof(err), "writing %s failed: %s", path, strerror(-ret));
+		dmab_run_free(&run);
+		return fail(DMAB_EXIT_FAILED, "run", err);
+	}
+	fprintf(stderr, "dmabench: results written to %s%s\n", path,
+		run.interrupted ? " (interrupted: the finished results are kept)" : "");
+	for (i = 0; i < run.n_cells; i++) {
+		ran += !run.cells[i].skipped[0];
+		failed += run.cells[i].failed;
+	}
+	code = run.interrupted ? 128 + run.interrupted : failed ? DMAB_EXIT_FAILED :
+	       !ran ? DMAB_EXIT_UNSUPPORTED : DMAB_EXIT_OK;
+	if (!ran && !failed && !run.interrupted)
+		fprintf(stderr, "dmabench run: none of the requested strategies can run here "
+			"(see the skipped lines, or dmabench list)\n");
+	dmab_run_free(&run);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	char msg[DMAB_ERRLEN];
+
+	if (validate_registry())
+		return DMAB_EXIT_FAILED;
+	if (!cmd) {
+		usage(stderr);
+		return DMAB_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		usage(stdout);
+		return DMAB_EXIT_OK;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("dmabench %s (%s)\n", DMAB_VERSION, DMAB_GIT);
+		return DMAB_EXIT_OK;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compare") || !strcmp(cmd, "plot"))
+		return fail(DMAB_EXIT_UNSUPPORTED, cmd, "not in this build yet");
+	snprintf(msg, sizeof(msg), "unknown command '%s' (see dmabench help)", cmd);
+	return fail(DMAB_EXIT_USAGE, NULL, msg);
+}

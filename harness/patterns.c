@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "patterns.h"
+
+#include <string.h>
+
+#include "oracle.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+const char *dmab_read_isa = "scalar";
+
+uint64_t dmab_reference_read(const unsigned char *frame, size_t size)
+{
+	const uint64_t *w = (const uint64_t *)frame;
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < size / 8; i++)
+		sum += w[i];
+	return sum;
+}
+
+static uint64_t read_scalar(unsigned char *frame, unsigned char *copy, size_t size,
+			    size_t line)
+{
+	const uint64_t *w = (const uint64_t *)frame;
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t i, n = size / 8;
+
+	(void)copy;
+	(void)line;
+	for (i = 0; i + 4 <= n; i += 4) {
+		s0 += w[i];
+		s1 += w[i + 1];
+		s2 += w[i + 2];
+		s3 += w[i + 3];
+	}
+	for (; i < n; i++)
+		s0 += w[i];
+	return s0 + s1 + s2 + s3;
+}
+
+#if defined(__x86_64__)
+/* Four 256-bit accumulators: enough loads in flight to reach DRAM bandwidth. */
+__attribute__((target("avx2")))
+static uint64_t read_avx2(unsigned char *frame, unsigned char *copy, size_t size,
+			  size_t line)
+{
+	__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+	uint64_t lanes[4];
+	size_t i;
+
+	(void)copy;
+	for (i = 0; i + 128 <= size; i += 128) {
+		const __m256i *p = (const __m256i *)(frame + i);
+
+		a0 = _mm256_add_epi64(a0, _mm256_load_si256(p));
+		a1 = _mm256_add_epi64(a1, _mm256_load_si256(p + 1));
+		a2 = _mm256_add_epi64(a2, _mm256_load_si256(p + 2));
+		a3 = _mm256_add_epi64(a3, _mm256_load_si256(p + 3));
+	}
+	a0 = _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3));
+	_mm256_storeu_si256((__m256i *)lanes, a0);
+	return lanes[0] + lanes[1] + lanes[2] + lanes[3] +
+	       read_scalar(frame + i, NULL, size - i, line);
+}
+#elif defined(__aarch64__)
+static uint64_t read_neon(unsigned char *frame, unsigned char *copy, size_t size,
+			  size_t line)
+{
+	uint64x2_t a0 = vdupq_n_u64(0), a1 = a0, a2 = a0, a3 = a0;
+	size_t i;
+
+	(void)copy;
+	for (i = 0; i + 64 <= size; i += 64) {
+		const uint64_t *p = (const uint64_t *)(frame + i);
+
+		a0 = vaddq_u64(a0, vld1q_u64(p));
+		a1 = vaddq_u64(a1, vld1q_u64(p + 2));
+		a2 = vaddq_u64(a2, vld1q_u64(p + 4));
+		a3 = vaddq_u64(a3, vld1q_u64(p + 6));
+	}
+	a0 = vaddq_u64(vaddq_u64(a0, a1), vaddq_u64(a2, a3));
+	return vgetq_lane_u64(a0, 0) + vgetq_lane_u64(a0, 1) +
+	       read_scalar(frame + i, NULL, size - i, line);
+}
+#endif
+
+static uint64_t (*read_impl)(unsigned char *, unsigned char *, size_t, size_t) = read_scalar;
+
+void dmab_patterns_init(void)
+{
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2")) {
+		read_impl = read_avx2;
+		dmab_read_isa = "avx2";
+	}
+#elif defined(__aarch64__)
+	read_impl = read_neon;
+	dmab_read_isa = "neon";
+#endif
+}
+
+static uint64_t pattern_read(unsigned char *frame, unsigned char *copy, size_t size,
+			     size_t line)
+{
+	return read_impl(frame, copy, size, line);
+}
+
+static uint64_t pattern_memcpy(unsigned char *frame, unsigned char *copy, size_t size,
+			       size_t line)
+{
+	(void)line;
+	memcpy(copy, frame, size);
+	return copy[size - 1];
+}
+
+static uint64_t pattern_bytes(unsigned char *frame, unsigned char *copy, size_t size,
+			      size_t line)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	(void)copy;
+	(void)line;
+	for (i = 0; i < size; i++) {
+		sum += frame[i];
+		/* keep the compiler from vectorising the naive consumer */
+		__asm__("" : "+r"(sum));
+	}
+	return sum;
+}
+
+static uint64_t pattern_stride(unsigned char *frame, unsigned char *copy, size_t size,
+			       size_t line)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	(void)copy;
+	for (i = 0; i < size; i += line)
+		sum += *(const uint64_t *)(frame + i);
+	return sum;
+}
+
+static uint64_t pattern_rmw(unsigned char *frame, unsigned char *copy, size_t size,
+			    size_t line)
+{
+	uint64_t *w = (uint64_t *)frame;
+	size_t i;
+
+	(void)copy;
+	(void)line;
+	for (i = 0; i < size / 8; i++)
+		w[i] ^= DMAB_ORACLE_RMW_MASK;
+	return w[0];
+}
+
+static uint64_t pattern_write(unsigned char *frame, unsigned char *copy, size_t size,
+			      size_t line)
+{
+	uint64_t *w = (uint64_t *)frame;
+	size_t i;
+
+	(void)copy;
+	(void)line;
+	for (i = 0; i < size / 8; i++)
+		w[i] = i;
+	return w[0];
+}
+
+const struct dmab_pattern dmab_patterns[] = {
+	{ .name = "read", .description = "wide loads summing the whole frame",
+	  .check = DMAB_CHECK_FRAME, .run = pattern_read, .reference = dmab_reference_read },
+	{ .name = "memcpy", .description = "memcpy() of the frame into a cached buffer",
+	  .check = DMAB_CHECK_COPY, .run = pattern_memcpy },
+	{ .name = "bytes", .description = "a byte-at-a-time loop, the naive consumer",
+	  .check = DMAB_CHECK_FRAME, .run = pattern_bytes },
+	{ .name = "stride", .description = "one 64-bit load per cache line",
+	  .check = DMAB_CHECK_FRAME, .run = pattern_stride },
+	{ .name = "rmw", .description = "read-modify-write of every 64-bit word (XOR)",
+	  .check = DMAB_CHECK_FRAME, .xor_after = DMAB_ORACLE_RMW_MASK, .run = pattern_rmw },
+	{ .name = "write", .description = "64-bit stores over the whole frame",
+	  .check = DMAB_CHECK_NONE, .run = pattern_write },
+};
+
+const size_t dmab_pattern_count = sizeof(dmab_patterns) / sizeof(dmab_patterns[0]);
+
+const struct dmab_pattern *dmab_pattern_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dmab_pattern_count; i++)
+		if (!strcmp(dmab_patterns[i].name, name))
+			return &dmab_patterns[i];
+	return NULL;
+}

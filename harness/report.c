@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oracle.h"
+#include "parse.h"
+#include "timer.h"
+#include "workload.h"
+
+const char *const dmab_phase_names[DMAB_PHASE_COUNT] = {
+#define DMAB_PHASE_NAME(sym, name) name,
+	DMAB_PHASE_LIST(DMAB_PHASE_NAME)
+#undef DMAB_PHASE_NAME
+};
+
+#define COUNT(x) json_integer((json_int_t)(x))
+
+static json_t *summary_json(const struct dmab_summary *s)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}",
+			 "n", (json_int_t)s->n, "min_ns", (json_int_t)s->min_ns,
+			 "p50_ns", (json_int_t)s->p50_ns, "p90_ns", (json_int_t)s->p90_ns,
+			 "p99_ns", (json_int_t)s->p99_ns, "p999_ns", (json_int_t)s->p999_ns,
+			 "max_ns", (json_int_t)s->max_ns, "mean_ns", s->mean_ns,
+			 "stddev_ns", s->stddev_ns);
+}
+
+/* MB/s (10^6 bytes a second) from a median in ns. */
+static double mbps(uint64_t bytes, uint64_t ns)
+{
+	return ns ? (double)bytes * 1e3 / (double)ns : 0;
+}
+
+static const char *integrity_checked_by(const struct dmab_cell *c)
+{
+	if (!c->pattern)
+		return "device";
+	if (c->pattern->check == DMAB_CHECK_NONE)
+		return "none";
+	return c->pattern->check == DMAB_CHECK_COPY ? "cpu-copy" : "cpu";
+}
+
+static json_t *integrity_json(const struct dmab_cell *c)
+{
+	const struct dmab_integrity *in = &c->integrity;
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s}",
+			      "frames_checked", (json_int_t)in->frames_checked,
+			      "lines_checked", (json_int_t)in->lines_checked,
+			      "stale_lines", (json_int_t)in->stale_lines,
+			      "corrupt_lines", (json_int_t)in->corrupt_lines,
+			      "verdict", dmab_integrity_verdict(in),
+			      "checked_by", integrity_checked_by(c));
+
+	json_object_set_new(o, "line_bytes", COUNT(c->line));
+	if (c->pattern && c->pattern->check == DMAB_CHECK_NONE)
+		json_object_set_new(o, "note", json_string("the CPU pattern overwrites the "
+							   "frame, so there is nothing to check"));
+	return o;
+}
+
+static json_t *pacing_json(const struct dmab_run *run, const struct dmab_cell *c)
+{
+	if (!run->opt.fps)
+		return json_null();
+	return json_pack("{s:f, s:I, s:I, s:f, s:I, s:I}", "fps", run->opt.fps,
+			 "period_ns", (json_int_t)(1e9 / run->opt.fps),
+			 "deadline_misses", (json_int_t)c->deadline_misses,
+			 "jitter_ns", c->lateness_summary.stddev_ns,
+			 "lateness_p99_ns", (json_int_t)c->lateness_summary.p99_ns,
+			 "lateness_max_ns", (json_int_t)c->lateness_summary.max_ns);
+}
+
+static json_t *device_json(const struct dmab_cell *c)
+{
+	const struct dmab_device *d = c->strategy->device;
+
+	if (!c->workload->uses_device || !d)
+		return json_null();
+	return json_pack("{s:s, s:b, s:s}", "name", d->name, "emulated", d->emulated,
+			 "description", d->describe());
+}
+
+static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
+{
+	const struct dmab_summary *cpu = &c->summary[DMAB_PHASE_CPU_PROCESS];
+	json_t *r = json_object(), *phases = json_object(), *tp = json_object();
+	unsigned int p;
+
+	json_object_set_new(r, "strategy", json_string(c->strategy->name));
+	json_object_set_new(r, "backend", json_string(c->strategy->backend));
+	json_object_set_new(r, "workload", json_string(c->workload->name));
+	json_object_set_new(r, "pattern", c->pattern ? json_string(c->pattern->name) : json_null());
+	json_object_set_new(r, "size_bytes", COUNT(c->size));
+	json_object_set_new(r, "ring", COUNT(c->ring));
+	json_object_set_new(r, "frames", COUNT(c->summary[DMAB_PHASE_FRAME].n));
+	json_object_set_new(r, "mapping",
+			    json_pack("{s:s, s:s?, s:s?}", "requested", c->strategy->mapping,
+				      "effective", c->mapping_effective, "how",
+				      c->mapping_how));
+	json_object_set_new(r, "handover", json_string(c->strategy->handover));
+	json_object_set_new(r, "counters", json_array());
+	if (c->skipped[0]) {
+		json_object_set_new(r, "skipped", json_string(c->skipped));
+		json_object_set_new(r, "failed", json_boolean(c->failed));
+		json_object_set_new(r, "phases", phases);
+		json_object_set_new(r, "throughput_mbps", json_null());
+		json_object_set_new(r, "integrity", json_null());
+		json_decref(tp);
+		return r;
+	}
+	json_object_set_new(r, "skipped", json_null());
+	json_object_set_new(r, "complete", json_boolean(c->stop_reason &&
+							 strcmp(c->stop_reason, "interrupted")));
+	json_object_set_new(r, "stop_reason",
+			    json_string(c->stop_reason ? c->stop_reason : "not_started"));
+	json_object_set_new(r, "warmup_frames", COUNT(c->warmup_frames));
+	json_object_set_new(r, "elapsed_s", json_real(c->elapsed_s));
+	json_object_set_new(r, "device", device_json(c));
+	for (p = 0; p < DMAB_PHASE_COUNT; p++) {
+		if (!(c->workload->phases & (1u << p)) || !c->summary[p].n)
+			continue;
+		json_object_set_new(phases, dmab_phase_names[p], summary_json(&c->summary[p]));
+		if (p == DMAB_PHASE_CPU_PROCESS || p == DMAB_PHASE_FRAME ||
+		    p == DMAB_PHASE_REFERENCE_READ)
+			json_object_set_new(tp, dmab_phase_names[p],
+					    json_real(mbps(c->size, c->summary[p].p50_ns)));
+	}
+	json_object_set_new(r, "phases", phases);
+	json_object_set_new(r, "throughput_mbps", tp);
+	json_object_set_new(r, "timestamp_overhead_pct",
+			    cpu->p50_ns ? json_real(100.0 * dmab_timer.overhead_ns /
+						    (double)cpu->p50_ns) : json_null());
+	json_object_set_new(r, "integrity", integrity_json(c));
+	json_object_set_new(r, "pacing", pacing_json(run, c));
+	return r;
+}
+
+json_t *dmab_report_json(const struct dmab_run *run, json_t *env, json_t *config)
+{
+	json_t *results = json_array();
+	size_t i;
+
+	for (i = 0; i < run->n_cells; i++)
+		json_array_append_new(results, cell_json(run, &run->cells[i]));
+	return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:f, s:b, s:o, s:o, s:o}",
+			 "schema_version", DMAB_SCHEMA_VERSION,
+			 "tool", "name", DMAB_NAME, "version", DMAB_VERSION, "git", DMAB_GIT,
+			 "started_utc", run->started_utc, "duration_s", run->duration_s,
+			 "interrupted", run->interrupted, "environment", env, "config", config,
+			 "results", results);
+}
+
+static void print_us(FILE *out, const struct dmab_cell *c, enum dmab_phase p)
+{
+	if (!(c->workload->phases & (1u << p)) || !c->summary[p].n)
+		fprintf(out, " %9s", "-");
+	else
+		fprintf(out, " %9.2f", (double)c->summary[p].p50_ns / 1e3);
+}
+
+void dmab_report_table(FILE *out, const struct dmab_run *run)
+{
+	static const enum dmab_phase cols[] = {
+		DMAB_PHASE_SYNC_FOR_DEVICE, DMAB_PHASE_DEVICE_WRITE, DMAB_PHASE_DEVICE_READ,
+		DMAB_PHASE_DEVICE_BUSY,
+		DMAB_PHASE_SYNC_FOR_CPU, DMAB_PHASE_CPU_PROCESS, DMAB_PHASE_FRAME,
+	};
+	char size[32];
+	size_t i, j, k;
+
+	fprintf(out, "%-14s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
+		"strategy", "workload", "pattern", "size", "frames", "sync_dev", "dev_write",
+		"dev_read", "dev_busy", "sync_cpu", "cpu", "frame", "cpu MB/s", "frame MB/s",
+		"integrity");
+	fprintf(out, "%-14s %-10s %-7s %-7s %6s | %69s | %19s |\n", "", "", "", "", "",
+		"median per phase, microseconds", "from the medians");
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+
+		if (c->skipped[0] && !c->failed)
+			continue;
+		fprintf(out, "%-14s %-10s %-7s %-7s ", c->strategy->name, c->workload->name,
+			c->pattern ? c->pattern->name : "-",
+			dmab_format_size(c->size, size, sizeof(size)));
+		if (c->failed) {
+			fprintf(out, "FAILED: %s\n", c->skipped);
+			continue;
+		}
+		fprintf(out, "%6llu |", (unsigned long long)c->summary[DMAB_PHASE_FRAME].n);
+		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
+			print_us(out, c, cols[j]);
+		fprintf(out, " | %9.0f %9.0f | %s%s\n",
+			mbps(c->size, c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns),
+			mbps(c->size, c->summary[DMAB_PHASE_FRAME].p50_ns),
+			dmab_integrity_verdict(&c->integrity),
+			c->stop_reason && !strcmp(c->stop_reason, "interrupted") ?
+			" (interrupted)" : "");
+	}
+	/* each skipped strategy once, with why */
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+
+		if (!c->skipped[0] || c->failed)
+			continue;
+		for (k = 0; k < i; k++)
+			if (run->cells[k].skipped[0] && !run->cells[k].failed &&
+			    !strcmp(run->cells[k].strategy->name, c->strategy->name))
+				break;
+		if (k == i)
+			fprintf(out, "skipped %-14s %s\n", c->strategy->name, c->skipped);
+	}
+}
+
+int dmab_output_writable(const char *path)
+{
+	char tmp[4096];
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.probe.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
+int dmab_write_json_atomic(const char *path, const json_t *root)
+{
+	char tmp[4096];
+	FILE *f;
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		unlink(tmp);
+		return ret;
+	}
+	if (json_dumpf(root, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
+	    fputc('\n', f) == EOF || fflush(f) || fsync(fd))
+		ret = -(errno ? errno : EIO);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}

@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The matrix engine. Cells of one workload and size run together, a batch
+ * of frames each in turn, so a slow period of a shared machine is spread over
+ * all strategies instead of landing on one. Each cell stops when its frame
+ * time is stable, when it has the frames asked for, or when its time budget
+ * is spent.
+ */
+#define _GNU_SOURCE
+#include "run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "env.h"
+#include "oracle.h"
+#include "parse.h"
+#include "timer.h"
+#include "workload.h"
+
+volatile sig_atomic_t dmab_interrupted;
+
+#define MIN_FRAMES 100		/* before a cell may be called stable */
+#define MIN_BUDGET_SHARE 0.1	/* nor before it ran this share of its budget */
+#define MAX_FRAMES 100000	/* samples kept per phase */
+#define STABLE_REL 0.01		/* 95% CI of the frame median within 1% */
+#define BATCH_S 0.05		/* one cell's turn in a round */
+
+static const uint64_t default_sizes[] = { 4096, 65536, 1048576, 16777216, 0 };
+static const uint64_t quick_sizes[] = { 65536, 1048576, 0 };
+static const char *const default_patterns[] = { "read", "memcpy", NULL };
+
+static int add_cell(struct dmab_run *run, const struct dmab_strategy *s,
+		    const struct dmab_workload *w, const struct dmab_pattern *p, uint64_t size,
+		    const char *skipped)
+{
+	struct dmab_cell *c, *cells = realloc(run->cells, (run->n_cells + 1) * sizeof(*c));
+
+	if (!cells)
+		return -ENOMEM;
+	run->cells = cells;
+	c = &cells[run->n_cells++];
+	memset(c, 0, sizeof(*c));
+	c->strategy = s;
+	c->workload = w;
+	c->pattern = p;
+	c->size = size;
+	c->ring = (unsigned int)run->opt.ring;
+	c->line = run->line;
+	if (skipped) {
+		snprintf(c->skipped, sizeof(c->skipped), "%s", skipped);
+		c->done = 1;
+	}
+	return 0;
+}
+
+/* The tables of @name that can run here, or the reasons none can. */
+static size_t offered(const char *name, const struct dmab_strategy **out, char *why,
+		      size_t whylen)
+{
+	size_t i, n = 0, used = 0;
+
+	why[0] = 0;
+	for (i = 0; i < dmab_strategy_count; i++) {
+		const struct dmab_strategy *s = dmab_strategies[i];
+		const char *reason = NULL;
+
+		if (strcmp(s->name, name))
+			continue;
+		if (!dmab_strategy_available(s, &reason)) {
+			out[n++] = s;
+		} else if (used < whylen) {
+			used += (size_t)snprintf(why + used, whylen - used, "%s%s backend: %s",
+						 used ? "; " : "", s->backend, reason);
+		}
+	}
+	return n;
+}
+
+static const struct dmab_strategy *first_table(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dmab_strategy_count; i++)
+		if (!strcmp(dmab_strategies[i]->name, name))
+			return dmab_strategies[i];
+	return NULL;
+}
+
+static int plan_group(struct dmab_run *run, const struct dmab_workload *w, uint64_t size,
+		      const char *const *names, size_t n_names)
+{
+	const struct dmab_pattern *fixed[1], *const *patterns = run->opt.patterns;
+	size_t n_patterns = run->opt.n_patterns, i, j, k;
+	int ret;
+
+	if (!w->uses_pattern) {
+		fixed[0] = w->fixed_pattern ? dmab_pattern_find(w->fixed_pattern) : NULL;
+		patterns = fixed;
+		n_patterns = 1;
+	}
+	for (i = 0; i < n_names; i++) {
+		const struct dmab_strategy *tables[8];
+		char why[sizeof(run->cells->skipped)];
+		size_t n = offered(names[i], tables, why, sizeof(why));
+
+		for (k = 0; k < n_patterns; k++) {
+			if (!n) {
+				ret = add_cell(run, first_table(names[i]), w, patterns[k], size,
+					       why);
+				if (ret)
+					return ret;
+			}
+			for (j = 0; j < n; j++) {
+				ret = add_cell(run, tables[j], w, patterns[k], size, NULL);
+				if (ret)
+					return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+int dmab_run_plan(struct dmab_run *run)
+{
+	struct dmab_run_options *o = &run->opt;
+	const char *names[DMAB_MAX_LIST];
+	size_t n_names = 0, i, j;
+	int ret;
+
+	if (!o->ring)
+		o->ring = 4;
+	if (!o->budget_s)
+		o->budget_s = o->quick ? 1.0 : 3.0;
+	if (!o->n_workloads)
+		o->workloads[o->n_workloads++] = &dmab_workload_capture;
+	if (!o->n_patterns) {
+		for (i = 0; default_patterns[i] && !(o->quick && i); i++)
+			o->patterns[o->n_patterns++] = dmab_pattern_find(default_patterns[i]);
+	}
+	if (o->n_strategies) {
+		memcpy(names, o->strategies, o->n_strategies * sizeof(names[0]));
+		n_names = o->n_strategies;
+	} else {
+		for (i = 0; i < dmab_strategy_count; i++) {
+			for (j = 0; j < n_names; j++)
+				if (!strcmp(names[j], dmab_strategies[i]->name))
+					break;
+			if (j == n_names && n_names < DMAB_MAX_LIST)
+				names[n_names++] = dmab_strategies[i]->name;
+		}
+	}
+	run->line = dmab_env_cache_line();
+	for (i = 0; i < o->n_workloads; i++) {
+		const struct dmab_workload *w = o->workloads[i];
+		const uint64_t *sizes = o->quick ? quick_sizes :
+					w->default_sizes ? w->default_sizes : default_sizes;
+		size_t n_sizes = 0;
+
+		if (o->n_sizes) {
+			sizes = o->sizes;
+			n_sizes = o->n_sizes;
+		} else {
+			while (sizes[n_sizes])
+				n_sizes++;
+		}
+		for (j = 0; j < n_sizes; j++) {
+			ret = plan_group(run, w, sizes[j], names, n_names);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void *map_cached(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void cell_fail(struct dmab_cell *c, const char *what, int err)
+{
+	snprintf(c->skipped, sizeof(c->skipped), "%s failed: %s", what, strerror(-err));
+	c->failed = 1;
+	c->done = 1;
+}
+
+static void cell_teardown(struct dmab_cell *c)
+{
+	unsigned int i;
+
+	if (c->bufs)
+		for (i = 0; i < c->ring; i++)
+			if (c->bufs[i].cpu)
+				c->strategy->teardown(&c->bufs[i]);
+	if (c->copy)
+		munmap(c->copy, c->size);
+	free(c->bufs);
+	free(c->buf_seq);
+	free(c->buf_mask);
+	c->bufs = NULL;
+	c->buf_seq = c->buf_mask = NULL;
+	c->copy = NULL;
+	c->set_up = 0;
+}
+
+/*
+ * Allocates the ring and writes frame 0 into every buffer, touching every
+ * page before any clock starts (an untouched buffer gives numbers that lie).
+ */
+static int cell_setup(struct dmab_cell *c)
+{
+	const struct dmab_strategy *s = c->strategy;
+	unsigned int i;
+	int ret;
+
+	c->bufs = calloc(c->ring, sizeof(*c->bufs));
+	c->buf_seq = calloc(c->ring, sizeof(*c->buf_seq));
+	c->buf_mask = calloc(c->ring, sizeof(*c->buf_mask));
+	c->copy = map_cached(c->size);
+	if (!c->bufs || !c->buf_seq || !c->buf_mask || !c->copy) {
+		cell_fail(c, "allocation", -ENOMEM);
+		return -ENOMEM;
+	}
+	memset(c->copy, 0, c->size);
+	for (i = 0; i < c->ring; i++) {
+		ret = s->setup(&c->bufs[i], c->size);
+		if (ret) {
+			c->bufs[i].cpu = NULL;
+			cell_fail(c, "buffer setup", ret);
+			return ret;
+		}
+		dmab_oracle_fill(c->bufs[i].cpu, c->size, c->line, 0);
+		ret = s->sync_for_device(&c->bufs[i], 0, c->size, DMAB_TO_DEVICE);
+		if (ret) {
+			cell_fail(c, "sync_for_device", ret);
+			return ret;
+		}
+	}
+	s->query_mapping(&c->bufs[0], &c->mapping_effective, &c->mapping_how);
+	c->seq = 1;
+	c->set_up = 1;
+	return 0;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Runs @count frames of @c, recording them when @record; paced when fps is set. */
+static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count, int record)
+{
+	uint64_t period = run->opt.fps ? (uint64_t)(1e9 / run->opt.fps) : 0;
+	uint64_t start = mono_ns(), k;
+	int ret = 0;
+
+	for (k = 0; k < count && !dmab_interrupted; k++) {
+		uint64_t ns[DMAB_PHASE_COUNT], due = start + k * period;
+		unsigned int p;
+
+		if (period) {
+			struct timespec ts = { .tv_sec = (time_t)(due / 1000000000ull),
+					       .tv_nsec = (long)(due % 1000000000ull) };
+
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR &&
+			       !dmab_interrupted)
+				;
+			if (record)
+				ret = dmab_samples_push(&c->lateness, mono_ns() - due);
+		}
+		memset(ns, 0xff, sizeof(ns));
+		ret = ret ? ret : c->workload->frame(c, ns);
+		if (ret) {
+			cell_fail(c, "a frame", ret);
+			break;
+		}
+		c->seq++;
+		if (!record)
+			continue;
+		if (period && mono_ns() > due + period)
+			c->deadline_misses++;
+		for (p = 0; p < DMAB_PHASE_COUNT && !ret; p++)
+			if (ns[p] != UINT64_MAX)
+				ret = dmab_samples_push(&c->samples[p], ns[p]);
+		if (ret) {
+			cell_fail(c, "recording", ret);
+			break;
+		}
+	}
+	c->elapsed_s += (double)(mono_ns() - start) / 1e9;
+	return ret;
+}
+
+static void cell_decide(struct dmab_run *run, struct dmab_cell *c)
+{
+	size_t n = c->samples[DMAB_PHASE_FRAME].n;
+
+	if (c->done)
+		return;
+	if (dmab_interrupted)
+		c->stop_reason = "interrupted";
+	else if (run->opt.frames && n >= run->opt.frames)
+		c->stop_reason = "frames";
+	else if (n >= MAX_FRAMES)
+		c->stop_reason = "max_frames";
+	else if (!run->opt.frames && n >= MIN_FRAMES &&
+		 c->elapsed_s >= MIN_BUDGET_SHARE * run->opt.budget_s &&
+		 dmab_median_ci_rel(&c->samples[DMAB_PHASE_FRAME]) <= STABLE_REL &&
+		 dmab_median_ci_rel(&c->samples[DMAB_PHASE_FRAME]) >= 0)
+		c->stop_reason = "stable";
+	else if (c->elapsed_s >= run->opt.budget_s)
+		c->stop_reason = "budget";
+	c->done = c->stop_reason != NULL;
+}
+
+/* Warm-up: a few frames not recorded; their pace sizes the batches. */
+static int cell_warm_up(struct dmab_run *run, struct dmab_cell *c)
+{
+	uint64_t warm = c->ring * 2 < 4 ? 4 : c->ring * 2;
+	double before = c->elapsed_s, per_frame;
+	int ret = cell_frames(run, c, warm, 0);
+
+	if (ret)
+		return ret;
+	c->warmup_frames = warm;
+	per_frame = (c->elapsed_s - before) / (double)warm;
+	c->elapsed_s = before;
+	if (run->opt.fps && per_frame < 1.0 / run->opt.fps)
+		per_frame = 1.0 / run->opt.fps;
+	c->batch = per_frame > 0 ? (uint64_t)(BATCH_S / per_frame) : 1000;
+	if (c->batch < 1)
+		c->batch = 1;
+	if (c->batch > 10000)
+		c->batch = 10000;
+	c->integrity = (struct dmab_integrity){ 0 };
+	return 0;
+}
+
+static void cell_finish(struct dmab_cell *c)
+{
+	unsigned int p;
+
+	for (p = 0; p < DMAB_PHASE_COUNT; p++) {
+		dmab_summarize(&c->samples[p], &c->summary[p]);
+		dmab_samples_free(&c->samples[p]);
+	}
+	dmab_summarize(&c->lateness, &c->lateness_summary);
+	dmab_samples_free(&c->lateness);
+	cell_teardown(c);
+}
+
+static void progress(struct dmab_run *run, size_t first, size_t end, size_t done_groups,
+		     size_t groups, int final)
+{
+	char size[32];
+	uint64_t frames = 0;
+	size_t i, running = 0;
+
+	if (!run->progress)
+		return;
+	for (i = first; i < end; i++) {
+		frames += run->cells[i].samples[DMAB_PHASE_FRAME].n +
+			  run->cells[i].summary[DMAB_PHASE_FRAME].n;
+		running += !run->cells[i].done;
+	}
+	snprintf(run->progress_line, sizeof(run->progress_line),
+		 "[%zu/%zu] %s %s: %zu of %zu configurations running, %llu frames, %.0f s",
+		 done_groups + 1, groups, run->cells[first].workload->name,
+		 dmab_format_size(run->cells[first].size, size, sizeof(size)), running,
+		 end - first, (unsigned long long)frames,
+		 (double)(mono_ns() - run->started_ns) / 1e9);
+	run->progress(run->progress_line, final);
+}
+
+/* Half of the memory available now: the most one set of cells may hold. */
+static uint64_t memory_bound(void)
+{
+	uint64_t avail = dmab_env_mem_available();
+
+	return avail ? avail / 2 : UINT64_MAX;
+}
+
+static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t group,
+		     size_t groups)
+{
+	size_t i, running;
+	int ret = 0;
+
+	for (i = first; i < end && !dmab_interrupted; i++) {
+		struct dmab_cell *c = &run->cells[i];
+
+		if (c->done)
+			continue;
+		if (cell_setup(c) || cell_warm_up(run, c)) {
+			cell_teardown(c);
+			ret = -EIO;
+		}
+	}
+	do {
+		running = 0;
+		for (i = first; i < end; i++) {
+			struct dmab_cell *c = &run->cells[i];
+			uint64_t want = c->batch;
+
+			if (c->done)
+				continue;
+			if (run->opt.frames && want > run->opt.frames - c->samples[DMAB_PHASE_FRAME].n)
+				want = run->opt.frames - c->samples[DMAB_PHASE_FRAME].n;
+			if (cell_frames(run, c, want, 1))
+				ret = -EIO;
+			cell_decide(run, c);
+			running += !c->done;
+		}
+		progress(run, first, end, group, groups, 0);
+	} while (running && !dmab_interrupted);
+	for (i = first; i < end; i++) {
+		cell_decide(run, &run->cells[i]);
+		if (run->cells[i].set_up)
+			cell_finish(&run->cells[i]);
+	}
+	return ret;
+}
+
+static int open_device(struct dmab_run *run, const struct dmab_device *d)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < run->n_devices; i++)
+		if (run->devices[i] == d)
+			return 0;
+	if (run->n_devices == DMAB_MAX_DEVICES)
+		return -ENOSPC;
+	ret = d->open(run->line);
+	if (!ret)
+		run->devices[run->n_devices++] = d;
+	return ret;
+}
+
+int dmab_run_execute(struct dmab_run *run)
+{
+	size_t first, end, groups = 0, group = 0, i;
+	uint64_t bound = memory_bound();
+	int ret = 0;
+
+	run->started_ns = mono_ns();
+	for (i = 0; i < run->n_cells; i++) {
+		struct dmab_cell *c = &run->cells[i];
+
+		if (c->skipped[0] || !c->workload->uses_device)
+			continue;
+		ret = open_device(run, c->strategy->device);
+		if (ret)
+			cell_fail(c, "opening the device", ret);
+	}
+	ret = 0;
+	for (i = 0; i < run->n_cells; i++)
+		groups += !i || run->cells[i].size != run->cells[i - 1].size ||
+			  run->cells[i].workload != run->cells[i - 1].workload;
+	for (first = 0; first < run->n_cells && !dmab_interrupted; first = end) {
+		uint64_t held = 0;
+
+		/* one workload and size; fewer at once when memory is short */
+		for (end = first; end < run->n_cells; end++) {
+			const struct dmab_cell *c = &run->cells[end];
+			uint64_t need = c->skipped[0] ? 0 : c->size * (c->ring + 1);
+
+			if (c->size != run->cells[first].size ||
+			    c->workload != run->cells[first].workload)
+				break;
+			if (end > first && held + need > bound)
+				break;
+			held += need;
+		}
+		if (run_cells(run, first, end, group, groups))
+			ret = -EIO;
+		if (end == run->n_cells || run->cells[end].size != run->cells[first].size ||
+		    run->cells[end].workload != run->cells[first].workload) {
+			progress(run, first, end, group, groups, 1);
+			group++;
+		}
+	}
+	for (i = 0; i < run->n_devices; i++)
+		run->devices[i]->close();
+	for (i = 0; i < run->n_cells; i++)
+		cell_decide(run, &run->cells[i]);
+	run->interrupted = !!dmab_interrupted;
+	run->duration_s = (double)(mono_ns() - run->started_ns) / 1e9;
+	return ret;
+}
+
+void dmab_run_free(struct dmab_run *run)
+{
+	size_t i;
+	unsigned int p;
+
+	for (i = 0; i < run->n_cells; i++) {
+		cell_teardown(&run->cells[i]);
+		for (p = 0; p < DMAB_PHASE_COUNT; p++)
+			dmab_samples_free(&run->cells[i].samples[p]);
+		dmab_samples_free(&run->cells[i].lateness);
+	}
+	free(run->cells);
+	run->cells = NULL;
+	run->n_cells = 0;
+}

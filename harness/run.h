@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Running a matrix of configurations: strategies x workloads x patterns x sizes. */
+#ifndef DMAB_RUN_H
+#define DMAB_RUN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dmabench.h"
+#include "patterns.h"
+#include "stats.h"
+#include "../strategies/strategy.h"
+
+struct dmab_workload;
+
+#define DMAB_MAX_LIST 64
+
+/* The options of `dmabench run`, filled from the option table in options.c. */
+struct dmab_run_options {
+	const char *strategies[DMAB_MAX_LIST];
+	size_t n_strategies;
+	const struct dmab_workload *workloads[DMAB_MAX_LIST];
+	size_t n_workloads;
+	const struct dmab_pattern *patterns[DMAB_MAX_LIST];
+	size_t n_patterns;
+	uint64_t sizes[DMAB_MAX_LIST];
+	size_t n_sizes;
+	uint64_t frames;	/* 0: until stable or out of budget */
+	uint64_t ring;
+	double fps;		/* 0: unpaced */
+	double budget_s;	/* per configuration */
+	const char *events;
+	const char *output;
+	int quick, json, quiet;
+};
+
+/* One configuration of the matrix, and what running it found. */
+struct dmab_cell {
+	const struct dmab_strategy *strategy;
+	const struct dmab_workload *workload;
+	const struct dmab_pattern *pattern;	/* NULL: the workload has none */
+	uint64_t size;
+	unsigned int ring;
+	size_t line;				/* the oracle's line */
+
+	/* while it runs */
+	struct dmab_buffer *bufs;
+	uint64_t *buf_seq;			/* the frame each buffer holds */
+	uint64_t *buf_mask;			/* what the CPU XORed into it since */
+	unsigned char *copy;			/* cached destination for memcpy */
+	uint64_t seq;				/* the next frame */
+	uint64_t sink;
+	int set_up;
+
+	struct dmab_samples samples[DMAB_PHASE_COUNT];
+	struct dmab_samples lateness;		/* --fps: start minus schedule */
+	uint64_t deadline_misses;
+	struct dmab_integrity integrity;
+	uint64_t warmup_frames;
+	uint64_t batch;
+	double elapsed_s;
+	int done;
+
+	/* the verdict */
+	const char *stop_reason;	/* "frames", "stable", "budget", "max_frames", "interrupted" */
+	char skipped[192];		/* empty, or why it did not run */
+	int failed;			/* an operation failed while running */
+	const char *mapping_effective, *mapping_how;
+	struct dmab_summary summary[DMAB_PHASE_COUNT];
+	struct dmab_summary lateness_summary;
+};
+
+#define DMAB_MAX_DEVICES 4
+
+struct dmab_run {
+	struct dmab_run_options opt;
+	struct dmab_cell *cells;
+	size_t n_cells;
+	size_t line;
+	uint64_t started_ns;
+	double duration_s;
+	char started_utc[32];
+	int interrupted;
+	const struct dmab_device *devices[DMAB_MAX_DEVICES];	/* opened for this run */
+	size_t n_devices;
+	/* progress lines for stderr; @final: the last one of a group */
+	void (*progress)(const char *line, int final);
+	char progress_line[160];
+};
+
+extern volatile sig_atomic_t dmab_interrupted;
+
+/* Builds the cells of the matrix; unavailable ones are marked skipped. */
+int dmab_run_plan(struct dmab_run *run);
+/* Runs every cell that is not skipped, interleaving those of one workload and size. */
+int dmab_run_execute(struct dmab_run *run);
+void dmab_run_free(struct dmab_run *run);
+
+#endif /* DMAB_RUN_H */

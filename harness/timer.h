@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Timestamps: the TSC on x86, the generic timer on arm64, CLOCK_MONOTONIC_RAW
+ * elsewhere. Ticks are converted to nanoseconds and never called cycles.
+ */
+#ifndef DMAB_TIMER_H
+#define DMAB_TIMER_H
+
+#include <stdint.h>
+#include <time.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+static inline uint64_t dmab_ticks(void)
+{
+	return __rdtsc();
+}
+#elif defined(__aarch64__)
+static inline uint64_t dmab_ticks(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+#else
+static inline uint64_t dmab_ticks(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+#endif
+
+struct dmab_timer {
+	const char *source;	/* "tsc", "cntvct_el0", "clock_monotonic_raw" */
+	uint64_t freq_hz;	/* ticks per second */
+	int calibrated;		/* 1: frequency measured against CLOCK_MONOTONIC_RAW */
+	uint64_t mult;		/* ns = ticks * mult >> 32 */
+	double overhead_ns;	/* median cost of one back-to-back timestamp */
+};
+
+extern struct dmab_timer dmab_timer;
+
+/* Finds the tick rate (calibrating where it must) and the timestamp cost. */
+int dmab_timer_init(void);
+/* Sets the conversion for a known frequency; used by init and the tests. */
+void dmab_timer_set_freq(uint64_t freq_hz);
+
+static inline uint64_t dmab_ticks_to_ns(uint64_t ticks)
+{
+	return (uint64_t)(((unsigned __int128)ticks * dmab_timer.mult) >> 32);
+}
+
+uint64_t dmab_monotonic_ns(void);
+
+#endif /* DMAB_TIMER_H */

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cached-nosync: the negative control. Cacheable memory and no maintenance:
+ * on a machine whose DMA is not coherent it must show stale data, which
+ * proves the staleness oracle can fail.
+ */
+#include "user.h"
+
+const struct dmab_strategy dmab_user_cached_nosync = {
+	.name = "cached-nosync",
+	.backend = "user",
+	.mapping = "write-back",
+	.handover = "none (negative control: no cache maintenance)",
+	.setup = dmab_user_setup,
+	.sync_for_device = dmab_user_no_sync,
+	.sync_for_cpu = dmab_user_no_sync,
+	.teardown = dmab_user_teardown,
+	.device = &dmab_user_device,
+	.query_mapping = dmab_user_mapping,
+};

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every strategy table, in the order runs and listings show them.
+ * DMAB_STRATEGY(backend, symbol): the table is dmab_<backend>_<symbol>, in
+ * strategies/<name>.c. No include guard: expanded once per use.
+ */
+DMAB_STRATEGY(user, uncached)
+DMAB_STRATEGY(user, wc)
+DMAB_STRATEGY(user, cached_sync)
+DMAB_STRATEGY(user, full_flush)
+DMAB_STRATEGY(user, coherent)
+DMAB_STRATEGY(user, cached_nosync)

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A DMA buffer strategy as one backend offers it: an ops table, one file per
+ * strategy (strategies/<name>.c), registered through strategies/list.h.
+ */
+#ifndef DMAB_STRATEGY_H
+#define DMAB_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../harness/dmabench.h"
+
+/*
+ * The device that writes and reads frames for a backend: the module's device,
+ * or, in the user backend, a thread on another CPU playing a bus master.
+ */
+struct dmab_device {
+	const char *name;
+	int emulated;		/* 1: not a real DMA engine; the JSON says so */
+	/* brings the device up; @line is the oracle's line size */
+	int (*open)(size_t line);
+	void (*close)(void);
+	/*
+	 * Writes frame @seq into @buf[offset, offset + length); @busy_ns: the
+	 * time the device itself spent, without the handover to and from it.
+	 */
+	int (*write)(struct dmab_buffer *buf, size_t offset, size_t length, uint64_t seq,
+		     uint64_t *busy_ns);
+	/* reads @buf[offset, offset + length) and checks it holds frame @seq */
+	int (*read)(struct dmab_buffer *buf, size_t offset, size_t length, uint64_t seq,
+		    struct dmab_integrity *seen, uint64_t *busy_ns);
+	/* one sentence on how the device works here, for the JSON */
+	const char *(*describe)(void);
+};
+
+/* Which way the data goes, as in the DMA API. */
+enum dmab_dir {
+	DMAB_TO_DEVICE,		/* the CPU wrote, the device reads (playback) */
+	DMAB_FROM_DEVICE,	/* the device writes, the CPU reads (capture) */
+};
+
+struct dmab_strategy {
+	const char *name;	/* as on the command line: "cached-sync" */
+	const char *backend;	/* "user", "kmod", ... */
+	const char *mapping;	/* the memory type asked for */
+	const char *handover;	/* what happens between CPU and device */
+	/*
+	 * Set when this backend can never offer the strategy; the ops below
+	 * are then all NULL. Like stress-ng's unimplemented_reason.
+	 */
+	const char *unavailable;
+	/* NULL, or a check on this machine: 0, or -errno and *reason */
+	int (*probe)(const char **reason);
+	int (*setup)(struct dmab_buffer *buf, size_t size);
+	int (*sync_for_device)(struct dmab_buffer *buf, size_t offset, size_t length,
+			       enum dmab_dir dir);
+	int (*sync_for_cpu)(struct dmab_buffer *buf, size_t offset, size_t length,
+			    enum dmab_dir dir);
+	void (*teardown)(struct dmab_buffer *buf);
+	const struct dmab_device *device;
+	/* NULL where the mapping cannot be read back; then *how says why */
+	int (*query_mapping)(struct dmab_buffer *buf, const char **effective,
+			     const char **how);
+};
+
+#define DMAB_STRATEGY(backend, sym) extern const struct dmab_strategy dmab_##backend##_##sym;
+#include "list.h"
+#undef DMAB_STRATEGY
+
+extern const struct dmab_strategy *const dmab_strategies[];
+extern const size_t dmab_strategy_count;
+
+/*
+ * Checks every table: names, a backend, either a reason or every op, no two
+ * tables for one (backend, name). Returns 0, or -EINVAL with *why naming the
+ * first fault.
+ */
+int dmab_strategies_validate(const struct dmab_strategy *const *tables, size_t n,
+			     const char **why);
+
+/* 0 when @s can run here; otherwise a negative errno and *reason. */
+int dmab_strategy_available(const struct dmab_strategy *s, const char **reason);
+
+/* 1 when any table carries the strategy @name. */
+int dmab_strategy_known(const char *name);
+
+#endif /* DMAB_STRATEGY_H */
