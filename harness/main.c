@@ -220,76 +220,94 @@ static int result_path(const struct dmab_run_options *o, const char *utc, char *
 	return dmab_env_result_path(RESULTS_DIR, utc, out, len);
 }
 
-static int cmd_run(int argc, char **argv)
+/*
+ * Everything before the run: options, the result path (checked writable now,
+ * not after minutes of work), the timer, the plan. Returns -1 to go on, or
+ * the exit code.
+ */
+static int run_prepare(struct dmab_run *run, int argc, char **argv, char *path, size_t len)
 {
-	struct dmab_run run = { 0 };
-	char err[DMAB_ERRLEN + 4200], path[4096], utc[32];
-	json_t *root, *config;
+	char err[DMAB_ERRLEN + 4200], utc[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	size_t i, ran = 0, failed = 0;
-	int ret, code;
+	int ret;
 
-	ret = dmab_run_options_parse(argc, argv, &run.opt, stdout, err, DMAB_ERRLEN);
+	ret = dmab_run_options_parse(argc, argv, &run->opt, stdout, err, DMAB_ERRLEN);
 	if (ret == 1)
 		return DMAB_EXIT_OK;
 	if (ret) {
 		strcat(err, " (see dmabench run --help)");
 		return fail(DMAB_EXIT_USAGE, "run", err);
 	}
-	if (run.opt.events)
+	if (run->opt.events)
 		return fail(DMAB_EXIT_UNSUPPORTED, "run",
 			    "-e: perf counters are not in this build yet; run without -e");
 	gmtime_r(&now, &tm);
-	strftime(run.started_utc, sizeof(run.started_utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(run->started_utc, sizeof(run->started_utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(utc, sizeof(utc), "%Y%m%dT%H%M%SZ", &tm);
-	ret = result_path(&run.opt, utc, path, sizeof(path));
+	ret = result_path(&run->opt, utc, path, len);
 	if (!ret)
 		ret = dmab_output_writable(path);
 	if (ret) {
 		snprintf(err, sizeof(err), "cannot write the result file %s: %s",
-			 run.opt.output ? run.opt.output : RESULTS_DIR "/", strerror(-ret));
+			 run->opt.output ? run->opt.output : RESULTS_DIR "/", strerror(-ret));
 		return fail(DMAB_EXIT_USAGE, "run", err);
 	}
 	if (dmab_timer_init())
 		return fail(DMAB_EXIT_FAILED, "run", "the timer could not be calibrated");
 	dmab_patterns_init();
-	ret = dmab_run_plan(&run);
-	if (ret) {
-		dmab_run_free(&run);
+	ret = dmab_run_plan(run);
+	if (ret)
 		return fail(DMAB_EXIT_FAILED, "run", strerror(-ret));
+	return -1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct dmab_run run = { 0 };
+	char path[4096];
+	json_t *root, *args = json_array();
+	size_t i, ran = 0, failed = 0;
+	int ret, code;
+
+	/* before parsing, which splits lists in place */
+	for (i = 0; i < (size_t)argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	code = run_prepare(&run, argc, argv, path, sizeof(path));
+	if (code >= 0) {
+		json_decref(args);
+		dmab_run_free(&run);
+		return code;
 	}
-	config = dmab_run_options_json(&run.opt, argc, argv);
 	if (!run.opt.quiet)
 		run.progress = show_progress;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	dmab_run_execute(&run);
 
-	root = dmab_report_json(&run, dmab_env_json(), config);
+	root = dmab_report_json(&run, dmab_env_json(), dmab_run_options_json(&run.opt, args));
 	ret = dmab_write_json_atomic(path, root);
 	if (run.opt.json)
 		print_json(root);
 	else
 		dmab_report_table(stdout, &run);
 	json_decref(root);
-	if (ret) {
-		snprintf(err, sizeof(err), "writing %s failed: %s", path, strerror(-ret));
-		dmab_run_free(&run);
-		return fail(DMAB_EXIT_FAILED, "run", err);
-	}
-	fprintf(stderr, "dmabench: results written to %s%s\n", path,
-		run.interrupted ? " (interrupted: the finished results are kept)" : "");
 	for (i = 0; i < run.n_cells; i++) {
 		ran += !run.cells[i].skipped[0];
 		failed += run.cells[i].failed;
 	}
 	code = run.interrupted ? 128 + run.interrupted : failed ? DMAB_EXIT_FAILED :
 	       !ran ? DMAB_EXIT_UNSUPPORTED : DMAB_EXIT_OK;
-	if (!ran && !failed && !run.interrupted)
+	dmab_run_free(&run);
+	if (ret) {
+		fprintf(stderr, "dmabench run: writing %s failed: %s\n", path, strerror(-ret));
+		return DMAB_EXIT_FAILED;
+	}
+	fprintf(stderr, "dmabench: results written to %s%s\n", path,
+		code >= 128 ? " (interrupted: the finished results are kept)" : "");
+	if (code == DMAB_EXIT_UNSUPPORTED)
 		fprintf(stderr, "dmabench run: none of the requested strategies can run here "
 			"(see the skipped lines, or dmabench list)\n");
-	dmab_run_free(&run);
 	return code;
 }
 

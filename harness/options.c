@@ -265,15 +265,12 @@ int dmab_run_options_parse(int argc, char **argv, struct dmab_run_options *o, FI
 	return 0;
 }
 
-json_t *dmab_run_options_json(const struct dmab_run_options *o, int argc, char **argv)
+json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
 {
 	json_t *cfg = json_object(), *a;
 	size_t i;
 
-	a = json_array();
-	for (i = 0; i < (size_t)argc; i++)
-		json_array_append_new(a, json_string(argv[i]));
-	json_object_set_new(cfg, "argv", a);
+	json_object_set_new(cfg, "argv", argv);
 	a = json_array();
 	for (i = 0; i < o->n_strategies; i++)
 		json_array_append_new(a, json_string(o->strategies[i]));

@@ -18,7 +18,10 @@ int dmab_run_options_parse(int argc, char **argv, struct dmab_run_options *o, FI
 
 void dmab_run_options_help(FILE *out);
 
-/* The options as they will run, for the result's "config". */
-json_t *dmab_run_options_json(const struct dmab_run_options *o, int argc, char **argv);
+/*
+ * The options as they will run, for the result's "config"; @argv is the
+ * command line as given, taken before parsing (which splits lists in place).
+ */
+json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv);
 
 #endif /* DMAB_OPTIONS_H */

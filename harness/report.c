@@ -141,13 +141,20 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 	return r;
 }
 
+/* A cell an interrupt stopped before its first recorded frame has nothing to say. */
+static int cell_reported(const struct dmab_cell *c)
+{
+	return c->skipped[0] || c->summary[DMAB_PHASE_FRAME].n;
+}
+
 json_t *dmab_report_json(const struct dmab_run *run, json_t *env, json_t *config)
 {
 	json_t *results = json_array();
 	size_t i;
 
 	for (i = 0; i < run->n_cells; i++)
-		json_array_append_new(results, cell_json(run, &run->cells[i]));
+		if (cell_reported(&run->cells[i]))
+			json_array_append_new(results, cell_json(run, &run->cells[i]));
 	return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:f, s:b, s:o, s:o, s:o}",
 			 "schema_version", DMAB_SCHEMA_VERSION,
 			 "tool", "name", DMAB_NAME, "version", DMAB_VERSION, "git", DMAB_GIT,
@@ -183,7 +190,7 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];
 
-		if (c->skipped[0] && !c->failed)
+		if ((c->skipped[0] && !c->failed) || !cell_reported(c))
 			continue;
 		fprintf(out, "%-14s %-10s %-7s %-7s ", c->strategy->name, c->workload->name,
 			c->pattern ? c->pattern->name : "-",
@@ -201,6 +208,19 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			dmab_integrity_verdict(&c->integrity),
 			c->stop_reason && !strcmp(c->stop_reason, "interrupted") ?
 			" (interrupted)" : "");
+	}
+	/* the wide loads against the plain loop, where both ran */
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+		uint64_t ref = c->summary[DMAB_PHASE_REFERENCE_READ].p50_ns;
+		uint64_t cpu = c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns;
+
+		if (!ref || !cpu)
+			continue;
+		fprintf(out, "%s %s %s: wide loads %.0f MB/s, plain C loop %.0f MB/s (%.2fx)\n",
+			c->strategy->name, c->workload->name,
+			dmab_format_size(c->size, size, sizeof(size)), mbps(c->size, cpu),
+			mbps(c->size, ref), (double)ref / (double)cpu);
 	}
 	/* each skipped strategy once, with why */
 	for (i = 0; i < run->n_cells; i++) {

@@ -364,7 +364,7 @@ static void progress(struct dmab_run *run, size_t first, size_t end, size_t done
 {
 	char size[32];
 	uint64_t frames = 0;
-	size_t i, running = 0;
+	size_t i, running = 0, total = 0;
 
 	if (!run->progress)
 		return;
@@ -372,13 +372,21 @@ static void progress(struct dmab_run *run, size_t first, size_t end, size_t done
 		frames += run->cells[i].samples[DMAB_PHASE_FRAME].n +
 			  run->cells[i].summary[DMAB_PHASE_FRAME].n;
 		running += !run->cells[i].done;
+		total += !run->cells[i].skipped[0];
 	}
-	snprintf(run->progress_line, sizeof(run->progress_line),
-		 "[%zu/%zu] %s %s: %zu of %zu configurations running, %llu frames, %.0f s",
-		 done_groups + 1, groups, run->cells[first].workload->name,
-		 dmab_format_size(run->cells[first].size, size, sizeof(size)), running,
-		 end - first, (unsigned long long)frames,
-		 (double)(mono_ns() - run->started_ns) / 1e9);
+	if (final)
+		snprintf(run->progress_line, sizeof(run->progress_line),
+			 "[%zu/%zu] %s %s: %zu configurations, %llu frames, %.0f s so far",
+			 done_groups + 1, groups, run->cells[first].workload->name,
+			 dmab_format_size(run->cells[first].size, size, sizeof(size)), total,
+			 (unsigned long long)frames, (double)(mono_ns() - run->started_ns) / 1e9);
+	else
+		snprintf(run->progress_line, sizeof(run->progress_line),
+			 "[%zu/%zu] %s %s: %zu of %zu configurations running, %llu frames, %.0f s",
+			 done_groups + 1, groups, run->cells[first].workload->name,
+			 dmab_format_size(run->cells[first].size, size, sizeof(size)), running,
+			 total, (unsigned long long)frames,
+			 (double)(mono_ns() - run->started_ns) / 1e9);
 	run->progress(run->progress_line, final);
 }
 
@@ -494,7 +502,7 @@ int dmab_run_execute(struct dmab_run *run)
 		run->devices[i]->close();
 	for (i = 0; i < run->n_cells; i++)
 		cell_decide(run, &run->cells[i]);
-	run->interrupted = !!dmab_interrupted;
+	run->interrupted = dmab_interrupted;
 	run->duration_s = (double)(mono_ns() - run->started_ns) / 1e9;
 	return ret;
 }

@@ -81,7 +81,7 @@ struct dmab_run {
 	uint64_t started_ns;
 	double duration_s;
 	char started_utc[32];
-	int interrupted;
+	int interrupted;		/* the signal that stopped the run, or 0 */
 	const struct dmab_device *devices[DMAB_MAX_DEVICES];	/* opened for this run */
 	size_t n_devices;
 	/* progress lines for stderr; @final: the last one of a group */

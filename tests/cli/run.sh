@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# CLI tests of dmabench: what a user sees on the command line.
+# usage: tests/cli/run.sh DMABENCH [DMABENCH_ASAN]
+# Ends with the line "N passed, N failed"; exits 1 when anything failed.
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$(readlink -f "$1")
+asan=${2:+$(readlink -f "$2")}
+schema="$here/results/schema.json"
+validate=(/usr/bin/python3 "$here/tests/validate-json.py" "$schema")
+pyjson=(/usr/bin/python3 -c)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok   $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
+	local what=$1; shift
+	if "$@" >"$work/check.out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/     /' "$work/check.out" | head -20; fi
+}
+
+# --- bad input: one clear line on stderr, nothing on stdout, the right exit code ---
+# exit|expected text on stderr|arguments (tab-separated)
+bad_inputs=$(cat <<'TABLE'
+2	unknown strategy 'bogus'	run	-s	bogus
+2	unknown workload 'bogus'	run	-w	bogus
+2	unknown pattern 'bogus'	run	-p	bogus
+2	unknown option '--frobnicate'	run	--frobnicate
+2	is zero	run	-z	0
+2	is not a size	run	-z	-5
+2	is not a size	run	-z	abc
+2	too large	run	-z	99999999T
+2	too large	run	-z	18446744073709551616
+2	multiple of 64	run	-z	100
+2	unknown unit	run	-z	64X
+2	out of range	run	-r	0
+2	out of range	run	--fps	-1
+2	out of range	run	--fps	0
+2	not a number	run	--fps	abc
+2	out of range	run	-n	0
+2	not a whole number	run	-n	-3
+2	needs a value	run	-s
+2	unexpected argument 'extra'	run	extra
+2	cannot write the result file	run	--quick	-o	/nonexistent-dir/x.json
+2	unknown command 'frobnicate'	frobnicate
+2	unexpected argument '--bogus'	list	--bogus
+2	unexpected argument 'extra'	info	extra
+4	not in this build yet	run	-e	cycles
+TABLE
+)
+
+run_bad_inputs() { # run_bad_inputs BINARY LABEL
+	local b=$1 label=$2 line want text args rc lines
+	while IFS= read -r line; do
+		IFS=$'\t' read -r -a f <<<"$line"
+		want=${f[0]} text=${f[1]} args=("${f[@]:2}")
+		(cd "$work" && "$b" "${args[@]}" >"$work/out" 2>"$work/err")
+		rc=$?
+		lines=$(wc -l <"$work/err")
+		if [ "$rc" = "$want" ] && [ "$lines" = 1 ] && [ ! -s "$work/out" ] &&
+		   grep -qF -- "$text" "$work/err"; then
+			ok "$label: dmabench ${args[*]} -> exit $want, '$text'"
+		else
+			bad "$label: dmabench ${args[*]}: exit $rc (want $want), $lines stderr lines: $(head -c 300 "$work/err")"
+		fi
+	done <<<"$bad_inputs"
+}
+
+run_bad_inputs "$bin" plain
+[ -n "$asan" ] && run_bad_inputs "$asan" asan
+
+# --- help and listings ---
+check "dmabench --help names the commands" bash -c "'$bin' --help | grep -q 'run \[options\]' && '$bin' --help | grep -q compare"
+check "dmabench with no command prints usage on stderr and exits 2" bash -c "'$bin' >/dev/null 2>$work/e; [ \$? = 2 ] && grep -q usage $work/e"
+check "dmabench run --help lists every option" bash -c "out=\$('$bin' run --help) && for o in --strategy --workload --pattern --size --frames --ring --fps --budget --output --quick --json; do grep -q -- \"\$o\" <<<\"\$out\" || exit 1; done"
+check "dmabench list shows cached-sync available and uncached with the reason" \
+	bash -c "out=\$('$bin' list) && grep -Eq '^  cached-sync +user +available' <<<\"\$out\" && grep -Eq '^  uncached +user +needs dmabench.ko' <<<\"\$out\""
+check "dmabench list --json is JSON with strategies, workloads and patterns" \
+	bash -c "'$bin' list --json | ${pyjson[*]} 'import json,sys; d=json.load(sys.stdin); assert {s[\"name\"] for s in d[\"strategies\"]} >= {\"uncached\",\"wc\",\"cached-sync\",\"full-flush\",\"coherent\",\"cached-nosync\"}; assert len(d[\"workloads\"]) == 4 and len(d[\"patterns\"]) == 6'"
+check "dmabench info --json names this kernel and a calibrated timer" \
+	bash -c "'$bin' info --json | ${pyjson[*]} 'import json,sys,os; d=json.load(sys.stdin); assert d[\"kernel\"][\"release\"] == os.uname().release, d[\"kernel\"]; assert d[\"timer\"][\"freq_hz\"] > 0; assert d[\"cpu\"][\"cache_line\"] in (32, 64, 128)'"
+
+# --- the quick run: schema-valid JSON, cached-sync ok, the others skipped with why ---
+(cd "$work" && "$bin" run --quick -o "$work/quick.json" >"$work/quick.out" 2>"$work/quick.err")
+rc=$?
+check "run --quick exits 0" test "$rc" = 0
+check "run --quick writes JSON valid against results/schema.json" "${validate[@]}" "$work/quick.json"
+check "run --quick: cached-sync ran at 64KiB and 1MiB with integrity ok" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/quick.json'))
+r = [x for x in d['results'] if x['strategy'] == 'cached-sync' and not x['skipped']]
+assert sorted(x['size_bytes'] for x in r) == [65536, 1048576], r
+for x in r:
+    assert x['integrity']['verdict'] == 'ok' and x['integrity']['frames_checked'] == x['frames'] > 0, x['integrity']
+    assert x['workload'] == 'capture' and x['pattern'] == 'read'
+    assert x['device']['emulated'] is True and 'emulated' in x['device']['description']
+    for p in ('sync_for_device', 'device_write', 'sync_for_cpu', 'cpu_process', 'frame'):
+        assert x['phases'][p]['n'] == x['frames'] and x['phases'][p]['p50_ns'] > 0, p
+"
+check "run --quick lists uncached, wc and full-flush as skipped, with the reason" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/quick.json'))
+for s in ('uncached', 'wc', 'full-flush'):
+    r = [x for x in d['results'] if x['strategy'] == s]
+    assert r and all('dmabench.ko' in x['skipped'] for x in r), (s, r)
+"
+check "run --quick prints the table and the skipped strategies" \
+	bash -c "grep -q 'integrity' $work/quick.out && grep -Eq '^cached-sync +capture +read +64KiB' $work/quick.out && grep -q '^skipped uncached' $work/quick.out"
+check "run --quick says where the results went, on stderr" grep -q "results written to $work/quick.json" "$work/quick.err"
+
+# --- --json: stdout is the JSON and nothing else ---
+(cd "$work" && "$bin" run --quick --json -q -o "$work/j.json" >"$work/j.out" 2>"$work/j.err")
+check "run --json prints only JSON on stdout, the same as the file" "${pyjson[@]}" "
+import json
+a = json.load(open('$work/j.out')); b = json.load(open('$work/j.json'))
+assert a == b
+"
+
+# --- default result path ---
+mkdir -p "$work/cwd"
+(cd "$work/cwd" && "$bin" run -q -s coherent -z 64K -n 20 >/dev/null 2>&1)
+f=$(ls "$work/cwd/results/"*.json 2>/dev/null | head -1)
+check "without -o the result goes to results/<host>-<kernel>-<UTC time>.json" \
+	bash -c "[[ '$(basename "${f:-none}")' =~ ^.+-$(uname -r | sed 's/[^A-Za-z0-9._-]/_/g')-[0-9]{8}T[0-9]{6}Z\.json$ ]]"
+check "no temporary files are left beside the result" bash -c "! ls $work/cwd/results/ | grep -v '\.json$'"
+
+# --- only unavailable strategies: exit 4, still a result file ---
+(cd "$work" && "$bin" run -q -s uncached,wc -o "$work/skip.json" >/dev/null 2>&1)
+rc=$?
+check "run -s uncached,wc without the module exits 4" test "$rc" = 4
+check "... and its JSON is valid and lists them as skipped" "${validate[@]}" "$work/skip.json"
+
+# --- every workload and pattern once, small ---
+(cd "$work" && "$bin" run -q -w capture,playback,sync-cost,cpu-access -p read,memcpy,bytes,stride,rmw,write \
+	-z 64K -n 30 -o "$work/all.json" >/dev/null 2>&1)
+rc=$?
+check "every workload and pattern at 64K runs (exit 0)" test "$rc" = 0
+check "... and its JSON is valid" "${validate[@]}" "$work/all.json"
+check "... integrity: ok wherever it can be checked, not_checked for the write pattern" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/all.json'))
+rs = [x for x in d['results'] if not x['skipped']]
+assert {x['workload'] for x in rs} == {'capture', 'playback', 'sync-cost', 'cpu-access'}
+for x in rs:
+    v = x['integrity']['verdict']
+    if x['pattern'] == 'write':
+        assert v == 'not_checked', x
+    else:
+        assert v == 'ok' and x['integrity']['stale_lines'] == 0 and x['integrity']['corrupt_lines'] == 0, x
+    assert x['frames'] == 30, x
+pb = [x for x in rs if x['workload'] == 'playback']
+assert pb and all('device_read' in x['phases'] and x['integrity']['checked_by'] == 'device' for x in pb)
+ca = [x for x in rs if x['workload'] == 'cpu-access' and x['pattern'] == 'read']
+assert ca and all(x['throughput_mbps']['reference_read'] > 0 for x in ca)
+"
+
+# --- pacing ---
+(cd "$work" && "$bin" run -q -s coherent -z 64K -n 20 --fps 200 -o "$work/fps.json" >/dev/null 2>&1)
+check "--fps 200 -n 20 takes about 0.1 s and reports deadline misses and jitter" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/fps.json'))
+x = [x for x in d['results'] if not x['skipped']][0]
+p = x['pacing']
+assert p['fps'] == 200 and p['period_ns'] == 5000000 and isinstance(p['deadline_misses'], int), p
+assert x['elapsed_s'] >= 0.09, x['elapsed_s']
+"
+
+# --- Ctrl-C keeps the finished results, marked interrupted ---
+interrupt_test() { # interrupt_test SIGNAL EXPECTED_EXIT
+	(cd "$work" && exec "$bin" run -q -z 64K,1M -p read,memcpy -t 30 -o "$work/int.json" >/dev/null 2>"$work/int.err") &
+	local pid=$! rc
+	sleep 2
+	kill -"$1" "$pid"
+	wait "$pid"
+	rc=$?
+	check "SIG$1 stops a run with exit $2" test "$rc" = "$2"
+	check "... keeping a schema-valid result marked interrupted, with the frames done so far" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/int.json'))
+assert d['interrupted'] is True
+rs = [x for x in d['results'] if not x['skipped']]
+assert rs and all(x['frames'] > 0 for x in rs) and any(x['stop_reason'] == 'interrupted' for x in rs), rs
+"
+	check "... which validates against the schema" "${validate[@]}" "$work/int.json"
+	rm -f "$work/int.json"
+}
+interrupt_test INT 130
+interrupt_test TERM 143
+
+# --- the run path under ASan/UBSan ---
+if [ -n "$asan" ]; then
+	(cd "$work" && "$asan" run -q -w capture,playback,cpu-access -p read,memcpy,rmw -z 64K,128K -n 20 \
+		-o "$work/asan.json" >/dev/null 2>"$work/asan.err")
+	rc=$?
+	check "under ASan/UBSan a small run of three workloads exits 0" test "$rc" = 0
+	check "... with no sanitizer report" bash -c "! grep -Eq 'ERROR: AddressSanitizer|runtime error' $work/asan.err"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
