@@ -153,7 +153,7 @@ static int parse_list(const struct dmab_option *opt, struct dmab_run_options *o,
 	char *save = NULL, *item;
 	int ret;
 
-	if (!*arg) {
+	if (!arg[strspn(arg, ",")]) {
 		snprintf(err, errlen, "--%s needs at least one value", opt->name);
 		return -EINVAL;
 	}
@@ -231,12 +231,14 @@ int dmab_run_options_parse(int argc, char **argv, struct dmab_run_options *o, FI
 	}
 	*sp = 0;
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* glibc's full reset: it forgets the previous argv too */
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct dmab_option *opt = NULL;
 
 		if (c == '?' || c == ':') {
-			const char *what = optopt && optopt < 256 ? NULL : argv[optind - 1];
+			/* a long option: name it as typed, not by its short form */
+			const char *what = !strncmp(argv[optind - 1], "--", 2) ||
+					   !optopt || optopt >= 256 ? argv[optind - 1] : NULL;
 
 			if (c == ':')
 				snprintf(err, errlen, "option '%s' needs a value",

@@ -45,7 +45,9 @@ int dmab_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 			 "with an optional K, M or G (e.g. 4096, 64K, 1M)", s);
 		return -EINVAL;
 	}
-	if (*end) {
+	if (*end && !strcasecmp(end, "B")) {
+		mult = 1;
+	} else if (*end) {
 		u = strchr(units, toupper((unsigned char)*end));
 		if (!u || !(!end[1] || !strcasecmp(end + 1, "B") || !strcasecmp(end + 1, "iB"))) {
 			snprintf(err, errlen, "size '%s' has an unknown unit: use K, M, G or T "

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `dmabench run` options: a valid command line fills every field as typed;
+ * a bad one is refused with an errno and a message that names what was wrong.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../harness/options.h"
+#include "../../harness/workload.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_ARGS 24
+
+/*
+ * Command lines live in one arena that is never reused, so that a case cannot
+ * pass by luck of what an earlier case left in freed memory (see the getopt
+ * reset test at the end).
+ * The words are copies because getopt_long permutes the pointers and strtok_r
+ * writes into the strings.
+ */
+static char arena[1 << 16];
+static size_t arena_used;
+
+struct args {
+	int argc;
+	char *argv[MAX_ARGS + 1];
+	char *start;		/* the words, one after the other, in the arena */
+	size_t len;
+};
+
+static char *arena_copy(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = arena + arena_used;
+
+	assert_true(arena_used + n <= sizeof(arena));
+	memcpy(p, s, n);
+	arena_used += n;
+	return p;
+}
+
+static void args_make(struct args *a, const char *const *words)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->start = arena + arena_used;
+	a->argv[a->argc++] = arena_copy("run");
+	for (i = 0; words[i]; i++) {
+		assert_true(a->argc < MAX_ARGS);
+		a->argv[a->argc++] = arena_copy(words[i]);
+	}
+	a->len = (size_t)(arena + arena_used - a->start);
+}
+
+static FILE *null_out(void)
+{
+	FILE *f = fopen("/dev/null", "w");
+
+	assert_non_null(f);
+	return f;
+}
+
+static int parse(struct args *a, struct dmab_run_options *o, char *err, size_t errlen)
+{
+	FILE *out = null_out();
+	int ret;
+
+	memset(o, 0, sizeof(*o));	/* as cmd_run hands it over */
+	err[0] = 0;
+	ret = dmab_run_options_parse(a->argc, a->argv, o, out, err, errlen);
+	fclose(out);
+	return ret;
+}
+
+static void test_valid_command_line(void **state)
+{
+	static const char *const words[] = {
+		"-s", "cached-sync,coherent", "-w", "capture", "-p", "read", "-z", "64K,1M",
+		"-n", "10", "-r", "2", "--fps", "30", "--quick", "--json", "-o", "/tmp/x.json",
+		NULL,
+	};
+	struct dmab_run_options o;
+	char err[DMAB_ERRLEN];
+	struct args a;
+
+	(void)state;
+	args_make(&a, words);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+
+	assert_int_equal(o.n_strategies, 2);
+	assert_string_equal(o.strategies[0], "cached-sync");
+	assert_string_equal(o.strategies[1], "coherent");
+	assert_int_equal(o.n_workloads, 1);
+	assert_ptr_equal(o.workloads[0], &dmab_workload_capture);
+	assert_int_equal(o.n_patterns, 1);
+	assert_ptr_equal(o.patterns[0], dmab_pattern_find("read"));
+	assert_string_equal(o.patterns[0]->name, "read");
+	assert_int_equal(o.n_sizes, 2);
+	assert_int_equal(o.sizes[0], 65536);
+	assert_int_equal(o.sizes[1], 1048576);
+	assert_int_equal(o.frames, 10);
+	assert_int_equal(o.ring, 2);
+	assert_true(o.fps == 30.0);
+	assert_int_equal(o.quick, 1);
+	assert_int_equal(o.json, 1);
+	assert_string_equal(o.output, "/tmp/x.json");
+	/* and nothing that was not asked for */
+	assert_true(o.budget_s == 0.0);
+	assert_null(o.events);
+	assert_int_equal(o.quiet, 0);
+}
+
+static void test_long_forms_and_lists(void **state)
+{
+	static const char *const words[] = {
+		"--strategy=coherent", "--workload", "capture,playback", "--pattern=read,memcpy",
+		"--size", "4K,4096,64K", "--frames=5", "--ring", "8", "--budget", "0.5",
+		"--output=out.json", "-q", "-s", "cached-sync,coherent", NULL,
+	};
+	struct dmab_run_options o;
+	char err[DMAB_ERRLEN];
+	struct args a;
+
+	(void)state;
+	args_make(&a, words);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	/* lists add up over repeated options, each value once */
+	assert_int_equal(o.n_strategies, 2);
+	assert_string_equal(o.strategies[0], "coherent");
+	assert_string_equal(o.strategies[1], "cached-sync");
+	assert_int_equal(o.n_workloads, 2);
+	assert_ptr_equal(o.workloads[0], &dmab_workload_capture);
+	assert_ptr_equal(o.workloads[1], &dmab_workload_playback);
+	assert_int_equal(o.n_patterns, 2);
+	assert_string_equal(o.patterns[0]->name, "read");
+	assert_string_equal(o.patterns[1]->name, "memcpy");
+	assert_int_equal(o.n_sizes, 2);		/* 4K and 4096 are one size */
+	assert_int_equal(o.sizes[0], 4096);
+	assert_int_equal(o.sizes[1], 65536);
+	assert_int_equal(o.frames, 5);
+	assert_int_equal(o.ring, 8);
+	assert_true(o.budget_s == 0.5);
+	assert_string_equal(o.output, "out.json");
+	assert_int_equal(o.quiet, 1);
+	assert_int_equal(o.quick, 0);
+}
+
+static void test_no_options(void **state)
+{
+	static const char *const words[] = { NULL };
+	struct dmab_run_options o;
+	char err[DMAB_ERRLEN];
+	struct args a;
+
+	(void)state;
+	args_make(&a, words);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.n_strategies, 0);	/* 0: the run's defaults */
+	assert_int_equal(o.n_sizes, 0);
+	assert_int_equal(o.frames, 0);
+	assert_int_equal(o.quick, 0);
+}
+
+static void test_help(void **state)
+{
+	static const char *const long_help[] = { "--help", NULL };
+	static const char *const short_help[] = { "-n", "5", "-h", NULL };
+	const char *const *cases[] = { long_help, short_help };
+	struct dmab_run_options o;
+	char err[DMAB_ERRLEN] = "";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		struct args a;
+
+		assert_non_null(out);
+		args_make(&a, cases[i]);
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(dmab_run_options_parse(a.argc, a.argv, &o, out, err,
+							sizeof(err)), 1);
+		fclose(out);
+		assert_non_null(strstr(text, "usage: dmabench run"));
+		assert_non_null(strstr(text, "--strategy"));
+		assert_non_null(strstr(text, "--fps"));
+		free(text);
+	}
+}
+
+static const struct bad_case {
+	const char *words[8];
+	int ret;
+	const char *names;	/* the message must name the bad value ... */
+	const char *option;	/* ... and, if not NULL, the option it was given to */
+} bad_cases[] = {
+	{ { "-s", "nosuch" }, -EINVAL, "'nosuch'", "strategy" },
+	{ { "-s", "cached-sync,nosuch" }, -EINVAL, "'nosuch'", "strategy" },
+	{ { "-s", "" }, -EINVAL, "--strategy", NULL },
+	{ { "-w", "nosuch" }, -EINVAL, "'nosuch'", "workload" },
+	{ { "-w", "capture,Capture" }, -EINVAL, "'Capture'", "workload" },
+	{ { "-p", "nosuch" }, -EINVAL, "'nosuch'", "pattern" },
+	{ { "--frobnicate" }, -EINVAL, "'--frobnicate'", NULL },
+	{ { "-x" }, -EINVAL, "'-x'", NULL },
+	{ { "-r", "0" }, -ERANGE, "'0'", "--ring" },
+	{ { "-r", "1025" }, -ERANGE, "'1025'", "--ring" },
+	{ { "-n", "0" }, -ERANGE, "'0'", "--frames" },
+	{ { "-n", "-3" }, -EINVAL, "'-3'", "--frames" },
+	{ { "-n", "ten" }, -EINVAL, "'ten'", "--frames" },
+	{ { "--fps", "-1" }, -ERANGE, "'-1'", "--fps" },
+	{ { "--fps", "0" }, -ERANGE, "'0'", "--fps" },
+	{ { "--fps", "fast" }, -EINVAL, "'fast'", "--fps" },
+	{ { "--budget", "nan" }, -EINVAL, "'nan'", "--budget" },
+	{ { "-z", "0" }, -EINVAL, "'0'", "size" },
+	{ { "-z", "99999999T" }, -ERANGE, "'99999999T'", "size" },
+	{ { "-z", "64K,100" }, -EINVAL, "'100'", "size" },
+	{ { "-o", "" }, -EINVAL, "--output", NULL },
+	{ { "-s" }, -EINVAL, "'-s'", NULL },
+	{ { "-n", "5", "-s" }, -EINVAL, "'-s'", NULL },
+	{ { "--fps" }, -EINVAL, "'--fps'", NULL },
+	{ { "-q", "stray" }, -EINVAL, "'stray'", NULL },
+	{ { "stray", "-q" }, -EINVAL, "'stray'", NULL },
+	{ { "--json=yes" }, -EINVAL, "--json", NULL },
+	{ { "--quick=1" }, -EINVAL, "--quick", NULL },
+};
+
+static void test_bad_input_is_refused_by_name(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		struct dmab_run_options o;
+		char err[DMAB_ERRLEN], line[128] = "run";
+		struct args a;
+		int ret, k;
+
+		for (k = 0; c->words[k]; k++)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), " %s",
+				 c->words[k]);
+		args_make(&a, c->words);
+		ret = parse(&a, &o, err, sizeof(err));
+		if (ret != c->ret)
+			fail_msg("`%s`: returned %d, want %d (%s)", line, ret, c->ret, err);
+		if (!strstr(err, c->names))
+			fail_msg("`%s`: message \"%s\" does not name %s", line, err, c->names);
+		if (c->option && !strstr(err, c->option))
+			fail_msg("`%s`: message \"%s\" does not name %s", line, err, c->option);
+	}
+}
+
+/*
+ * Regression: a flag that has a short name, given a value, was reported by
+ * that short name (`run --quiet=yes`: "unknown option '-q'"), an option the
+ * user did not type. The message must name what was typed.
+ */
+static void test_flag_given_a_value_is_named(void **state)
+{
+	static const struct {
+		const char *word, *names;
+	} cases[] = {
+		{ "--quiet=yes", "--quiet" },
+		{ "--help=yes", "--help" },
+	};
+	char failures[512] = "";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *const words[] = { cases[i].word, NULL };
+		struct dmab_run_options o;
+		char err[DMAB_ERRLEN];
+		struct args a;
+		int ret;
+
+		args_make(&a, words);
+		ret = parse(&a, &o, err, sizeof(err));
+		if (ret != -EINVAL || !strstr(err, cases[i].names))
+			snprintf(failures + strlen(failures), sizeof(failures) - strlen(failures),
+				 "\n  `run %s`: returned %d, \"%s\"", cases[i].word, ret, err);
+	}
+	if (*failures)
+		fail_msg("the message does not name the option typed:%s", failures);
+}
+
+/*
+ * Regression: resetting getopt with `optind = 1` left glibc's position inside
+ * the previous argv (its private nextchar), so the next parse read the rest
+ * of that old word from memory the caller may have reused, and `run -n 5`
+ * failed with "unexpected argument '5'". glibc's full reset is `optind = 0`.
+ */
+static void test_parse_forgets_the_previous_command_line(void **state)
+{
+	static const char *const first_lines[][2] = {
+		{ "-q", NULL },		/* a parse that succeeded */
+		{ "-hq", NULL },	/* help, with -q not yet read */
+		{ "-xq", NULL },	/* an unknown option, with -q not yet read */
+	};
+	static const char *const clean[] = { "-n", "5", NULL };
+	char failures[1024] = "";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(first_lines); i++) {
+		struct dmab_run_options o;
+		char err[DMAB_ERRLEN];
+		struct args first, second;
+		int ret;
+
+		args_make(&first, first_lines[i]);
+		parse(&first, &o, err, sizeof(err));
+		/* the caller is done with its argv and reuses the memory */
+		memset(first.start, 'q', first.len);
+		arena_copy("");		/* ends the reused memory */
+		args_make(&second, clean);
+		ret = parse(&second, &o, err, sizeof(err));
+		if (ret || o.frames != 5 || o.quiet)
+			snprintf(failures + strlen(failures), sizeof(failures) - strlen(failures),
+				 "\n  `run -n 5` after `run %s`: returned %d (%s), frames %llu, "
+				 "quiet %d", first_lines[i][0], ret, err,
+				 (unsigned long long)o.frames, o.quiet);
+	}
+	if (*failures)
+		fail_msg("a parse depends on the one before:%s", failures);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_command_line),
+		cmocka_unit_test(test_long_forms_and_lists),
+		cmocka_unit_test(test_no_options),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_bad_input_is_refused_by_name),
+		/* regressions: see the comments above them */
+		cmocka_unit_test(test_flag_given_a_value_is_named),
+		cmocka_unit_test(test_parse_forgets_the_previous_command_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
