@@ -14,25 +14,24 @@ GIT     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 PACKAGES := build-essential pkg-config libjansson-dev libpfm4-dev zlib1g-dev \
 	    libcmocka-dev gnuplot-nox python3 python3-jsonschema
 
+B        := build
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= $(if $(CI),-Werror)
 CFLAGS   ?=
-BASE     := -std=c11 $(OPT) $(WARN) $(WERROR) -MMD -MP \
-	    -DDMAB_VERSION='"$(VERSION)"' -DDMAB_GIT='"$(GIT)"'
+BASE     := -std=c11 $(OPT) $(WARN) $(WERROR) -MMD -MP -I$(B)
 LDLIBS   := -ljansson -lz -lpthread -lm
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard strategies/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
-B        := build
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/plain/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/plain/%)
 UNITS_ASAN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
 
-.PHONY: all deps bench test unit unit-asan cli clean install
+.PHONY: all deps bench test unit unit-asan cli clean install FORCE
 all: dmabench
 
 dmabench: $(LIB_OBJ) $(B)/plain/harness/main.o
@@ -41,11 +40,17 @@ dmabench: $(LIB_OBJ) $(B)/plain/harness/main.o
 $(B)/dmabench-asan: $(ASAN_OBJ) $(B)/asan/harness/main.o
 	$(CC) $(OPT) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(B)/plain/%.o: %.c
+# The version and commit, rewritten only when they change (then what includes it rebuilds).
+$(B)/version.h: FORCE
+	@mkdir -p $(B); v='#define DMAB_VERSION "$(VERSION)"\n#define DMAB_GIT "$(GIT)"'; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$(printf "$$v")" ] || printf "$$v\n" > $@
+FORCE:
+
+$(B)/plain/%.o: %.c | $(B)/version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(CFLAGS) -c -o $@ $<
 
-$(B)/asan/%.o: %.c
+$(B)/asan/%.o: %.c | $(B)/version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(SANITIZE) $(CFLAGS) -c -o $@ $<
 
