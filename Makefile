@@ -19,7 +19,7 @@ OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= $(if $(CI),-Werror)
 CFLAGS   ?=
-BASE     := -std=c11 $(OPT) $(WARN) $(WERROR) -MMD -MP -I$(B)
+BASE     := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) -MMD -MP -I$(B)
 LDLIBS   := -ljansson -lz -lpthread -lm
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

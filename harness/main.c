@@ -3,7 +3,6 @@
  * dmabench: benchmarks and characterizes DMA buffer strategies.
  * Only this file prints results and chooses exit codes.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

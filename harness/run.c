@@ -6,7 +6,6 @@
  * time is stable, when it has the frames asked for, or when its time budget
  * is spent.
  */
-#define _GNU_SOURCE
 #include "run.h"
 
 #include <errno.h>

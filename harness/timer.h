@@ -50,7 +50,15 @@ void dmab_timer_set_freq(uint64_t freq_hz);
 
 static inline uint64_t dmab_ticks_to_ns(uint64_t ticks)
 {
+#ifdef __SIZEOF_INT128__
 	return (uint64_t)(((unsigned __int128)ticks * dmab_timer.mult) >> 32);
+#else
+	/* 32-bit targets: the same product, in 64-bit pieces */
+	uint64_t hi = ticks >> 32, lo = ticks & 0xffffffffull;
+	uint64_t m_hi = dmab_timer.mult >> 32, m_lo = dmab_timer.mult & 0xffffffffull;
+
+	return hi * dmab_timer.mult + lo * m_hi + ((lo * m_lo) >> 32);
+#endif
 }
 
 uint64_t dmab_monotonic_ns(void);

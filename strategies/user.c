@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#define _GNU_SOURCE
 #include "user.h"
 
 #include <errno.h>
@@ -62,17 +61,34 @@ int dmab_user_no_sync(struct dmab_buffer *buf, size_t offset, size_t length,
 /* Cache maintenance from user space. */
 
 #if defined(__x86_64__)
-static int have_clflushopt = -1;
+/* Read once: cpuid traps to the hypervisor in a VM and would cost microseconds a sync. */
+static size_t flush_line;
+static int have_clflushopt;
 
 const char *dmab_user_maintenance = "clflushopt over the range, then sfence";
 
+static void maintenance_init(void)
+{
+	unsigned int a, b, c, d;
+
+	if (flush_line)
+		return;
+	/* CPUID.(7,0):EBX bit 23 is clflushopt */
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
+	have_clflushopt = !!(b & (1u << 23));
+	if (!have_clflushopt)
+		dmab_user_maintenance = "clflush over the range, then mfence (no clflushopt)";
+	/* CPUID.1:EBX[15:8] is the clflush line size in 8-byte units */
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	flush_line = ((b >> 8) & 0xff) * 8;
+	if (!flush_line)
+		flush_line = 64;
+}
+
 size_t dmab_user_cache_line(void)
 {
-	unsigned int eax, ebx, ecx, edx;
-
-	__asm__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(1), "c"(0));
-	/* CPUID.1:EBX[15:8] is the clflush line size in 8-byte units */
-	return ((ebx >> 8) & 0xff) * 8;
+	maintenance_init();
+	return flush_line;
 }
 
 __attribute__((target("clflushopt")))
@@ -96,26 +112,17 @@ static void flush_clflush(unsigned char *p, size_t length, size_t line)
 
 static void flush_range(unsigned char *p, size_t length)
 {
-	size_t line = dmab_user_cache_line();
-
-	if (have_clflushopt < 0) {
-		unsigned int a, b, c, d;
-
-		/* CPUID.(7,0):EBX bit 23 */
-		__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
-		have_clflushopt = !!(b & (1u << 23));
-		if (!have_clflushopt)
-			dmab_user_maintenance = "clflush over the range, then mfence (no clflushopt)";
-	}
+	maintenance_init();
 	if (have_clflushopt)
-		flush_clflushopt(p, length, line);
+		flush_clflushopt(p, length, flush_line);
 	else
-		flush_clflush(p, length, line);
+		flush_clflush(p, length, flush_line);
 }
 
 int dmab_user_maintenance_probe(const char **reason)
 {
 	(void)reason;
+	maintenance_init();
 	return 0;
 }
 
@@ -138,10 +145,14 @@ const char *dmab_user_maintenance =
 
 size_t dmab_user_cache_line(void)
 {
+	static size_t line;
 	uint64_t ctr;
 
-	__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
-	return (size_t)4 << ((ctr >> 16) & 0xf);	/* DminLine, log2 of words */
+	if (!line) {
+		__asm__ volatile("mrs %0, ctr_el0" : "=r"(ctr));
+		line = (size_t)4 << ((ctr >> 16) & 0xf);	/* DminLine, log2 of words */
+	}
+	return line;
 }
 
 int dmab_user_maintenance_probe(const char **reason)
