@@ -221,6 +221,21 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			dmab_format_size(c->size, size, sizeof(size)), mbps(c->size, cpu),
 			mbps(c->size, ref), (double)ref / (double)cpu);
 	}
+	/* paced runs: did the frames keep up */
+	for (i = 0; i < run->n_cells && run->opt.fps; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+
+		if (!c->summary[DMAB_PHASE_FRAME].n)
+			continue;
+		fprintf(out, "%s %s %s %s at %g fps: %llu of %llu frames missed their deadline, "
+			"start jitter %.1f us (p99 lateness %.1f us)\n", c->strategy->name,
+			c->workload->name, c->pattern ? c->pattern->name : "-",
+			dmab_format_size(c->size, size, sizeof(size)), run->opt.fps,
+			(unsigned long long)c->deadline_misses,
+			(unsigned long long)c->summary[DMAB_PHASE_FRAME].n,
+			c->lateness_summary.stddev_ns / 1e3,
+			(double)c->lateness_summary.p99_ns / 1e3);
+	}
 	/* each skipped strategy once, with why */
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];

@@ -156,7 +156,9 @@ assert ca and all(x['throughput_mbps']['reference_read'] > 0 for x in ca)
 "
 
 # --- pacing ---
-(cd "$work" && "$bin" run -q -s coherent -z 64K -n 20 --fps 200 -o "$work/fps.json" >/dev/null 2>&1)
+(cd "$work" && "$bin" run -q -s coherent -z 64K -n 20 --fps 200 -o "$work/fps.json" >"$work/fps.out" 2>&1)
+check "--fps: the table says how many frames missed their deadline" \
+	grep -Eq '^coherent capture read 64KiB at 200 fps: [0-9]+ of 20 frames missed their deadline' "$work/fps.out"
 check "--fps 200 -n 20 takes about 0.1 s and reports deadline misses and jitter" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/fps.json'))
