@@ -50,7 +50,7 @@ static const struct dmab_option run_options[] = {
 	{ "fps", 'f', "F", OPT_SECONDS, FIELD(fps), 0, 0, 1000000,
 	  "pace frames at F per second; report deadline misses and jitter" },
 	{ "budget", 't', "SECONDS", OPT_SECONDS, FIELD(budget_s), 0, 0, 86400,
-	  "time budget per configuration (default: 3, --quick: 1)" },
+	  "time budget per configuration (default: 3, --quick: 1; none with -n)" },
 	{ "events", 'e', "LIST", OPT_TEXT, FIELD(events), 0, 0, 0,
 	  "perf events to count (not in this build yet)" },
 	{ "output", 'o', "FILE", OPT_TEXT, FIELD(output), 0, 0, 0,
@@ -292,7 +292,7 @@ json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
 					    json_null());
 	json_object_set_new(cfg, "ring", json_integer((json_int_t)o->ring));
 	json_object_set_new(cfg, "fps", o->fps ? json_real(o->fps) : json_null());
-	json_object_set_new(cfg, "budget_s", json_real(o->budget_s));
+	json_object_set_new(cfg, "budget_s", o->budget_s ? json_real(o->budget_s) : json_null());
 	json_object_set_new(cfg, "quick", json_boolean(o->quick));
 	return cfg;
 }

@@ -133,7 +133,8 @@ int dmab_run_plan(struct dmab_run *run)
 
 	if (!o->ring)
 		o->ring = 4;
-	if (!o->budget_s)
+	/* -n alone means that many frames, however long they take */
+	if (!o->budget_s && !o->frames)
 		o->budget_s = o->quick ? 1.0 : 3.0;
 	if (!o->n_workloads)
 		o->workloads[o->n_workloads++] = &dmab_workload_capture;
@@ -300,6 +301,13 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 	return ret;
 }
 
+static int stable(const struct dmab_cell *c)
+{
+	double rel = dmab_median_ci_rel(&c->samples[DMAB_PHASE_FRAME]);
+
+	return rel >= 0 && rel <= STABLE_REL;
+}
+
 static void cell_decide(struct dmab_run *run, struct dmab_cell *c)
 {
 	size_t n = c->samples[DMAB_PHASE_FRAME].n;
@@ -313,11 +321,9 @@ static void cell_decide(struct dmab_run *run, struct dmab_cell *c)
 	else if (n >= MAX_FRAMES)
 		c->stop_reason = "max_frames";
 	else if (!run->opt.frames && n >= MIN_FRAMES &&
-		 c->elapsed_s >= MIN_BUDGET_SHARE * run->opt.budget_s &&
-		 dmab_median_ci_rel(&c->samples[DMAB_PHASE_FRAME]) <= STABLE_REL &&
-		 dmab_median_ci_rel(&c->samples[DMAB_PHASE_FRAME]) >= 0)
+		 c->elapsed_s >= MIN_BUDGET_SHARE * run->opt.budget_s && stable(c))
 		c->stop_reason = "stable";
-	else if (c->elapsed_s >= run->opt.budget_s)
+	else if (run->opt.budget_s && c->elapsed_s >= run->opt.budget_s)
 		c->stop_reason = "budget";
 	c->done = c->stop_reason != NULL;
 }
