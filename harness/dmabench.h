@@ -12,19 +12,6 @@
 #define DMAB_NAME "dmabench"
 #define DMAB_SCHEMA_VERSION 1
 
-/* The Makefile writes both into build/version.h; a bare compiler gets these. */
-#if defined(__has_include)
-#if __has_include("version.h")
-#include "version.h"
-#endif
-#endif
-#ifndef DMAB_VERSION
-#define DMAB_VERSION "0.1.0"
-#endif
-#ifndef DMAB_GIT
-#define DMAB_GIT "unknown"
-#endif
-
 /* Exit codes, as DESIGN.md gives them. */
 enum dmab_exit {
 	DMAB_EXIT_OK = 0,

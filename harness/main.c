@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dmabench.h"
+#include "tool.h"
 #include "env.h"
 #include "options.h"
 #include "oracle.h"

@@ -10,6 +10,7 @@
 #include "oracle.h"
 #include "parse.h"
 #include "timer.h"
+#include "tool.h"
 #include "workload.h"
 
 const char *const dmab_phase_names[DMAB_PHASE_COUNT] = {

@@ -15,10 +15,11 @@
 
 #include <cmocka.h>
 
+#include "check.h"
+
 #include "../../harness/options.h"
 #include "../../harness/workload.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_ARGS 24
 
 /*

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "check.h"
+
 #include "../../harness/oracle.h"
 
 #define SEQ 7		/* the frame the CPU expects */
@@ -20,13 +22,6 @@
 #define SEQ_PREV 6	/* the frame just before */
 #define SEQ_FUTURE 9	/* a frame that has not been written yet */
 #define MAX_PLANTS 8
-
-#define CHECK_U64(name, what, got, want)						\
-	do {										\
-		if ((uint64_t)(got) != (uint64_t)(want))				\
-			fail_msg("%s: %s is %llu, want %llu", (name), (what),		\
-				 (unsigned long long)(got), (unsigned long long)(want));	\
-	} while (0)
 
 /* What is written over one line of a good frame. */
 enum plant_kind {

@@ -13,9 +13,10 @@
 
 #include <cmocka.h>
 
+#include "check.h"
+
 #include "../../harness/parse.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define KIB 1024ull
 #define MIB (1024ull * KIB)
 #define GIB (1024ull * MIB)

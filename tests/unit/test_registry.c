@@ -13,9 +13,10 @@
 
 #include <cmocka.h>
 
+#include "check.h"
+
 #include "../../strategies/strategy.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The strategies DESIGN.md lists: each must have a table, runnable or not. */
 static const char *const design_names[] = {

@@ -12,9 +12,10 @@
 
 #include <cmocka.h>
 
+#include "check.h"
+
 #include "../../harness/stats.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void push_all(struct dmab_samples *s, const uint64_t *v, size_t n)
 {
@@ -60,13 +61,6 @@ static const struct percentile_case {
 	/* nearest rank of 8: p50 is the 4th, p90 the 8th */
 	{ "{2,4,4,4,5,5,7,9}", classic, ARRAY_SIZE(classic), 2, 4, 9, 9, 9, 9 },
 };
-
-#define CHECK_U64(name, what, got, want)						\
-	do {										\
-		if ((uint64_t)(got) != (uint64_t)(want))				\
-			fail_msg("%s: %s is %llu, want %llu", (name), (what),		\
-				 (unsigned long long)(got), (unsigned long long)(want));	\
-	} while (0)
 
 static void test_percentiles_nearest_rank(void **state)
 {
