@@ -14,22 +14,11 @@
 #include <stdint.h>
 
 #include "dmabench.h"
-
-/* Word i of a frame (but the first of each line) is key ^ ((i + 1) * M). */
-#define DMAB_ORACLE_M 0xd1b54a32d192ed03ull
+/* the frame format is part of the module's ABI: dmab_oracle_key, DMAB_ORACLE_M */
+#include "../kmod/include/uapi/dmabench.h"
 
 /* The words a rmw pass XORs into the frame; the check undoes it. */
 #define DMAB_ORACLE_RMW_MASK 0x5a5a5a5a5a5a5a5aull
-
-static inline uint64_t dmab_oracle_key(uint64_t seq)
-{
-	/* splitmix64's finalizer: frames with near sequence numbers differ everywhere */
-	uint64_t z = seq + 0x9e3779b97f4a7c15ull;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* Word @index (counted from the frame's start) of frame @seq, @key its key. */
 static inline uint64_t dmab_oracle_word(uint64_t seq, uint64_t key, size_t index,

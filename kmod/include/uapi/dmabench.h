@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * dmabench.ko's ABI: the only contract between the module and the harness.
+ * Fixed-width types, explicit padding, pointers as __u64, every reserved
+ * field must be zero (the module answers -EINVAL otherwise), room to grow.
+ */
+#ifndef _UAPI_DMABENCH_H
+#define _UAPI_DMABENCH_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define DMAB_ABI_VERSION	1
+#define DMAB_DEVICE_PATH	"/dev/dmabench"
+
+/* Strategies, as bits of dmab_info.strategy_mask. */
+#define DMAB_STRAT_UNCACHED	0
+#define DMAB_STRAT_WC		1
+#define DMAB_STRAT_CACHED_SYNC	2
+#define DMAB_STRAT_FULL_FLUSH	3
+#define DMAB_STRAT_COHERENT	4
+#define DMAB_STRAT_CACHED_NOSYNC	5
+#define DMAB_STRAT_COUNT	6
+
+/* Limits: one buffer, and the most a line size can be. */
+#define DMAB_MAX_BUFFER_BYTES	(1ULL << 30)
+#define DMAB_NAME_LEN		32
+
+/* dmab_info.flags */
+#define DMAB_INFO_DMA_COHERENT	(1U << 0)	/* the device is cache-coherent */
+#define DMAB_INFO_DMAENGINE	(1U << 1)	/* a DMA_MEMCPY channel plays the device */
+
+struct dmab_info {
+	__u32 abi_version;
+	__u32 flags;
+	__u32 cache_line;		/* bytes */
+	__u32 strategy_mask;		/* 1 << DMAB_STRAT_* the module offers here */
+	__u64 max_total_bytes;		/* the bound on all buffers (max_total_mb) */
+	char arch[DMAB_NAME_LEN];	/* "x86_64", "arm64", "arm" */
+	char dma_channel[DMAB_NAME_LEN];/* the dmaengine channel, or "" */
+	__u64 kernel_ns;		/* out: time spent in the kernel */
+	__u64 reserved[4];
+};
+
+struct dmab_alloc {
+	__u32 strategy;			/* in: DMAB_STRAT_* */
+	__u32 flags;			/* in: 0 */
+	__u64 size;			/* in: bytes, a multiple of PAGE_SIZE */
+	__s32 fd;			/* out: the buffer; mmap it, close it to free */
+	__u32 pad;
+	__u64 kernel_ns;		/* out */
+	__u64 reserved[2];
+};
+
+/* dmab_sync.direction */
+#define DMAB_DIR_TO_DEVICE	1	/* the CPU wrote, the device reads */
+#define DMAB_DIR_FROM_DEVICE	2	/* the device writes, the CPU reads */
+
+/* dmab_sync.done: what the strategy did for the request */
+#define DMAB_DONE_NOTHING	0	/* nothing needed (coherent, uncached, nosync) */
+#define DMAB_DONE_DMA_SYNC	1	/* dma_sync_single_for_{device,cpu} on the range */
+#define DMAB_DONE_BARRIER	2	/* a write barrier (wc) */
+#define DMAB_DONE_WBINVD	3	/* wbinvd on all CPUs (x86) */
+#define DMAB_DONE_FLUSH_ALL	4	/* flush_cache_all (ARMv7), outer cache too */
+#define DMAB_DONE_DMA_SYNC_ALL	5	/* arm64 has no whole-cache flush: the whole buffer */
+
+struct dmab_sync {
+	__u32 direction;		/* in: DMAB_DIR_* */
+	__u32 flags;			/* in: 0 */
+	__u64 offset;			/* in: bytes into the buffer */
+	__u64 length;			/* in: bytes */
+	__u64 kernel_ns;		/* out */
+	__u32 done;			/* out: DMAB_DONE_* */
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+struct dmab_device_op {
+	__u64 offset;			/* in */
+	__u64 length;			/* in: bytes, a multiple of 8 */
+	__u64 sequence;			/* in: the frame's sequence number */
+	__u32 line;			/* in: the oracle's line size, 16..512, a power of 2 */
+	__u32 flags;			/* in: 0 */
+	__u64 bad_lines;		/* out (DEVICE_READ): lines that were not frame @sequence */
+	__u64 kernel_ns;		/* out */
+	__u64 reserved[2];
+};
+
+/* Memory types QUERY_MAPPING reports. */
+#define DMAB_MT_UNKNOWN		0
+#define DMAB_MT_WB		1	/* write-back, cacheable (x86 WB, ARM Normal) */
+#define DMAB_MT_WC		2	/* write-combining (x86 WC) */
+#define DMAB_MT_UC_MINUS	3	/* x86 UC- */
+#define DMAB_MT_UC		4	/* x86 UC */
+#define DMAB_MT_NORMAL_NC	5	/* ARM Normal non-cacheable */
+#define DMAB_MT_DEVICE		6	/* ARM Device-* or strongly ordered */
+#define DMAB_MT_WT		7	/* write-through */
+
+struct dmab_query_mapping {
+	__u64 address;			/* in: a user address inside a dmabench mapping */
+	__u32 memory_type;		/* out: DMAB_MT_* */
+	__u32 flags;			/* in: 0 */
+	__u64 raw;			/* out: the page-table attribute bits, as found */
+	__u64 kernel_ns;		/* out */
+	__u64 reserved[2];
+};
+
+struct dmab_full_flush {
+	__u32 flags;			/* in: 0 */
+	__u32 done;			/* out: DMAB_DONE_* */
+	__u64 kernel_ns;		/* out */
+	__u64 reserved[2];
+};
+
+/*
+ * The staleness oracle's frame format, shared by the module's device and the
+ * harness: word 0 of each line is the frame's sequence number; every other
+ * word i (counted from the frame's start) is key(seq) ^ ((i + 1) * M).
+ */
+#define DMAB_ORACLE_M		0xd1b54a32d192ed03ULL
+
+static inline __u64 dmab_oracle_key(__u64 seq)
+{
+	/* splitmix64's finalizer: frames with near sequence numbers differ everywhere */
+	__u64 z = seq + 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+#define DMAB_IOC_MAGIC		0xDB
+
+/* On /dev/dmabench */
+#define DMAB_IOC_INFO		_IOR(DMAB_IOC_MAGIC, 0x00, struct dmab_info)
+#define DMAB_IOC_ALLOC		_IOWR(DMAB_IOC_MAGIC, 0x01, struct dmab_alloc)
+#define DMAB_IOC_QUERY_MAPPING	_IOWR(DMAB_IOC_MAGIC, 0x02, struct dmab_query_mapping)
+#define DMAB_IOC_FULL_FLUSH	_IOWR(DMAB_IOC_MAGIC, 0x03, struct dmab_full_flush)
+/* On a buffer fd */
+#define DMAB_IOC_SYNC_FOR_DEVICE	_IOWR(DMAB_IOC_MAGIC, 0x10, struct dmab_sync)
+#define DMAB_IOC_SYNC_FOR_CPU	_IOWR(DMAB_IOC_MAGIC, 0x11, struct dmab_sync)
+#define DMAB_IOC_DEVICE_WRITE	_IOWR(DMAB_IOC_MAGIC, 0x12, struct dmab_device_op)
+#define DMAB_IOC_DEVICE_READ	_IOWR(DMAB_IOC_MAGIC, 0x13, struct dmab_device_op)
+
+#endif /* _UAPI_DMABENCH_H */
