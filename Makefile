@@ -2,7 +2,8 @@
 #
 #   make deps    install the Debian packages that are missing (root), or print the line
 #   make bench   deps, build, run the default matrix on what this machine offers
-#   make test    deps, build with -Werror, unit tests (plain and ASan/UBSan), CLI tests
+#   make test    deps, build with -Werror, unit tests (plain and ASan/UBSan), CLI tests,
+#                and the guests (tests/guests: Debian kernels under QEMU)
 #   make clean / make install [PREFIX=/usr/local DESTDIR=]
 
 CC      ?= cc
@@ -31,7 +32,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/plain/%)
 UNITS_ASAN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
 
-.PHONY: all deps bench test unit unit-asan cli clean install FORCE
+.PHONY: all deps bench test unit unit-asan cli test-guests clean install FORCE
 all: dmabench
 
 dmabench: $(LIB_OBJ) $(B)/plain/harness/main.o
@@ -82,7 +83,7 @@ bench: deps
 
 test: deps
 	$(MAKE) WERROR=-Werror dmabench $(B)/dmabench-asan $(UNITS) $(UNITS_ASAN)
-	$(MAKE) --no-print-directory WERROR=-Werror unit unit-asan cli
+	$(MAKE) --no-print-directory WERROR=-Werror unit unit-asan cli test-guests
 
 unit: $(UNITS)
 	@for t in $(UNITS); do echo "== $$t"; $$t || exit 1; done
@@ -92,6 +93,11 @@ unit-asan: $(UNITS_ASAN)
 
 cli: dmabench $(B)/dmabench-asan
 	tests/cli/run.sh ./dmabench $(B)/dmabench-asan
+
+# Debian's own kernels under QEMU (TCG): the harness, and the module once built, for real.
+GUEST_ARCHES ?= x86_64
+test-guests: dmabench
+	@for a in $(GUEST_ARCHES); do tests/guests/run.sh $$a || exit 1; done
 
 install: dmabench
 	install -d $(DESTDIR)$(PREFIX)/bin

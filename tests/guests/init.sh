@@ -1,0 +1,42 @@
+#!/bin/busybox sh
+# /init of the dmabench test guests (busybox). Runs the harness (and the module,
+# when the initramfs carries one), reports on the console between markers, and
+# powers off. Lines the host reads: "DMAB-TEST ok|fail NAME: detail" and
+# "DMAB-JSON-BEGIN NAME" ... "DMAB-JSON-END".
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /tmp && mount -t tmpfs tmp /tmp
+cd /tmp
+
+t() { # t NAME COMMAND...: one test line from the command's status
+	name=$1; shift
+	if "$@" >/tmp/t.out 2>&1; then
+		echo "DMAB-TEST ok $name"
+	else
+		echo "DMAB-TEST fail $name: exit $?: $(tail -c 400 /tmp/t.out | tr '\n' ' ')"
+	fi
+}
+
+json() { # json NAME FILE: hand a file to the host
+	echo "DMAB-JSON-BEGIN $1"
+	cat "$2"
+	echo "DMAB-JSON-END"
+}
+
+echo "DMAB-GUEST $(uname -m) $(uname -r)"
+t harness-info /dmabench info
+t harness-list /dmabench list
+if [ -f /dmabench.ko ]; then
+	t insmod insmod /dmabench.ko
+	[ -x /kmod-test ] && t kmod-test /kmod-test
+fi
+t quick-run /dmabench run --quick -q -o /tmp/quick.json
+[ -f /tmp/quick.json ] && json quick /tmp/quick.json
+if [ -f /dmabench.ko ]; then
+	t rmmod rmmod dmabench
+fi
+t kernel-log-clean sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection|Call Trace"'
+echo "DMAB-DONE"
+poweroff -f
