@@ -101,5 +101,5 @@ assert r and all(x['integrity']['verdict'] == 'ok' for x in r)
 else
 	failed=$((failed + 1)); echo "FAIL $arch: the guest handed over no JSON"
 fi
-echo "guests $arch: $passed passed, $failed failed"
+echo "guests-$arch: $passed passed, $failed failed"
 [ "$failed" = 0 ]
