@@ -64,6 +64,7 @@ static inline int dmab_read_leaf(struct vm_area_struct *vma, unsigned long addre
 #endif
 	if (ret)
 		return ret;
+	__acquire(ptl);		/* follow_pte took it; sparse cannot see that */
 	*entry = (u64)pte_val(ptep_get(ptep));
 	pte_unmap_unlock(ptep, ptl);
 	return 0;
