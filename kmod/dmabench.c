@@ -85,13 +85,11 @@ MODULE_PARM_DESC(max_total_mb, "Bound on all live buffers together, MiB (default
 
 static bool dmab_force_coherent;
 module_param_named(force_coherent, dmab_force_coherent, bool, 0444);
-MODULE_PARM_DESC(force_coherent,
-		 "Treat the device as cache-coherent where the architecture lets a driver say so (ARM), to compare both DMA paths");
+MODULE_PARM_DESC(force_coherent, "Declare the device DMA-coherent (ARM), to compare both paths");
 
 static char *dmab_dmaengine = "auto";
 module_param_named(dmaengine, dmab_dmaengine, charp, 0444);
-MODULE_PARM_DESC(dmaengine,
-		 "auto|on|off: who plays the device. auto and off: the emulated device; on: a DMA_MEMCPY channel or the load fails");
+MODULE_PARM_DESC(dmaengine, "auto|on|off: a DMA_MEMCPY channel as the device (on), or emulate it");
 
 /* ---- Global state ---- */
 
@@ -275,6 +273,7 @@ static void dmab_pages_reset_memtype(struct dmab_buffer *buf, unsigned int count
 			       dmab_chunk_bytes(chunk));
 			chunk->page = NULL;
 		}
+		cond_resched();
 	}
 }
 
@@ -289,6 +288,7 @@ static int dmab_pages_set_memtype(struct dmab_buffer *buf)
 		ret = dmab_chunk_set_memtype(&buf->chunks[i], buf->strategy->map);
 		if (ret)
 			goto out_reset_memtype;
+		cond_resched();		/* each call flushes caches and TLBs */
 	}
 	return 0;
 
@@ -1032,7 +1032,7 @@ static long dmab_ioctl_alloc(void __user *uarg)
 		return -EINVAL;
 	if (req.strategy >= DMAB_STRAT_COUNT || !(DMAB_STRATEGY_MASK & BIT(req.strategy)))
 		return -EINVAL;
-	if (!req.size || !PAGE_ALIGNED(req.size) || req.size > DMAB_MAX_BUFFER_BYTES)
+	if (!req.size || !IS_ALIGNED(req.size, PAGE_SIZE) || req.size > DMAB_MAX_BUFFER_BYTES)
 		return -EINVAL;
 
 	start_ns = ktime_get_ns();
@@ -1345,6 +1345,6 @@ static void __exit dmab_exit(void)
 module_init(dmab_init);
 module_exit(dmab_exit);
 
-MODULE_DESCRIPTION("dmabench: DMA buffer strategies, an emulated bus master, effective memory types");
+MODULE_DESCRIPTION("DMA buffer strategies, an emulated bus master, effective memory types");
 MODULE_LICENSE("GPL");
 MODULE_VERSION("0.1.0");
