@@ -30,12 +30,14 @@ t harness-info /dmabench info
 t harness-list /dmabench list
 if [ -f /dmabench.ko ]; then
 	t insmod insmod /dmabench.ko
+	t dev-node-0600 sh -c '[ -c /dev/dmabench ] && [ "$(stat -c %a /dev/dmabench)" = 600 ]'
 	[ -x /kmod-test ] && t kmod-test /kmod-test
 fi
 t quick-run /dmabench run --quick -q -o /tmp/quick.json
 [ -f /tmp/quick.json ] && json quick /tmp/quick.json
 if [ -f /dmabench.ko ]; then
 	t rmmod rmmod dmabench
+	t dev-node-gone sh -c '[ ! -e /dev/dmabench ]'
 fi
 t kernel-log-clean sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection|Call Trace"'
 echo "DMAB-DONE"

@@ -32,6 +32,10 @@ x86_64)
 	# the cloud flavour boots fastest; the version comes from the metapackage
 	kver=$(apt-cache depends linux-image-cloud-amd64 | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1)
 	[ -n "$kver" ] || { echo "guests: cannot find the cloud kernel's version (apt-get update?)" >&2; exit 3; }
+	# a module must be built for the very flavour it loads into
+	need "linux-headers-$kver"
+	kdir=/usr/src/linux-headers-$kver
+	kmake=()
 	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-cx16 -m 512 -smp 2)
 	console=ttyS0
 	cc=gcc
@@ -60,6 +64,12 @@ mkdir -p "$root/bin"
 $cc -static -o "$root/dmabench" "$top"/build/plain/harness/*.o "$top"/build/plain/strategies/*.o \
 	-ljansson -lz -lpthread -lm
 cp "$busybox" "$root/bin/busybox"
+kbuild="$out/kmod"
+rm -rf "$kbuild"
+cp -r "$top/kmod" "$kbuild"
+make -C "$kbuild" -s KDIR="$kdir" "${kmake[@]}" clean >/dev/null 2>&1 || true
+make -C "$kbuild" -s KDIR="$kdir" "${kmake[@]}" >&2
+cp "$kbuild/dmabench.ko" "$root/dmabench.ko"
 cp "$top/tests/guests/init.sh" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
