@@ -31,7 +31,11 @@ t harness-list /dmabench list
 if [ -f /dmabench.ko ]; then
 	t insmod insmod /dmabench.ko
 	t dev-node-0600 sh -c '[ -c /dev/dmabench ] && [ "$(stat -c %a /dev/dmabench)" = 600 ]'
-	[ -x /kmod-test ] && t kmod-test /kmod-test
+	if [ -x /kmod-test ]; then
+		t kmod-test /kmod-test
+		grep -E '^(INFO|FAIL)' /tmp/t.out | head -40
+		grep 'kmod-test:' /tmp/t.out
+	fi
 fi
 t quick-run /dmabench run --quick -q -o /tmp/quick.json
 [ -f /tmp/quick.json ] && json quick /tmp/quick.json

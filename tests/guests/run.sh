@@ -63,6 +63,8 @@ rm -rf "$root"
 mkdir -p "$root/bin"
 $cc -static -o "$root/dmabench" "$top"/build/plain/harness/*.o "$top"/build/plain/strategies/*.o \
 	-ljansson -lz -lpthread -lm
+$cc -std=gnu11 -O2 -Wall -Wextra -static -I"$top/kmod/include/uapi" -o "$root/kmod-test" \
+	"$top/tests/guests/kmod-test.c"
 cp "$busybox" "$root/bin/busybox"
 kbuild="$out/kmod"
 rm -rf "$kbuild"
