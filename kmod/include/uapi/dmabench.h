@@ -22,8 +22,10 @@
 #define DMAB_STRAT_CACHED_NOSYNC	5
 #define DMAB_STRAT_COUNT	6
 
-/* Limits: one buffer, and the most a line size can be. */
+/* Limits: one buffer; the oracle's line size (a power of 2); names in dmab_info. */
 #define DMAB_MAX_BUFFER_BYTES	(1ULL << 30)
+#define DMAB_LINE_MIN		16
+#define DMAB_LINE_MAX		512
 #define DMAB_NAME_LEN		32
 
 /* dmab_info.flags */
@@ -75,6 +77,7 @@ struct dmab_sync {
 	__u64 reserved[2];
 };
 
+/* DEVICE_*: offset 8-byte aligned, length non-zero, both inside the buffer. */
 struct dmab_device_op {
 	__u64 offset;			/* in */
 	__u64 length;			/* in: bytes, a multiple of 8 */
@@ -100,7 +103,8 @@ struct dmab_query_mapping {
 	__u64 address;			/* in: a user address inside a dmabench mapping */
 	__u32 memory_type;		/* out: DMAB_MT_* */
 	__u32 flags;			/* in: 0 */
-	__u64 raw;			/* out: the page-table attribute bits, as found */
+	__u64 raw;			/* out: the PTE's memory-type field, in place: x86 PWT|PCD|PAT,
+					 * arm64 AttrIndx[4:2], ARM L_PTE_MT_* */
 	__u64 kernel_ns;		/* out */
 	__u64 reserved[2];
 };
