@@ -6,11 +6,10 @@
 #endif
 
 /*
- * Word i of a frame is key ^ (i * M): kept as a running sum so the fill is
- * an add and a store a word, fast enough to play a device at memory speed.
+ * Word i of a frame (but the first of each line) is key ^ ((i + 1) * M), as
+ * the uapi header defines it: kept as a running sum so the fill is an add and
+ * a store a word, fast enough to play a device at memory speed.
  */
-#define ORACLE_M DMAB_ORACLE_M
-
 void dmab_oracle_fill(unsigned char *frame, size_t size, size_t line, uint64_t seq)
 {
 	uint64_t *w = (uint64_t *)frame;
@@ -19,9 +18,9 @@ void dmab_oracle_fill(unsigned char *frame, size_t size, size_t line, uint64_t s
 
 	for (i = 0; i < n; i += wpl) {
 		w[i] = seq;
-		m += ORACLE_M;
+		m += DMAB_ORACLE_M;
 		for (k = 1; k < wpl && i + k < n; k++) {
-			m += ORACLE_M;
+			m += DMAB_ORACLE_M;
 			w[i + k] = key ^ m;
 		}
 	}
@@ -34,8 +33,8 @@ void dmab_oracle_fill_device(unsigned char *frame, size_t size, size_t line, uin
 {
 	__m128i *v = (__m128i *)frame;
 	__m128i key = _mm_set1_epi64x((long long)dmab_oracle_key(seq));
-	__m128i step = _mm_set1_epi64x((long long)(2 * ORACLE_M));
-	__m128i m = _mm_set_epi64x((long long)(2 * ORACLE_M), (long long)ORACLE_M);
+	__m128i step = _mm_set1_epi64x((long long)(2 * DMAB_ORACLE_M));
+	__m128i m = _mm_set_epi64x((long long)(2 * DMAB_ORACLE_M), (long long)DMAB_ORACLE_M);
 	__m128i first = _mm_cvtsi64_si128((long long)seq);
 	size_t vpl = line / 16, n = size / 16, i, k;
 
@@ -72,7 +71,7 @@ static int line_is_frame(const uint64_t *w, size_t first, size_t count, uint64_t
 	if ((w[0] ^ mask) != seq)
 		return 0;
 	for (k = 1; k < count; k++)
-		if ((w[k] ^ mask) != (key ^ ((uint64_t)(first + k + 1) * ORACLE_M)))
+		if ((w[k] ^ mask) != (key ^ ((uint64_t)(first + k + 1) * DMAB_ORACLE_M)))
 			return 0;
 	return 1;
 }

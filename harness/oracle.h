@@ -20,15 +20,6 @@
 /* The words a rmw pass XORs into the frame; the check undoes it. */
 #define DMAB_ORACLE_RMW_MASK 0x5a5a5a5a5a5a5a5aull
 
-/* Word @index (counted from the frame's start) of frame @seq, @key its key. */
-static inline uint64_t dmab_oracle_word(uint64_t seq, uint64_t key, size_t index,
-					size_t words_per_line)
-{
-	if (index % words_per_line == 0)
-		return seq;
-	return key ^ ((uint64_t)(index + 1) * DMAB_ORACLE_M);
-}
-
 /* Writes frame @seq into @frame (@size a multiple of 8) with ordinary stores. */
 void dmab_oracle_fill(unsigned char *frame, size_t size, size_t line, uint64_t seq);
 

@@ -10,7 +10,7 @@ struct dmab_timer dmab_timer = {
 	.mult = 1ull << 32,
 };
 
-uint64_t dmab_monotonic_ns(void)
+static uint64_t monotonic_raw_ns(void)
 {
 	struct timespec ts;
 
@@ -42,10 +42,10 @@ static uint64_t tsc_calibrate(void)
 	uint64_t t0, t1, c0, c1;
 	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
 
-	c0 = dmab_monotonic_ns();
+	c0 = monotonic_raw_ns();
 	t0 = dmab_ticks();
 	nanosleep(&pause, NULL);
-	c1 = dmab_monotonic_ns();
+	c1 = monotonic_raw_ns();
 	t1 = dmab_ticks();
 	if (c1 <= c0 || t1 <= t0)
 		return 0;

@@ -61,6 +61,4 @@ static inline uint64_t dmab_ticks_to_ns(uint64_t ticks)
 #endif
 }
 
-uint64_t dmab_monotonic_ns(void);
-
 #endif /* DMAB_TIMER_H */

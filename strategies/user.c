@@ -399,12 +399,6 @@ static const char *device_describe(void)
 	return dev.description;
 }
 
-void dmab_user_device_cpus(int *consumer, int *device)
-{
-	*consumer = dev.consumer_cpu;
-	*device = dev.device_cpu;
-}
-
 const struct dmab_device dmab_user_device = {
 	.name = "user-thread",
 	.emulated = 1,

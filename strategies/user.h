@@ -37,7 +37,4 @@ int dmab_user_mapping(struct dmab_buffer *buf, const char **effective, const cha
 
 extern const struct dmab_device dmab_user_device;
 
-/* CPUs the consumer and the emulated device run on (-1: not pinned). */
-void dmab_user_device_cpus(int *consumer, int *device);
-
 #endif /* DMAB_USER_H */
