@@ -10,14 +10,6 @@ struct dmab_timer dmab_timer = {
 	.mult = 1ull << 32,
 };
 
-static uint64_t monotonic_raw_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void dmab_timer_set_freq(uint64_t freq_hz)
 {
 	dmab_timer.freq_hz = freq_hz;
@@ -32,6 +24,14 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 #if defined(__x86_64__) || defined(__i386__)
+static uint64_t monotonic_raw_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /*
  * The TSC rate is not published to user space: measure it against
  * CLOCK_MONOTONIC_RAW over 20 ms, bracketing each clock read with TSC reads
