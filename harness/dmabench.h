@@ -52,6 +52,8 @@ struct dmab_buffer {
 	unsigned char *cpu;	/* the CPU's mapping of the buffer */
 	size_t size;
 	void *priv;		/* the strategy's own state */
+	/* what the last syncs did, where the backend says (NULL: it does not) */
+	const char *done_for_device, *done_for_cpu;
 };
 
 /* What the staleness oracle found, summed over frames. */

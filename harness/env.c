@@ -2,6 +2,7 @@
 #include "env.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "patterns.h"
 #include "timer.h"
+#include "../strategies/kmod.h"
 #include "../strategies/user.h"
 
 /* Kernel options that change what DMA strategies cost or do. */
@@ -193,13 +195,75 @@ static json_t *board(void)
 	return json_null();
 }
 
+/* The module's parameters as sysfs shows them, name to value. */
+static json_t *kmod_params(void)
+{
+	static const char dir_path[] = "/sys/module/dmabench/parameters";
+	DIR *dir = opendir(dir_path);
+	struct dirent *d;
+	json_t *params;
+	char path[512], value[256];
+
+	if (!dir)
+		return json_null();
+	params = json_object();
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir_path, d->d_name);
+		if (read_line(path, value, sizeof(value)))
+			json_object_set_new(params, d->d_name, json_string(value));
+	}
+	closedir(dir);
+	return params;
+}
+
+static json_t *kmod_json(void)
+{
+	struct dmab_info info;
+	const char *reason = NULL;
+	json_t *kmod = json_object(), *strategies;
+	unsigned int i;
+
+	json_object_set_new(kmod, "loaded", json_boolean(!access(DMAB_DEVICE_PATH, F_OK)));
+	json_object_set_new(kmod, "params", kmod_params());
+	if (dmab_kmod_info(&info, &reason)) {
+		json_object_set_new(kmod, "abi", json_null());
+		json_object_set_new(kmod, "dma_coherent", json_null());
+		json_object_set_new(kmod, "unavailable", json_string(reason));
+		return kmod;
+	}
+	json_object_set_new(kmod, "abi", json_integer(info.abi_version));
+	json_object_set_new(kmod, "dma_coherent",
+			    json_boolean(info.flags & DMAB_INFO_DMA_COHERENT));
+	json_object_set_new(kmod, "arch", json_stringn(info.arch, strnlen(info.arch,
+									  sizeof(info.arch))));
+	json_object_set_new(kmod, "cache_line", json_integer(info.cache_line));
+	json_object_set_new(kmod, "max_total_bytes", json_integer((json_int_t)info.max_total_bytes));
+	json_object_set_new(kmod, "dma_channel",
+			    info.flags & DMAB_INFO_DMAENGINE ?
+			    json_stringn(info.dma_channel, strnlen(info.dma_channel,
+								   sizeof(info.dma_channel))) :
+			    json_null());
+	strategies = json_array();
+	for (i = 0; i < dmab_strategy_count; i++) {
+		const struct dmab_strategy *s = dmab_strategies[i];
+
+		if (!strcmp(s->backend, "kmod") && s->id < 32 &&
+		    (info.strategy_mask & (1u << s->id)))
+			json_array_append_new(strategies, json_string(s->name));
+	}
+	json_object_set_new(kmod, "strategies", strategies);
+	return kmod;
+}
+
 json_t *dmab_env_json(void)
 {
 	struct utsname u;
 	char buf[4096], host[256] = "";
 	const char *config_source;
 	json_t *env = json_object(), *kernel = json_object(), *cpu = json_object();
-	json_t *kmod = json_object(), *timer = json_object(), *user = json_object();
+	json_t *timer = json_object(), *user = json_object();
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	uname(&u);
@@ -227,11 +291,7 @@ json_t *dmab_env_json(void)
 	json_object_set_new(env, "memory_available_bytes",
 			    json_integer((json_int_t)dmab_env_mem_available()));
 
-	json_object_set_new(kmod, "loaded", json_boolean(!access("/dev/dmabench", F_OK)));
-	json_object_set_new(kmod, "abi", json_null());
-	json_object_set_new(kmod, "dma_coherent", json_null());
-	json_object_set_new(kmod, "params", json_null());
-	json_object_set_new(env, "kmod", kmod);
+	json_object_set_new(env, "kmod", kmod_json());
 
 	json_object_set_new(user, "cache_maintenance", json_string(dmab_user_maintenance));
 	json_object_set_new(user, "cache_line", json_integer((json_int_t)dmab_user_cache_line()));

@@ -104,6 +104,10 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 				      "effective", c->mapping_effective, "how",
 				      c->mapping_how));
 	json_object_set_new(r, "handover", json_string(c->strategy->handover));
+	json_object_set_new(r, "handover_done",
+			    c->done_for_device || c->done_for_cpu ?
+			    json_pack("{s:s?, s:s?}", "sync_for_device", c->done_for_device,
+				      "sync_for_cpu", c->done_for_cpu) : json_null());
 	json_object_set_new(r, "counters", json_array());
 	if (c->skipped[0]) {
 		json_object_set_new(r, "skipped", json_string(c->skipped));
@@ -181,18 +185,19 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	char size[32];
 	size_t i, j, k;
 
-	fprintf(out, "%-14s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
-		"strategy", "workload", "pattern", "size", "frames", "sync_dev", "dev_write",
+	fprintf(out, "%-14s %-5s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
+		"strategy", "via", "workload", "pattern", "size", "frames", "sync_dev", "dev_write",
 		"dev_read", "dev_busy", "sync_cpu", "cpu", "frame", "cpu MB/s", "frame MB/s",
 		"integrity");
-	fprintf(out, "%-14s %-10s %-7s %-7s %6s | %69s | %19s |\n", "", "", "", "", "",
+	fprintf(out, "%-14s %-5s %-10s %-7s %-7s %6s | %69s | %19s |\n", "", "", "", "", "", "",
 		"median per phase, microseconds", "from the medians");
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];
 
 		if ((c->skipped[0] && !c->failed) || !cell_reported(c))
 			continue;
-		fprintf(out, "%-14s %-10s %-7s %-7s ", c->strategy->name, c->workload->name,
+		fprintf(out, "%-14s %-5s %-10s %-7s %-7s ", c->strategy->name, c->strategy->backend,
+			c->workload->name,
 			c->pattern ? c->pattern->name : "-",
 			dmab_format_size(c->size, size, sizeof(size)));
 		if (c->failed) {
@@ -236,6 +241,20 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			(unsigned long long)c->summary[DMAB_PHASE_FRAME].n,
 			c->lateness_summary.stddev_ns / 1e3,
 			(double)c->lateness_summary.p99_ns / 1e3);
+	}
+	/* the mapping each (backend, strategy) got, once, where it was read back */
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+
+		if (!c->mapping_effective || c->skipped[0])
+			continue;
+		for (k = 0; k < i; k++)
+			if (run->cells[k].strategy == c->strategy && run->cells[k].mapping_effective &&
+			    !run->cells[k].skipped[0])
+				break;
+		if (k == i)
+			fprintf(out, "mapping %s %s: %s\n", c->strategy->backend, c->strategy->name,
+				c->mapping_effective);
 	}
 	/* each skipped strategy once, with why */
 	for (i = 0; i < run->n_cells; i++) {

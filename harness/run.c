@@ -230,7 +230,7 @@ static int cell_setup(struct dmab_cell *c)
 	}
 	memset(c->copy, 0, c->size);
 	for (i = 0; i < c->ring; i++) {
-		ret = s->setup(&c->bufs[i], c->size);
+		ret = s->setup(s, &c->bufs[i], c->size);
 		if (ret) {
 			c->bufs[i].cpu = NULL;
 			cell_fail(c, "buffer setup", ret);
@@ -298,6 +298,12 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 		}
 	}
 	c->elapsed_s += (double)(mono_ns() - start) / 1e9;
+	for (k = 0; k < c->ring && c->bufs; k++) {
+		if (c->bufs[k].done_for_device)
+			c->done_for_device = c->bufs[k].done_for_device;
+		if (c->bufs[k].done_for_cpu)
+			c->done_for_cpu = c->bufs[k].done_for_cpu;
+	}
 	return ret;
 }
 

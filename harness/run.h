@@ -64,9 +64,10 @@ struct dmab_cell {
 
 	/* the verdict */
 	const char *stop_reason;	/* "frames", "stable", "budget", "max_frames", "interrupted" */
-	char skipped[192];		/* empty, or why it did not run */
+	char skipped[512];		/* empty, or why it did not run */
 	int failed;			/* an operation failed while running */
 	const char *mapping_effective, *mapping_how;
+	const char *done_for_device, *done_for_cpu;	/* what the backend said its syncs did */
 	struct dmab_summary summary[DMAB_PHASE_COUNT];
 	struct dmab_summary lateness_summary;
 };

@@ -4,6 +4,7 @@
  * on a machine whose DMA is not coherent it must show stale data, which
  * proves the staleness oracle can fail.
  */
+#include "kmod.h"
 #include "user.h"
 
 const struct dmab_strategy dmab_user_cached_nosync = {
@@ -17,4 +18,12 @@ const struct dmab_strategy dmab_user_cached_nosync = {
 	.teardown = dmab_user_teardown,
 	.device = &dmab_user_device,
 	.query_mapping = dmab_user_mapping,
+};
+
+const struct dmab_strategy dmab_kmod_cached_nosync = {
+	.name = "cached-nosync",
+	.id = DMAB_STRAT_CACHED_NOSYNC,
+	.mapping = "write-back",
+	.handover = "none (negative control: no cache maintenance)",
+	DMAB_KMOD_OPS,
 };

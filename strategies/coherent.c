@@ -6,10 +6,12 @@
  */
 #include <errno.h>
 
+#include "kmod.h"
 #include "user.h"
 
-static int user_coherent_probe(const char **reason)
+static int user_coherent_probe(const struct dmab_strategy *s, const char **reason)
 {
+	(void)s;
 #if defined(__x86_64__) || defined(__i386__)
 	(void)reason;
 	return 0;
@@ -33,4 +35,13 @@ const struct dmab_strategy dmab_user_coherent = {
 	.teardown = dmab_user_teardown,
 	.device = &dmab_user_device,
 	.query_mapping = dmab_user_mapping,
+};
+
+const struct dmab_strategy dmab_kmod_coherent = {
+	.name = "coherent",
+	.id = DMAB_STRAT_COHERENT,
+	.mapping = "what dma_alloc_coherent gives the device: write-back where its DMA is "
+		   "coherent, non-cacheable elsewhere (dma_mmap_coherent)",
+	.handover = "nothing: coherent memory needs no maintenance",
+	DMAB_KMOD_OPS,
 };

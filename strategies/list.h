@@ -4,6 +4,12 @@
  * DMAB_STRATEGY(backend, symbol): the table is dmab_<backend>_<symbol>, in
  * strategies/<name>.c. No include guard: expanded once per use.
  */
+DMAB_STRATEGY(kmod, uncached)
+DMAB_STRATEGY(kmod, wc)
+DMAB_STRATEGY(kmod, cached_sync)
+DMAB_STRATEGY(kmod, full_flush)
+DMAB_STRATEGY(kmod, coherent)
+DMAB_STRATEGY(kmod, cached_nosync)
 DMAB_STRATEGY(user, uncached)
 DMAB_STRATEGY(user, wc)
 DMAB_STRATEGY(user, cached_sync)

@@ -72,7 +72,7 @@ int dmab_strategy_available(const struct dmab_strategy *s, const char **reason)
 		*reason = s->unavailable;
 		return -EOPNOTSUPP;
 	}
-	return s->probe ? s->probe(reason) : 0;
+	return s->probe ? s->probe(s, reason) : 0;
 }
 
 int dmab_strategy_known(const char *name)

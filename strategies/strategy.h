@@ -50,9 +50,11 @@ struct dmab_strategy {
 	 * are then all NULL. Like stress-ng's unimplemented_reason.
 	 */
 	const char *unavailable;
+	/* the backend's own number for the strategy (kmod: DMAB_STRAT_*), or 0 */
+	unsigned int id;
 	/* NULL, or a check on this machine: 0, or -errno and *reason */
-	int (*probe)(const char **reason);
-	int (*setup)(struct dmab_buffer *buf, size_t size);
+	int (*probe)(const struct dmab_strategy *s, const char **reason);
+	int (*setup)(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size);
 	int (*sync_for_device)(struct dmab_buffer *buf, size_t offset, size_t length,
 			       enum dmab_dir dir);
 	int (*sync_for_cpu)(struct dmab_buffer *buf, size_t offset, size_t length,

@@ -21,10 +21,11 @@
 
 /* Buffers: page-aligned anonymous memory, write-back like all user memory. */
 
-int dmab_user_setup(struct dmab_buffer *buf, size_t size)
+int dmab_user_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+	(void)s;
 	if (p == MAP_FAILED)
 		return -errno;
 	buf->cpu = p;
@@ -119,8 +120,9 @@ static void flush_range(unsigned char *p, size_t length)
 		flush_clflush(p, length, flush_line);
 }
 
-int dmab_user_maintenance_probe(const char **reason)
+int dmab_user_maintenance_probe(const struct dmab_strategy *s, const char **reason)
 {
+	(void)s;
 	(void)reason;
 	maintenance_init();
 	return 0;
@@ -155,8 +157,9 @@ size_t dmab_user_cache_line(void)
 	return line;
 }
 
-int dmab_user_maintenance_probe(const char **reason)
+int dmab_user_maintenance_probe(const struct dmab_strategy *s, const char **reason)
 {
+	(void)s;
 	(void)reason;
 	return 0;
 }
@@ -196,8 +199,9 @@ size_t dmab_user_cache_line(void)
 	return l > 0 ? (size_t)l : 0;
 }
 
-int dmab_user_maintenance_probe(const char **reason)
+int dmab_user_maintenance_probe(const struct dmab_strategy *s, const char **reason)
 {
+	(void)s;
 	*reason = "this architecture has no data cache maintenance that user space may "
 		  "issue (ARMv7 needs the kernel for it): use the kmod backend";
 	return -EOPNOTSUPP;

@@ -10,7 +10,7 @@
 
 #include "strategy.h"
 
-int dmab_user_setup(struct dmab_buffer *buf, size_t size);
+int dmab_user_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size);
 void dmab_user_teardown(struct dmab_buffer *buf);
 
 /*
@@ -27,7 +27,7 @@ int dmab_user_no_sync(struct dmab_buffer *buf, size_t offset, size_t length,
 		      enum dmab_dir dir);
 
 /* 0 when user space can do cache maintenance here, else -EOPNOTSUPP and why. */
-int dmab_user_maintenance_probe(const char **reason);
+int dmab_user_maintenance_probe(const struct dmab_strategy *s, const char **reason);
 /* What the maintenance is here ("clflushopt + sfence", "dc cvac / dc civac + dsb sy"). */
 extern const char *dmab_user_maintenance;
 /* The data cache line the maintenance steps by, 0 when unknown. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* wc: write-combined memory (dma_alloc_wc / pgprot_writecombine). */
+#include "kmod.h"
 #include "user.h"
 
 const struct dmab_strategy dmab_user_wc = {
@@ -9,4 +10,13 @@ const struct dmab_strategy dmab_user_wc = {
 	.handover = "a write barrier before the device reads",
 	.unavailable = "needs dmabench.ko (/dev/dmabench): user space cannot map its own "
 		       "memory write-combined",
+};
+
+const struct dmab_strategy dmab_kmod_wc = {
+	.name = "wc",
+	.id = DMAB_STRAT_WC,
+	.mapping = "write-combining (dma_alloc_wc + dma_mmap_wc; on x86 pages whose linear map "
+		   "is set WC with set_memory_wc)",
+	.handover = "a write barrier (wmb) before the device reads",
+	DMAB_KMOD_OPS,
 };

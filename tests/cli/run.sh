@@ -105,8 +105,8 @@ for s in ('uncached', 'wc', 'full-flush'):
     r = [x for x in d['results'] if x['strategy'] == s]
     assert r and all('dmabench.ko' in x['skipped'] for x in r), (s, r)
 "
-check "run --quick prints the table and the skipped strategies" \
-	bash -c "grep -q 'integrity' $work/quick.out && grep -Eq '^cached-sync +capture +read +64KiB' $work/quick.out && grep -q '^skipped uncached' $work/quick.out"
+check "run --quick prints the table and the skipped strategies, with the backend of each row" \
+	bash -c "grep -q 'integrity' $work/quick.out && grep -Eq '^cached-sync +user +capture +read +64KiB' $work/quick.out && grep -q '^skipped uncached' $work/quick.out"
 check "run --quick says where the results went, on stderr" grep -q "results written to $work/quick.json" "$work/quick.err"
 
 # --- --json: stdout is the JSON and nothing else ---

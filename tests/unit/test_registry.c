@@ -112,15 +112,15 @@ static const char *stub_describe(void)
 	return "a test device";
 }
 
-static int stub_probe(const char **reason)
+static int stub_probe(const struct dmab_strategy *s, const char **reason)
 {
-	(void)reason;
+	(void)s, (void)reason;
 	return 0;
 }
 
-static int stub_setup(struct dmab_buffer *buf, size_t size)
+static int stub_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
-	(void)buf, (void)size;
+	(void)s, (void)buf, (void)size;
 	return 0;
 }
 
@@ -270,8 +270,9 @@ static void test_validate_rejects_bad_tables(void **state)
 	}
 }
 
-static int refusing_probe(const char **reason)
+static int refusing_probe(const struct dmab_strategy *s, const char **reason)
 {
+	(void)s;
 	*reason = "no cache maintenance here";
 	return -EOPNOTSUPP;
 }

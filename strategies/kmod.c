@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kmod.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* The user and kernel views of the ABI must agree on every size. */
+_Static_assert(sizeof(struct dmab_info) == 128, "struct dmab_info changed size");
+_Static_assert(sizeof(struct dmab_alloc) == 48, "struct dmab_alloc changed size");
+_Static_assert(sizeof(struct dmab_sync) == 56, "struct dmab_sync changed size");
+_Static_assert(sizeof(struct dmab_device_op) == 64, "struct dmab_device_op changed size");
+_Static_assert(sizeof(struct dmab_query_mapping) == 48, "struct dmab_query_mapping changed size");
+_Static_assert(sizeof(struct dmab_full_flush) == 32, "struct dmab_full_flush changed size");
+
+/* /dev/dmabench, opened once for the process; INFO read then. */
+static struct {
+	int tried;
+	int fd;
+	int err;
+	const char *reason;
+	struct dmab_info info;
+} ctl = { .fd = -1 };
+
+static int ctl_open(void)
+{
+	if (ctl.tried)
+		return ctl.err;
+	ctl.tried = 1;
+	ctl.fd = open(DMAB_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (ctl.fd < 0) {
+		ctl.err = -errno;
+		ctl.reason = errno == ENOENT ? "no " DMAB_DEVICE_PATH ": dmabench.ko is not loaded "
+					       "(see README: loading the module)" :
+			     errno == EACCES ? DMAB_DEVICE_PATH " is not ours to open (mode 0600 by "
+					       "default: run as root, or load the module with mode=0660 "
+					       "and a group)" :
+					       "cannot open " DMAB_DEVICE_PATH;
+		return ctl.err;
+	}
+	if (ioctl(ctl.fd, DMAB_IOC_INFO, &ctl.info)) {
+		ctl.err = -errno;
+		ctl.reason = DMAB_DEVICE_PATH " does not answer DMAB_IOC_INFO: not dmabench.ko?";
+	} else if (ctl.info.abi_version != DMAB_ABI_VERSION) {
+		ctl.err = -EPROTO;
+		ctl.reason = "dmabench.ko speaks another ABI version than this harness; rebuild "
+			     "one of them from the same tree";
+	}
+	if (ctl.err) {
+		close(ctl.fd);
+		ctl.fd = -1;
+	}
+	return ctl.err;
+}
+
+int dmab_kmod_info(struct dmab_info *info, const char **reason)
+{
+	int ret = ctl_open();
+
+	if (ret) {
+		*reason = ctl.reason;
+		return ret;
+	}
+	*info = ctl.info;
+	return 0;
+}
+
+int dmab_kmod_probe(const struct dmab_strategy *s, const char **reason)
+{
+	int ret = ctl_open();
+
+	if (ret) {
+		*reason = ctl.reason;
+		return ret;
+	}
+	if (s->id >= 32 || !(ctl.info.strategy_mask & (1u << s->id))) {
+		*reason = "the loaded dmabench.ko does not offer it on this kernel";
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* A buffer is the fd ALLOC returned, mapped shared. */
+struct kmod_buffer {
+	int fd;
+};
+
+static int buffer_fd(const struct dmab_buffer *buf)
+{
+	return ((const struct kmod_buffer *)buf->priv)->fd;
+}
+
+int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
+{
+	struct dmab_alloc alloc = { .strategy = s->id, .size = size };
+	struct kmod_buffer *kb;
+	void *p;
+	int ret;
+
+	ret = ctl_open();
+	if (ret)
+		return ret;
+	kb = malloc(sizeof(*kb));
+	if (!kb)
+		return -ENOMEM;
+	if (ioctl(ctl.fd, DMAB_IOC_ALLOC, &alloc)) {
+		ret = -errno;
+		goto out_free;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, alloc.fd, 0);
+	if (p == MAP_FAILED) {
+		ret = -errno;
+		goto out_close;
+	}
+	kb->fd = alloc.fd;
+	buf->cpu = p;
+	buf->size = size;
+	buf->priv = kb;
+	return 0;
+
+out_close:
+	close(alloc.fd);
+out_free:
+	free(kb);
+	return ret;
+}
+
+void dmab_kmod_teardown(struct dmab_buffer *buf)
+{
+	if (buf->cpu)
+		munmap(buf->cpu, buf->size);
+	if (buf->priv) {
+		close(buffer_fd(buf));
+		free(buf->priv);
+	}
+	buf->cpu = NULL;
+	buf->priv = NULL;
+}
+
+const char *dmab_kmod_done_name(unsigned int done)
+{
+	static const char *const names[] = {
+		[DMAB_DONE_NOTHING] = "nothing",
+		[DMAB_DONE_DMA_SYNC] = "dma_sync_single on the range",
+		[DMAB_DONE_BARRIER] = "a write barrier (wmb)",
+		[DMAB_DONE_WBINVD] = "wbinvd on all CPUs",
+		[DMAB_DONE_FLUSH_ALL] = "flush_cache_all on every CPU, then the outer cache",
+		[DMAB_DONE_DMA_SYNC_ALL] = "dma_sync_single on the whole buffer (arm64 has no "
+					   "whole-cache flush)",
+	};
+
+	return done < sizeof(names) / sizeof(names[0]) ? names[done] : NULL;
+}
+
+static int kmod_sync(struct dmab_buffer *buf, unsigned long cmd, size_t offset, size_t length,
+		     enum dmab_dir dir, const char **done)
+{
+	struct dmab_sync sync = {
+		.direction = dir == DMAB_TO_DEVICE ? DMAB_DIR_TO_DEVICE : DMAB_DIR_FROM_DEVICE,
+		.offset = offset,
+		.length = length,
+	};
+
+	if (ioctl(buffer_fd(buf), cmd, &sync))
+		return -errno;
+	*done = dmab_kmod_done_name(sync.done);
+	return *done ? 0 : -EPROTO;
+}
+
+int dmab_kmod_sync_for_device(struct dmab_buffer *buf, size_t offset, size_t length,
+			      enum dmab_dir dir)
+{
+	return kmod_sync(buf, DMAB_IOC_SYNC_FOR_DEVICE, offset, length, dir,
+			 &buf->done_for_device);
+}
+
+int dmab_kmod_sync_for_cpu(struct dmab_buffer *buf, size_t offset, size_t length,
+			   enum dmab_dir dir)
+{
+	return kmod_sync(buf, DMAB_IOC_SYNC_FOR_CPU, offset, length, dir, &buf->done_for_cpu);
+}
+
+const char *dmab_kmod_memory_type_name(unsigned int memory_type)
+{
+	static const char *const names[] = {
+		[DMAB_MT_WB] = "write-back",
+		[DMAB_MT_WC] = "write-combining (x86 PAT WC)",
+		/* the SDM's effective type: PAT UC- over a write-back MTRR (all RAM) is UC */
+		[DMAB_MT_UC_MINUS] = "uncached (x86 PAT UC-, which over RAM's write-back MTRRs "
+				     "is UC)",
+		[DMAB_MT_UC] = "uncached (x86 PAT UC)",
+		[DMAB_MT_NORMAL_NC] = "non-cacheable (ARM Normal-NC: gathers writes like WC)",
+		[DMAB_MT_DEVICE] = "uncached (ARM Device or strongly ordered)",
+		[DMAB_MT_WT] = "write-through",
+	};
+
+	return memory_type < sizeof(names) / sizeof(names[0]) ? names[memory_type] : NULL;
+}
+
+int dmab_kmod_mapping(struct dmab_buffer *buf, const char **effective, const char **how)
+{
+	struct dmab_query_mapping q = { .address = (uintptr_t)buf->cpu };
+
+	*how = "read back from this process's page tables (DMAB_IOC_QUERY_MAPPING)";
+	if (ioctl(ctl.fd, DMAB_IOC_QUERY_MAPPING, &q)) {
+		*effective = NULL;
+		*how = "DMAB_IOC_QUERY_MAPPING failed";
+		return -errno;
+	}
+	*effective = dmab_kmod_memory_type_name(q.memory_type);
+	if (!*effective) {
+		*how = "the page tables hold a memory type dmabench.ko does not know";
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* The module's device: DEVICE_WRITE and DEVICE_READ on the buffer's fd. */
+
+static size_t device_line;
+static char device_description[320];
+
+static int device_open(size_t line)
+{
+	int ret = ctl_open();
+
+	if (ret)
+		return ret;
+	if (line < DMAB_LINE_MIN || line > DMAB_LINE_MAX || (line & (line - 1)))
+		return -EINVAL;
+	device_line = line;
+	if (ctl.info.flags & DMAB_INFO_DMAENGINE) {
+		dmab_kmod_device.emulated = 0;
+		snprintf(device_description, sizeof(device_description),
+			 "dmabench.ko driving the dmaengine channel %.*s (DMA_MEMCPY) as the device",
+			 DMAB_NAME_LEN, ctl.info.dma_channel);
+	} else {
+		dmab_kmod_device.emulated = 1;
+		snprintf(device_description, sizeof(device_description),
+			 "emulated: dmabench.ko's bus master, the kernel on the calling CPU writing "
+			 "and reading the frame as a device would (%s); a %s device for the DMA API. "
+			 "It reports lines that are not the frame without telling stale from corrupt",
+			 strcmp(ctl.info.arch, "x86_64") ? "through the device's non-cacheable view "
+							    "where it is not coherent" :
+							    "non-temporal stores",
+			 ctl.info.flags & DMAB_INFO_DMA_COHERENT ? "coherent" : "non-coherent");
+	}
+	return 0;
+}
+
+static void device_close(void)
+{
+}
+
+static int device_op(struct dmab_buffer *buf, unsigned long cmd, size_t offset, size_t length,
+		     uint64_t seq, struct dmab_device_op *op)
+{
+	*op = (struct dmab_device_op){
+		.offset = offset,
+		.length = length,
+		.sequence = seq,
+		.line = (uint32_t)device_line,
+	};
+	return ioctl(buffer_fd(buf), cmd, op) ? -errno : 0;
+}
+
+static int device_write(struct dmab_buffer *buf, size_t offset, size_t length, uint64_t seq,
+			uint64_t *busy_ns)
+{
+	struct dmab_device_op op;
+	int ret = device_op(buf, DMAB_IOC_DEVICE_WRITE, offset, length, seq, &op);
+
+	*busy_ns = op.kernel_ns;
+	return ret;
+}
+
+static int device_read(struct dmab_buffer *buf, size_t offset, size_t length, uint64_t seq,
+		       struct dmab_integrity *seen, uint64_t *busy_ns)
+{
+	struct dmab_device_op op;
+	int ret = device_op(buf, DMAB_IOC_DEVICE_READ, offset, length, seq, &op);
+
+	*busy_ns = op.kernel_ns;
+	memset(seen, 0, sizeof(*seen));
+	if (ret)
+		return ret;
+	seen->frames_checked = 1;
+	seen->lines_checked = (length + device_line - 1) / device_line;
+	seen->corrupt_lines = op.bad_lines;
+	return 0;
+}
+
+static const char *device_describe(void)
+{
+	return device_description;
+}
+
+struct dmab_device dmab_kmod_device = {
+	.name = "dmabench.ko",
+	.emulated = 1,
+	.open = device_open,
+	.close = device_close,
+	.write = device_write,
+	.read = device_read,
+	.describe = device_describe,
+};

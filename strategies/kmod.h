@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kmod backend: buffers allocated, mapped and synced by dmabench.ko
+ * through /dev/dmabench, and the module's device writing and reading
+ * frames. Every strategy's table names its DMAB_STRAT_* in .id; the ops are
+ * the same for all of them, because the module knows what each one needs.
+ */
+#ifndef DMAB_KMOD_H
+#define DMAB_KMOD_H
+
+#include "strategy.h"
+#include "../kmod/include/uapi/dmabench.h"
+
+int dmab_kmod_probe(const struct dmab_strategy *s, const char **reason);
+int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size);
+void dmab_kmod_teardown(struct dmab_buffer *buf);
+int dmab_kmod_sync_for_device(struct dmab_buffer *buf, size_t offset, size_t length,
+			      enum dmab_dir dir);
+int dmab_kmod_sync_for_cpu(struct dmab_buffer *buf, size_t offset, size_t length,
+			   enum dmab_dir dir);
+int dmab_kmod_mapping(struct dmab_buffer *buf, const char **effective, const char **how);
+
+/* Not const: whether it is emulated is known once the module answers INFO. */
+extern struct dmab_device dmab_kmod_device;
+
+/* The ops every kmod table shares. */
+#define DMAB_KMOD_OPS					\
+	.backend = "kmod",				\
+	.probe = dmab_kmod_probe,			\
+	.setup = dmab_kmod_setup,			\
+	.sync_for_device = dmab_kmod_sync_for_device,	\
+	.sync_for_cpu = dmab_kmod_sync_for_cpu,		\
+	.teardown = dmab_kmod_teardown,			\
+	.device = &dmab_kmod_device,			\
+	.query_mapping = dmab_kmod_mapping
+
+/*
+ * The module's INFO, read once. 0, or a negative errno and *reason: the
+ * device node is missing, not ours to open, or speaks another ABI.
+ */
+int dmab_kmod_info(struct dmab_info *info, const char **reason);
+
+/* What a DMAB_DONE_* means, for the JSON; NULL for an unknown value. */
+const char *dmab_kmod_done_name(unsigned int done);
+/* A DMAB_MT_* as the JSON writes it ("UC-", "Normal-NC"); NULL when unknown. */
+const char *dmab_kmod_memory_type_name(unsigned int memory_type);
+
+#endif /* DMAB_KMOD_H */
