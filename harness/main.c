@@ -127,7 +127,7 @@ static int cmd_list(int argc, char **argv)
 
 		printf("strategies:\n");
 		json_array_foreach(json_object_get(root, "strategies"), i, v)
-			printf("  %-14s %-6s %s\n", json_string_value(json_object_get(v, "name")),
+			printf("  %-14s %-8s %s\n", json_string_value(json_object_get(v, "name")),
 			       json_string_value(json_object_get(v, "backend")),
 			       json_is_true(json_object_get(v, "available")) ? "available" :
 			       json_string_value(json_object_get(v, "reason")));

@@ -185,18 +185,18 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	char size[32];
 	size_t i, j, k;
 
-	fprintf(out, "%-14s %-5s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
+	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
 		"strategy", "via", "workload", "pattern", "size", "frames", "sync_dev", "dev_write",
 		"dev_read", "dev_busy", "sync_cpu", "cpu", "frame", "cpu MB/s", "frame MB/s",
 		"integrity");
-	fprintf(out, "%-14s %-5s %-10s %-7s %-7s %6s | %69s | %19s |\n", "", "", "", "", "", "",
+	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %69s | %19s |\n", "", "", "", "", "", "",
 		"median per phase, microseconds", "from the medians");
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];
 
 		if ((c->skipped[0] && !c->failed) || !cell_reported(c))
 			continue;
-		fprintf(out, "%-14s %-5s %-10s %-7s %-7s ", c->strategy->name, c->strategy->backend,
+		fprintf(out, "%-14s %-8s %-10s %-7s %-7s ", c->strategy->name, c->strategy->backend,
 			c->workload->name,
 			c->pattern ? c->pattern->name : "-",
 			dmab_format_size(c->size, size, sizeof(size)));

@@ -4,6 +4,7 @@
  * on a machine whose DMA is not coherent it must show stale data, which
  * proves the staleness oracle can fail.
  */
+#include "dmabuf.h"
 #include "kmod.h"
 #include "user.h"
 
@@ -26,4 +27,32 @@ const struct dmab_strategy dmab_kmod_cached_nosync = {
 	.mapping = "write-back",
 	.handover = "none (negative control: no cache maintenance)",
 	DMAB_KMOD_OPS,
+};
+
+const struct dmab_strategy dmab_dma_heap_cached_nosync = {
+	.name = "cached-nosync",
+	.backend = "dma-heap",
+	.mapping = "write-back",
+	.handover = "none (negative control: no DMA_BUF_IOCTL_SYNC)",
+	.probe = dmab_dma_heap_probe,
+	.setup = dmab_dma_heap_setup,
+	.sync_for_device = dmab_user_no_sync,
+	.sync_for_cpu = dmab_user_no_sync,
+	.teardown = dmab_dmabuf_teardown,
+	.device = &dmab_user_device,
+	.query_mapping = dmab_dmabuf_mapping,
+};
+
+const struct dmab_strategy dmab_udmabuf_cached_nosync = {
+	.name = "cached-nosync",
+	.backend = "udmabuf",
+	.mapping = "write-back",
+	.handover = "none (negative control: no DMA_BUF_IOCTL_SYNC)",
+	.probe = dmab_udmabuf_probe,
+	.setup = dmab_udmabuf_setup,
+	.sync_for_device = dmab_user_no_sync,
+	.sync_for_cpu = dmab_user_no_sync,
+	.teardown = dmab_dmabuf_teardown,
+	.device = &dmab_user_device,
+	.query_mapping = dmab_dmabuf_mapping,
 };
