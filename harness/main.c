@@ -144,6 +144,27 @@ static int cmd_list(int argc, char **argv)
 	return DMAB_EXIT_OK;
 }
 
+static void print_kmod(json_t *kmod)
+{
+	json_t *v, *strategies = json_object_get(kmod, "strategies");
+	size_t i;
+
+	if (!json_is_integer(json_object_get(kmod, "abi"))) {
+		printf("kmod      %s\n", json_string_value(json_object_get(kmod, "unavailable")));
+		return;
+	}
+	printf("kmod      ABI %lld, %s, DMA %s, up to %lld MiB, device: %s; offers",
+	       json_integer_value(json_object_get(kmod, "abi")),
+	       json_string_value(json_object_get(kmod, "arch")),
+	       json_is_true(json_object_get(kmod, "dma_coherent")) ? "coherent" : "non-coherent",
+	       json_integer_value(json_object_get(kmod, "max_total_bytes")) >> 20,
+	       json_is_string(json_object_get(kmod, "dma_channel")) ?
+	       json_string_value(json_object_get(kmod, "dma_channel")) : "emulated bus master");
+	json_array_foreach(strategies, i, v)
+		printf("%s %s", i ? "," : "", json_string_value(v));
+	printf("\n");
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	json_t *env;
@@ -176,9 +197,7 @@ static int cmd_info(int argc, char **argv)
 		       json_integer_value(json_object_get(t, "freq_hz")),
 		       json_is_true(json_object_get(t, "calibrated")) ? " (calibrated)" : "",
 		       json_real_value(json_object_get(t, "overhead_ns")));
-		printf("kmod      %s\n", json_is_true(json_object_get(json_object_get(env, "kmod"),
-								"loaded")) ?
-		       "/dev/dmabench present" : "not loaded (/dev/dmabench absent)");
+		print_kmod(json_object_get(env, "kmod"));
 		printf("user sync %s\n", dmab_user_maintenance);
 		printf("config    %zu kernel options recorded%s\n",
 		       json_object_size(json_object_get(k, "config")),

@@ -86,9 +86,10 @@ int dmab_kmod_probe(const struct dmab_strategy *s, const char **reason)
 	return 0;
 }
 
-/* A buffer is the fd ALLOC returned, mapped shared. */
+/* A buffer is the fd ALLOC returned, mapped shared; @mapped: the page-rounded length. */
 struct kmod_buffer {
 	int fd;
+	size_t mapped;
 };
 
 static int buffer_fd(const struct dmab_buffer *buf)
@@ -98,7 +99,9 @@ static int buffer_fd(const struct dmab_buffer *buf)
 
 int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
-	struct dmab_alloc alloc = { .strategy = s->id, .size = size };
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	/* the module allocates whole pages; a frame may end inside the last one */
+	struct dmab_alloc alloc = { .strategy = s->id, .size = (size + page - 1) / page * page };
 	struct kmod_buffer *kb;
 	void *p;
 	int ret;
@@ -113,12 +116,13 @@ int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size
 		ret = -errno;
 		goto out_free;
 	}
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, alloc.fd, 0);
+	p = mmap(NULL, alloc.size, PROT_READ | PROT_WRITE, MAP_SHARED, alloc.fd, 0);
 	if (p == MAP_FAILED) {
 		ret = -errno;
 		goto out_close;
 	}
 	kb->fd = alloc.fd;
+	kb->mapped = alloc.size;
 	buf->cpu = p;
 	buf->size = size;
 	buf->priv = kb;
@@ -133,8 +137,8 @@ out_free:
 
 void dmab_kmod_teardown(struct dmab_buffer *buf)
 {
-	if (buf->cpu)
-		munmap(buf->cpu, buf->size);
+	if (buf->cpu && buf->priv)
+		munmap(buf->cpu, ((struct kmod_buffer *)buf->priv)->mapped);
 	if (buf->priv) {
 		close(buffer_fd(buf));
 		free(buf->priv);
