@@ -1,264 +1,1060 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmod-test: drives every ioctl of dmabench.ko inside a test guest. Bad input
- * per ioctl (flags, reserved fields, sizes, overflowing ranges: each its
- * errno), then per strategy and size: alloc, mmap, device write, sync, CPU
- * read of the oracle frame, playback the other way, QUERY_MAPPING's memory
- * type for the architecture, and a buffer left mapped at exit for the kernel
- * to clean up. Ends with "kmod-test: N passed, N failed".
- * First version, written while bringing the module up; to be made table-driven.
+ * kmod-test: drives every ioctl of dmabench.ko inside a test guest.
+ *
+ *   kmod-test            the full run, against the module loaded with its defaults
+ *   kmod-test params     the module loaded with mode=0660 max_total_mb=16
+ *
+ * The cases are data: bad_inputs[] holds each ioctl's bad-input classes (a
+ * valid request, the fields that break it, the errno), expectations[] the
+ * memory type QUERY_MAPPING must report per architecture and strategy, and
+ * what SYNC and FULL_FLUSH do there. The rest walks the tables, sweeps the
+ * whole 0xDB ioctl range with NULL, short and garbage arguments (no oops, an
+ * errno each), and runs each strategy end to end: alloc, mmap, device write,
+ * sync, CPU read, playback the other way, partial and chunk-crossing frames,
+ * fork, close while mapped, partial munmap, a buffer left mapped at exit.
+ * Ends with "kmod-test: N passed, N failed".
  */
+#define _GNU_SOURCE	/* mremap */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "dmabench.h"	/* kmod/include/uapi */
 
-static int fails, passes;
-#define CHECK(c, ...) do { if (c) passes++; else { fails++; printf("FAIL %s:%d: ", __func__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
-#define ERRNO_IS(r, e) ((r) == -1 && errno == (e))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MiB		(1ULL << 20)
+/* The ABI's __u64 is unsigned long long everywhere; uint64_t is not. */
+#define ULL(x)		((unsigned long long)(x))
 
-static const char *names[] = { "uncached", "wc", "cached-sync", "full-flush", "coherent", "cached-nosync" };
-static const char *mts[] = { "unknown", "WB", "WC", "UC-", "UC", "NormalNC", "Device", "WT" };
+/* ---- Reporting ---- */
 
-static int ctl;
-static char arch[32];
+static int passes, fails;
 
-static int alloc(uint32_t strat, uint64_t size, int *err)
+static void __attribute__((format(printf, 4, 5)))
+check(bool ok, const char *func, int line, const char *fmt, ...)
 {
-	struct dmab_alloc a = { .strategy = strat, .size = size };
-	if (ioctl(ctl, DMAB_IOC_ALLOC, &a)) { *err = errno; return -1; }
-	*err = 0;
-	return a.fd;
+	va_list ap;
+
+	if (ok) {
+		passes++;
+		return;
+	}
+	fails++;
+	printf("FAIL %s:%d: ", func, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
 }
 
-static void fill(uint64_t *w, size_t size, size_t line, uint64_t seq)
+#define CHECK(cond, ...)	check((cond), __func__, __LINE__, __VA_ARGS__)
+
+/* ioctl()'s result as 0 or the errno it failed with. */
+static int xioctl(int fd, unsigned long cmd, void *arg)
 {
-	uint64_t key = dmab_oracle_key(seq);
-	size_t wpl = line / 8, n = size / 8;
-	for (size_t i = 0; i < n; i++)
-		w[i] = (i % wpl == 0) ? seq : key ^ ((uint64_t)(i + 1) * DMAB_ORACLE_M);
+	return ioctl(fd, cmd, arg) ? errno : 0;
 }
 
-static size_t badlines(const uint64_t *w, size_t size, size_t line, uint64_t seq)
+static const char *errname(int err)
+{
+	return err ? strerror(err) : "success";
+}
+
+/* ---- What the guest should report ---- */
+
+static const char *const strategy_names[DMAB_STRAT_COUNT] = {
+	[DMAB_STRAT_UNCACHED] = "uncached",
+	[DMAB_STRAT_WC] = "wc",
+	[DMAB_STRAT_CACHED_SYNC] = "cached-sync",
+	[DMAB_STRAT_FULL_FLUSH] = "full-flush",
+	[DMAB_STRAT_COHERENT] = "coherent",
+	[DMAB_STRAT_CACHED_NOSYNC] = "cached-nosync",
+};
+
+static const char *const memory_type_names[] = {
+	[DMAB_MT_UNKNOWN] = "unknown",
+	[DMAB_MT_WB] = "WB",
+	[DMAB_MT_WC] = "WC",
+	[DMAB_MT_UC_MINUS] = "UC-",
+	[DMAB_MT_UC] = "UC",
+	[DMAB_MT_NORMAL_NC] = "NormalNC",
+	[DMAB_MT_DEVICE] = "Device",
+	[DMAB_MT_WT] = "WT",
+};
+
+static const char *memory_type_name(uint32_t type)
+{
+	return type < ARRAY_SIZE(memory_type_names) ? memory_type_names[type] : "?";
+}
+
+#define BIT(n)		(1U << (n))
+#define FLUSH		0xff	/* in sync_done[]: the architecture's whole-cache flush */
+
+/*
+ * What each strategy's SYNC does; FLUSH stands for the architecture's
+ * full_flush_done. Indexed [strategy][for_device].
+ */
+static const uint32_t sync_done[DMAB_STRAT_COUNT][2] = {
+	[DMAB_STRAT_UNCACHED] = { DMAB_DONE_NOTHING, DMAB_DONE_NOTHING },
+	[DMAB_STRAT_WC] = { DMAB_DONE_NOTHING, DMAB_DONE_BARRIER },
+	[DMAB_STRAT_CACHED_SYNC] = { DMAB_DONE_DMA_SYNC, DMAB_DONE_DMA_SYNC },
+	[DMAB_STRAT_FULL_FLUSH] = { FLUSH, FLUSH },
+	[DMAB_STRAT_COHERENT] = { DMAB_DONE_NOTHING, DMAB_DONE_NOTHING },
+	[DMAB_STRAT_CACHED_NOSYNC] = { DMAB_DONE_NOTHING, DMAB_DONE_NOTHING },
+};
+
+struct expectation {
+	const char *arch;		/* dmab_info.arch */
+	bool dma_coherent;		/* DMAB_INFO_DMA_COHERENT (force_coherent=1 on ARM) */
+	uint32_t mapping[DMAB_STRAT_COUNT];	/* DMAB_MT_* */
+	uint64_t raw_mask;		/* the PTE bits QUERY_MAPPING may return in raw */
+	int full_flush_errno;		/* FULL_FLUSH's answer */
+	uint32_t full_flush_done;	/* and what it did */
+	/* Strategies the DMA API allocates: one contiguous block, may be ENOMEM when big. */
+	uint32_t dma_api_backed;
+	/*
+	 * Whether buffers adding up to max_total_mb (256 MiB) can be had at
+	 * once. Not on 32-bit ARM: each page-backed buffer's device view is a
+	 * vmap of all of it, and the vmalloc area is about 240 MiB there (the
+	 * module answers ENOMEM); the quota is tested with max_total_mb=16.
+	 */
+	bool whole_quota_fits;
+};
+
+/*
+ * x86: PAT cannot give RAM strong UC (the kernel downgrades set_memory_uc to
+ * UC-), and UC- over RAM's write-back MTRRs is UC in effect. ARM: the
+ * platform device is not coherent on QEMU virt; force_coherent=1 makes the
+ * DMA API hand out cacheable coherent and wc buffers. armhf is LPAE, whose
+ * raw values are the AttrIndx (L_PTE_MT_* there).
+ */
+static const struct expectation expectations[] = {
+	{
+		.arch = "x86_64", .dma_coherent = true,
+		.mapping = {
+			[DMAB_STRAT_UNCACHED] = DMAB_MT_UC_MINUS,
+			[DMAB_STRAT_WC] = DMAB_MT_WC,
+			[DMAB_STRAT_CACHED_SYNC] = DMAB_MT_WB,
+			[DMAB_STRAT_FULL_FLUSH] = DMAB_MT_WB,
+			[DMAB_STRAT_COHERENT] = DMAB_MT_WB,
+			[DMAB_STRAT_CACHED_NOSYNC] = DMAB_MT_WB,
+		},
+		.raw_mask = 0x98,	/* PWT | PCD | PAT (4K) */
+		.full_flush_done = DMAB_DONE_WBINVD,
+		.dma_api_backed = BIT(DMAB_STRAT_COHERENT),
+		.whole_quota_fits = true,
+	},
+	{
+		.arch = "arm64", .dma_coherent = false,
+		.mapping = {
+			[DMAB_STRAT_UNCACHED] = DMAB_MT_DEVICE,
+			[DMAB_STRAT_WC] = DMAB_MT_NORMAL_NC,
+			[DMAB_STRAT_CACHED_SYNC] = DMAB_MT_WB,
+			[DMAB_STRAT_FULL_FLUSH] = DMAB_MT_WB,
+			[DMAB_STRAT_COHERENT] = DMAB_MT_NORMAL_NC,
+			[DMAB_STRAT_CACHED_NOSYNC] = DMAB_MT_WB,
+		},
+		.raw_mask = 0x1c,	/* AttrIndx[2:0] */
+		.full_flush_errno = EOPNOTSUPP,
+		.dma_api_backed = BIT(DMAB_STRAT_COHERENT) | BIT(DMAB_STRAT_WC),
+		.whole_quota_fits = true,
+	},
+	{
+		.arch = "arm64", .dma_coherent = true,
+		.mapping = {
+			[DMAB_STRAT_UNCACHED] = DMAB_MT_DEVICE,
+			[DMAB_STRAT_WC] = DMAB_MT_WB,
+			[DMAB_STRAT_CACHED_SYNC] = DMAB_MT_WB,
+			[DMAB_STRAT_FULL_FLUSH] = DMAB_MT_WB,
+			[DMAB_STRAT_COHERENT] = DMAB_MT_WB,
+			[DMAB_STRAT_CACHED_NOSYNC] = DMAB_MT_WB,
+		},
+		.raw_mask = 0x1c,
+		.full_flush_errno = EOPNOTSUPP,
+		.dma_api_backed = BIT(DMAB_STRAT_COHERENT) | BIT(DMAB_STRAT_WC),
+		.whole_quota_fits = true,
+	},
+	{
+		.arch = "arm", .dma_coherent = false,
+		.mapping = {
+			[DMAB_STRAT_UNCACHED] = DMAB_MT_DEVICE,	/* strongly ordered */
+			[DMAB_STRAT_WC] = DMAB_MT_NORMAL_NC,
+			[DMAB_STRAT_CACHED_SYNC] = DMAB_MT_WB,
+			[DMAB_STRAT_FULL_FLUSH] = DMAB_MT_WB,
+			[DMAB_STRAT_COHERENT] = DMAB_MT_NORMAL_NC,
+			[DMAB_STRAT_CACHED_NOSYNC] = DMAB_MT_WB,
+		},
+		.raw_mask = 0x3c,	/* L_PTE_MT_MASK (0x1c with LPAE) */
+		.full_flush_done = DMAB_DONE_FLUSH_ALL,
+		.dma_api_backed = BIT(DMAB_STRAT_COHERENT) | BIT(DMAB_STRAT_WC),
+	},
+	{
+		.arch = "arm", .dma_coherent = true,
+		.mapping = {
+			[DMAB_STRAT_UNCACHED] = DMAB_MT_DEVICE,
+			[DMAB_STRAT_WC] = DMAB_MT_WB,
+			[DMAB_STRAT_CACHED_SYNC] = DMAB_MT_WB,
+			[DMAB_STRAT_FULL_FLUSH] = DMAB_MT_WB,
+			[DMAB_STRAT_COHERENT] = DMAB_MT_WB,
+			[DMAB_STRAT_CACHED_NOSYNC] = DMAB_MT_WB,
+		},
+		.raw_mask = 0x3c,
+		.full_flush_done = DMAB_DONE_FLUSH_ALL,
+		.dma_api_backed = BIT(DMAB_STRAT_COHERENT) | BIT(DMAB_STRAT_WC),
+	},
+};
+
+/* ---- Bad input, per ioctl ---- */
+
+enum target {
+	ON_CTL,		/* /dev/dmabench */
+	ON_BUFFER,	/* a buffer's fd */
+};
+
+/* What a poked value is relative to. */
+enum base {
+	ABSOLUTE,
+	BUFFER_SIZE,	/* the test buffer's size + value */
+	MAX_TOTAL,	/* dmab_info.max_total_bytes + value */
+	STACK,		/* an address on this process's stack + value */
+};
+
+struct poke {
+	size_t offset;		/* 0 size: the end of the list */
+	size_t size;
+	enum base base;
+	uint64_t value;
+};
+
+#define POKE_AT(type, field, b, v) \
+	{ offsetof(type, field), sizeof(((type *)0)->field), (b), (uint64_t)(v) }
+
+struct bad_input {
+	const char *name;
+	unsigned long cmd;
+	struct poke pokes[2];	/* applied to the valid request */
+	int errno_expected;
+};
+
+/* Each kind of request, valid. */
+struct request {
+	unsigned long cmd;
+	enum target target;
+	size_t size;
+	const char *name;
+};
+
+static const struct request requests[] = {
+	{ DMAB_IOC_INFO, ON_CTL, sizeof(struct dmab_info), "INFO" },
+	{ DMAB_IOC_ALLOC, ON_CTL, sizeof(struct dmab_alloc), "ALLOC" },
+	{ DMAB_IOC_QUERY_MAPPING, ON_CTL, sizeof(struct dmab_query_mapping), "QUERY_MAPPING" },
+	{ DMAB_IOC_FULL_FLUSH, ON_CTL, sizeof(struct dmab_full_flush), "FULL_FLUSH" },
+	{ DMAB_IOC_SYNC_FOR_DEVICE, ON_BUFFER, sizeof(struct dmab_sync), "SYNC_FOR_DEVICE" },
+	{ DMAB_IOC_SYNC_FOR_CPU, ON_BUFFER, sizeof(struct dmab_sync), "SYNC_FOR_CPU" },
+	{ DMAB_IOC_DEVICE_WRITE, ON_BUFFER, sizeof(struct dmab_device_op), "DEVICE_WRITE" },
+	{ DMAB_IOC_DEVICE_READ, ON_BUFFER, sizeof(struct dmab_device_op), "DEVICE_READ" },
+};
+
+#define ALLOC(field, b, v)	POKE_AT(struct dmab_alloc, field, b, v)
+#define SYNC(field, b, v)	POKE_AT(struct dmab_sync, field, b, v)
+#define DEVOP(field, b, v)	POKE_AT(struct dmab_device_op, field, b, v)
+#define QUERY(field, b, v)	POKE_AT(struct dmab_query_mapping, field, b, v)
+#define FLUSHREQ(field, b, v)	POKE_AT(struct dmab_full_flush, field, b, v)
+
+/* The same classes for both commands of a pair. */
+#define SYNC_CASES(cmd) \
+	{ "direction 0", cmd, { SYNC(direction, ABSOLUTE, 0) }, EINVAL }, \
+	{ "direction 3", cmd, { SYNC(direction, ABSOLUTE, 3) }, EINVAL }, \
+	{ "direction ~0", cmd, { SYNC(direction, ABSOLUTE, UINT32_MAX) }, EINVAL }, \
+	{ "flags bit 0", cmd, { SYNC(flags, ABSOLUTE, 1) }, EINVAL }, \
+	{ "flags bit 31", cmd, { SYNC(flags, ABSOLUTE, 1U << 31) }, EINVAL }, \
+	{ "pad", cmd, { SYNC(pad, ABSOLUTE, 1) }, EINVAL }, \
+	{ "reserved[0]", cmd, { SYNC(reserved[0], ABSOLUTE, 1) }, EINVAL }, \
+	{ "reserved[1]", cmd, { SYNC(reserved[1], ABSOLUTE, 1ULL << 63) }, EINVAL }, \
+	{ "length 0", cmd, { SYNC(length, ABSOLUTE, 0) }, EINVAL }, \
+	{ "offset at the end", cmd, \
+	  { SYNC(offset, BUFFER_SIZE, 0), SYNC(length, ABSOLUTE, 1) }, EINVAL }, \
+	{ "range one byte past the end", cmd, \
+	  { SYNC(offset, ABSOLUTE, 1), SYNC(length, BUFFER_SIZE, 0) }, EINVAL }, \
+	{ "offset ~0", cmd, { SYNC(offset, ABSOLUTE, UINT64_MAX) }, EINVAL }, \
+	{ "offset + length wraps to 0", cmd, \
+	  { SYNC(offset, ABSOLUTE, 8), SYNC(length, ABSOLUTE, -8) }, EINVAL }, \
+	{ "offset + length wraps past 0", cmd, \
+	  { SYNC(offset, ABSOLUTE, UINT64_MAX), SYNC(length, ABSOLUTE, 2) }, EINVAL }
+
+#define DEVICE_CASES(cmd) \
+	{ "line 0", cmd, { DEVOP(line, ABSOLUTE, 0) }, EINVAL }, \
+	{ "line 8", cmd, { DEVOP(line, ABSOLUTE, 8) }, EINVAL }, \
+	{ "line 48", cmd, { DEVOP(line, ABSOLUTE, 48) }, EINVAL }, \
+	{ "line 1024", cmd, { DEVOP(line, ABSOLUTE, DMAB_LINE_MAX * 2) }, EINVAL }, \
+	{ "line ~0", cmd, { DEVOP(line, ABSOLUTE, UINT32_MAX) }, EINVAL }, \
+	{ "length 0", cmd, { DEVOP(length, ABSOLUTE, 0) }, EINVAL }, \
+	{ "length 12", cmd, { DEVOP(length, ABSOLUTE, 12) }, EINVAL }, \
+	{ "offset 4", cmd, { DEVOP(offset, ABSOLUTE, 4) }, EINVAL }, \
+	{ "offset at the end", cmd, \
+	  { DEVOP(offset, BUFFER_SIZE, 0), DEVOP(length, ABSOLUTE, 8) }, EINVAL }, \
+	{ "range a word past the end", cmd, \
+	  { DEVOP(offset, ABSOLUTE, 8), DEVOP(length, BUFFER_SIZE, 0) }, EINVAL }, \
+	{ "offset + length wraps to 0", cmd, \
+	  { DEVOP(offset, ABSOLUTE, 8), DEVOP(length, ABSOLUTE, -8) }, EINVAL }, \
+	{ "offset + length wraps past 0", cmd, \
+	  { DEVOP(offset, ABSOLUTE, -8), DEVOP(length, ABSOLUTE, 16) }, EINVAL }, \
+	{ "flags bit 0", cmd, { DEVOP(flags, ABSOLUTE, 1) }, EINVAL }, \
+	{ "reserved[0]", cmd, { DEVOP(reserved[0], ABSOLUTE, 1) }, EINVAL }, \
+	{ "reserved[1]", cmd, { DEVOP(reserved[1], ABSOLUTE, 1) }, EINVAL }
+
+static const struct bad_input bad_inputs[] = {
+	{ "flags bit 0", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 1) }, EINVAL },
+	{ "flags bit 31", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 1U << 31) }, EINVAL },
+	{ "pad", DMAB_IOC_ALLOC, { ALLOC(pad, ABSOLUTE, 1) }, EINVAL },
+	{ "reserved[0]", DMAB_IOC_ALLOC, { ALLOC(reserved[0], ABSOLUTE, 1) }, EINVAL },
+	{ "reserved[1]", DMAB_IOC_ALLOC, { ALLOC(reserved[1], ABSOLUTE, 1) }, EINVAL },
+	{ "strategy COUNT", DMAB_IOC_ALLOC, { ALLOC(strategy, ABSOLUTE, DMAB_STRAT_COUNT) }, EINVAL },
+	{ "strategy ~0", DMAB_IOC_ALLOC, { ALLOC(strategy, ABSOLUTE, UINT32_MAX) }, EINVAL },
+	{ "size 0", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, 0) }, EINVAL },
+	{ "size 100", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, 100) }, EINVAL },
+	{ "size a page + 8", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, 4096 + 8) }, EINVAL },
+	{ "size over DMAB_MAX_BUFFER_BYTES", DMAB_IOC_ALLOC,
+	  { ALLOC(size, ABSOLUTE, DMAB_MAX_BUFFER_BYTES + 65536) }, EINVAL },
+	{ "size 2^63", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, 1ULL << 63) }, EINVAL },
+	{ "size ~0 rounded to 64K", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, -65536) }, EINVAL },
+	{ "size over max_total_mb", DMAB_IOC_ALLOC, { ALLOC(size, MAX_TOTAL, 65536) }, EDQUOT },
+
+	{ "flags bit 0", DMAB_IOC_QUERY_MAPPING, { QUERY(flags, ABSOLUTE, 1) }, EINVAL },
+	{ "reserved[0]", DMAB_IOC_QUERY_MAPPING, { QUERY(reserved[0], ABSOLUTE, 1) }, EINVAL },
+	{ "reserved[1]", DMAB_IOC_QUERY_MAPPING, { QUERY(reserved[1], ABSOLUTE, 1) }, EINVAL },
+	{ "address 0", DMAB_IOC_QUERY_MAPPING, { QUERY(address, ABSOLUTE, 0) }, EFAULT },
+	{ "address 16", DMAB_IOC_QUERY_MAPPING, { QUERY(address, ABSOLUTE, 16) }, EFAULT },
+	{ "address 2^63", DMAB_IOC_QUERY_MAPPING, { QUERY(address, ABSOLUTE, 1ULL << 63) }, EFAULT },
+	{ "address ~0", DMAB_IOC_QUERY_MAPPING, { QUERY(address, ABSOLUTE, UINT64_MAX) }, EFAULT },
+	{ "address on the stack", DMAB_IOC_QUERY_MAPPING, { QUERY(address, STACK, 0) }, EINVAL },
+
+	{ "flags bit 0", DMAB_IOC_FULL_FLUSH, { FLUSHREQ(flags, ABSOLUTE, 1) }, EINVAL },
+	{ "reserved[0]", DMAB_IOC_FULL_FLUSH, { FLUSHREQ(reserved[0], ABSOLUTE, 1) }, EINVAL },
+	{ "reserved[1]", DMAB_IOC_FULL_FLUSH, { FLUSHREQ(reserved[1], ABSOLUTE, 1) }, EINVAL },
+
+	SYNC_CASES(DMAB_IOC_SYNC_FOR_DEVICE),
+	SYNC_CASES(DMAB_IOC_SYNC_FOR_CPU),
+	DEVICE_CASES(DMAB_IOC_DEVICE_WRITE),
+	DEVICE_CASES(DMAB_IOC_DEVICE_READ),
+};
+
+/* ---- Shared state ---- */
+
+static int ctl = -1;
+static struct dmab_info info;
+static const struct expectation *expect;
+static size_t page_size;
+
+static const struct request *request_of(unsigned long cmd)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(requests); i++)
+		if (requests[i].cmd == cmd)
+			return &requests[i];
+	return NULL;
+}
+
+static int alloc_buffer(uint32_t strategy, uint64_t size, int *fd)
+{
+	struct dmab_alloc req = { .strategy = strategy, .size = size };
+	int err = xioctl(ctl, DMAB_IOC_ALLOC, &req);
+
+	*fd = err ? -1 : req.fd;
+	return err;
+}
+
+static void *map_buffer(int fd, size_t size)
+{
+	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}
+
+static int device_op(int fd, unsigned long cmd, uint64_t offset, uint64_t length,
+		     uint64_t sequence, uint32_t line, uint64_t *bad_lines)
+{
+	struct dmab_device_op op = {
+		.offset = offset, .length = length, .sequence = sequence, .line = line,
+	};
+	int err = xioctl(fd, cmd, &op);
+
+	if (bad_lines)
+		*bad_lines = err ? UINT64_MAX : op.bad_lines;
+	return err;
+}
+
+static int sync_buffer(int fd, unsigned long cmd, uint32_t direction, uint64_t offset,
+		       uint64_t length, uint32_t *done)
+{
+	struct dmab_sync req = { .direction = direction, .offset = offset, .length = length };
+	int err = xioctl(fd, cmd, &req);
+
+	if (done)
+		*done = err ? UINT32_MAX : req.done;
+	return err;
+}
+
+static int query_mapping(const void *address, struct dmab_query_mapping *out)
+{
+	struct dmab_query_mapping req = { .address = (uintptr_t)address };
+	int err = xioctl(ctl, DMAB_IOC_QUERY_MAPPING, &req);
+
+	if (out)
+		*out = req;
+	return err;
+}
+
+/* ---- The oracle's frames, as the harness writes and checks them ---- */
+
+static uint64_t oracle_word(uint64_t seq, uint64_t key, size_t index, size_t words_per_line)
+{
+	return index % words_per_line ? key ^ ((uint64_t)(index + 1) * DMAB_ORACLE_M) : seq;
+}
+
+static void fill_frame(uint64_t *w, size_t bytes, size_t line, uint64_t seq)
 {
 	uint64_t key = dmab_oracle_key(seq);
-	size_t wpl = line / 8, n = size / 8, bad = 0;
-	for (size_t first = 0; first < n; first += wpl) {
-		int b = 0;
-		for (size_t i = first; i < n && i < first + wpl; i++) {
-			uint64_t e = (i % wpl == 0) ? seq : key ^ ((uint64_t)(i + 1) * DMAB_ORACLE_M);
-			if (w[i] != e) b = 1;
-		}
-		bad += b;
+	size_t i;
+
+	for (i = 0; i < bytes / 8; i++)
+		w[i] = oracle_word(seq, key, i, line / 8);
+}
+
+/* Lines (the last one may be partial) with a word that is not frame @seq's. */
+static size_t bad_lines_in(const uint64_t *w, size_t bytes, size_t line, uint64_t seq)
+{
+	uint64_t key = dmab_oracle_key(seq);
+	size_t wpl = line / 8, n = bytes / 8, bad = 0, first, i;
+
+	for (first = 0; first < n; first += wpl) {
+		for (i = first; i < n && i < first + wpl; i++)
+			if (w[i] != oracle_word(seq, key, i, wpl))
+				break;
+		bad += i < n && i < first + wpl;
 	}
 	return bad;
 }
 
-static int devop(int fd, unsigned long cmd, uint64_t off, uint64_t len, uint64_t seq, uint32_t line, uint64_t *bad)
+/* ---- Bad input ---- */
+
+static uint64_t poke_value(const struct poke *p, uint64_t buffer_size, uintptr_t stack)
 {
-	struct dmab_device_op op = { .offset = off, .length = len, .sequence = seq, .line = line };
-	int r = ioctl(fd, cmd, &op);
-	if (bad) *bad = op.bad_lines;
-	return r;
+	switch (p->base) {
+	case BUFFER_SIZE:
+		return buffer_size + p->value;
+	case MAX_TOTAL:
+		return info.max_total_bytes + p->value;
+	case STACK:
+		return stack + p->value;
+	case ABSOLUTE:
+		break;
+	}
+	return p->value;
 }
 
-static int sync_(int fd, unsigned long cmd, uint32_t dir, uint64_t off, uint64_t len, uint32_t *done)
+static void apply_poke(void *req, const struct poke *p, uint64_t value)
 {
-	struct dmab_sync s = { .direction = dir, .offset = off, .length = len };
-	int r = ioctl(fd, cmd, &s);
-	if (done) *done = s.done;
-	return r;
+	unsigned char *field = (unsigned char *)req + p->offset;
+	uint32_t v32 = (uint32_t)value;
+
+	if (p->size == sizeof(uint64_t))
+		memcpy(field, &value, sizeof(value));
+	else
+		memcpy(field, &v32, sizeof(v32));
 }
 
-static void test_strategy(uint32_t st, size_t size)
+/* A valid request of each kind, on a buffer of @size mapped at @map. */
+static void valid_request(unsigned long cmd, void *req, uint64_t size, void *map)
 {
-	int err, fd = alloc(st, size, &err);
-	uint64_t bad;
-	uint32_t done;
+	memset(req, 0, request_of(cmd)->size);
+	switch (cmd) {
+	case DMAB_IOC_ALLOC:
+		*(struct dmab_alloc *)req = (struct dmab_alloc) {
+			.strategy = DMAB_STRAT_CACHED_SYNC, .size = 65536,
+		};
+		break;
+	case DMAB_IOC_QUERY_MAPPING:
+		*(struct dmab_query_mapping *)req = (struct dmab_query_mapping) {
+			.address = (uintptr_t)map,
+		};
+		break;
+	case DMAB_IOC_SYNC_FOR_DEVICE:
+	case DMAB_IOC_SYNC_FOR_CPU:
+		*(struct dmab_sync *)req = (struct dmab_sync) {
+			.direction = DMAB_DIR_TO_DEVICE, .length = size,
+		};
+		break;
+	case DMAB_IOC_DEVICE_WRITE:
+	case DMAB_IOC_DEVICE_READ:
+		*(struct dmab_device_op *)req = (struct dmab_device_op) {
+			.length = size, .sequence = 1, .line = 64,
+		};
+		break;
+	default:		/* INFO, FULL_FLUSH: all zero */
+		break;
+	}
+}
 
-	if (fd < 0) {
-		printf("NOTE %s %zu: alloc failed: %s\n", names[st], size, strerror(err));
-		CHECK((st == DMAB_STRAT_COHERENT || (st == DMAB_STRAT_WC && strcmp(arch, "x86_64"))) && err == ENOMEM, "alloc %s %zu: %s", names[st], size, strerror(err));
+static void test_bad_inputs(void)
+{
+	const uint64_t size = 65536;
+	unsigned char req[256];
+	int buffer, err;
+	size_t i, j;
+	void *map;
+
+	err = alloc_buffer(DMAB_STRAT_CACHED_SYNC, size, &buffer);
+	CHECK(!err, "alloc for the bad-input cases: %s", errname(err));
+	if (err)
+		return;
+	map = map_buffer(buffer, size);
+	CHECK(map != MAP_FAILED, "mmap for the bad-input cases: %s", strerror(errno));
+	if (map == MAP_FAILED) {
+		close(buffer);
 		return;
 	}
-	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC, "cloexec");
-	CHECK(mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) == MAP_FAILED && errno == EINVAL, "private map");
-	CHECK(mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 4096) == MAP_FAILED && errno == EINVAL, "offset map");
-	CHECK(mmap(NULL, size + 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED && errno == EINVAL, "big map");
-	uint64_t *w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	CHECK(w != MAP_FAILED, "mmap %s: %s", names[st], strerror(errno));
-	if (w == MAP_FAILED) { close(fd); return; }
-	int zero = 1;
-	for (size_t i = 0; i < size / 8; i++) if (w[i]) { zero = 0; break; }
-	CHECK(zero, "%s not zeroed", names[st]);
 
-	struct dmab_query_mapping q = { .address = (uintptr_t)w };
-	CHECK(ioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q) == 0, "query %s", strerror(errno));
-	struct dmab_query_mapping q2 = { .address = (uintptr_t)w + size - 1 };
-	CHECK(ioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q2) == 0 && q2.memory_type == q.memory_type, "query end");
-	printf("INFO %-13s %8zu: mapping %s raw %#llx kernel_ns %llu\n", names[st], size,
-	       q.memory_type < 8 ? mts[q.memory_type] : "?", (unsigned long long)q.raw, (unsigned long long)q.kernel_ns);
+	/* Each valid request passes: the errors below come from the pokes alone. */
+	for (i = 0; i < ARRAY_SIZE(requests); i++) {
+		const struct request *r = &requests[i];
+		int expected = 0;
 
-	/* capture */
-	CHECK(sync_(fd, DMAB_IOC_SYNC_FOR_DEVICE, DMAB_DIR_FROM_DEVICE, 0, size, &done) == 0, "sync dev");
-	CHECK(devop(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 5, 64, &bad) == 0, "devwrite %s", strerror(errno));
-	CHECK(sync_(fd, DMAB_IOC_SYNC_FOR_CPU, DMAB_DIR_FROM_DEVICE, 0, size, &done) == 0, "sync cpu");
-	printf("INFO %-13s sync_for_cpu done=%u\n", names[st], done);
-	CHECK(badlines(w, size, 64, 5) == 0, "%s: cpu sees %zu bad lines", names[st], badlines(w, size, 64, 5));
-	CHECK(devop(fd, DMAB_IOC_DEVICE_READ, 0, size, 5, 64, &bad) == 0 && bad == 0, "devread 5 bad=%llu", (unsigned long long)bad);
-	CHECK(devop(fd, DMAB_IOC_DEVICE_READ, 0, size, 6, 64, &bad) == 0 && bad == size / 64, "devread 6 bad=%llu", (unsigned long long)bad);
-	CHECK(devop(fd, DMAB_IOC_DEVICE_READ, 0, size, 5, 512, &bad) == 0 && bad == size / 512, "devread line512 bad=%llu", (unsigned long long)bad);
-	/* playback */
-	fill(w, size, 128, 7);
-	CHECK(sync_(fd, DMAB_IOC_SYNC_FOR_DEVICE, DMAB_DIR_TO_DEVICE, 0, size, &done) == 0, "sync dev");
-	printf("INFO %-13s sync_for_device done=%u\n", names[st], done);
-	CHECK(devop(fd, DMAB_IOC_DEVICE_READ, 0, size, 7, 128, &bad) == 0 && bad == 0, "playback bad=%llu", (unsigned long long)bad);
-	/* partial frame at odd offset with partial last line */
-	if (size >= 8192) {
-		uint64_t off = 4096 - 24, len = 1000;
-		CHECK(devop(fd, DMAB_IOC_DEVICE_WRITE, off, len, 9, 64, NULL) == 0, "partial write");
-		CHECK(badlines((uint64_t *)((char *)w + off), len, 64, 9) == 0, "partial cpu check");
-		CHECK(devop(fd, DMAB_IOC_DEVICE_READ, off, len, 9, 64, &bad) == 0 && bad == 0, "partial read %llu", (unsigned long long)bad);
-		CHECK(devop(fd, DMAB_IOC_DEVICE_READ, off, len, 10, 64, &bad) == 0 && bad == 16, "partial read bad %llu", (unsigned long long)bad);
-		w[(off + len - 8) / 8] ^= 1; /* corrupt only the partial last line */
-		CHECK(devop(fd, DMAB_IOC_DEVICE_READ, off, len, 9, 64, &bad) == 0 && bad == 1, "partial last line %llu", (unsigned long long)bad);
-		/* frame across a chunk boundary (3 MiB buffer: 2 MiB chunk + 64K chunks) */
-		if (size > (2u << 20)) {
-			off = (2u << 20) - 1000; len = 4096;
-			CHECK(devop(fd, DMAB_IOC_DEVICE_WRITE, off, len, 11, 256, NULL) == 0, "cross write");
-			CHECK(badlines((uint64_t *)((char *)w + off), len, 256, 11) == 0, "cross cpu check");
-			CHECK(devop(fd, DMAB_IOC_DEVICE_READ, off, len, 11, 256, &bad) == 0 && bad == 0, "cross read %llu", (unsigned long long)bad);
+		if (r->cmd == DMAB_IOC_FULL_FLUSH)
+			expected = expect->full_flush_errno;
+		valid_request(r->cmd, req, size, map);
+		err = xioctl(r->target == ON_CTL ? ctl : buffer, r->cmd, req);
+		CHECK(err == expected, "valid %s: %s, expected %s", r->name, errname(err),
+		      errname(expected));
+		if (r->cmd == DMAB_IOC_ALLOC && !err)
+			close(((struct dmab_alloc *)req)->fd);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(bad_inputs); i++) {
+		const struct bad_input *b = &bad_inputs[i];
+		const struct request *r = request_of(b->cmd);
+
+		valid_request(b->cmd, req, size, map);
+		for (j = 0; j < ARRAY_SIZE(b->pokes) && b->pokes[j].size; j++)
+			apply_poke(req, &b->pokes[j],
+				   poke_value(&b->pokes[j], size, (uintptr_t)&req));
+		err = xioctl(r->target == ON_CTL ? ctl : buffer, b->cmd, req);
+		CHECK(err == b->errno_expected, "%s, %s: %s, expected %s", r->name, b->name,
+		      errname(err), errname(b->errno_expected));
+		if (r->cmd == DMAB_IOC_ALLOC && !err)
+			close(((struct dmab_alloc *)req)->fd);
+	}
+
+	munmap(map, size);
+	close(buffer);
+}
+
+/*
+ * A bad ABI never oopses: every command number of the 0xDB range, in every
+ * direction and several sizes, on both kinds of fd, with NULL and with a
+ * garbage struct; the commands the fd knows also with a struct cut short
+ * by an unmapped page and under a neighbouring magic number. Each answer
+ * must be the errno a user could expect; the kernel log stays clean.
+ */
+static int sweep_expected(enum target target, unsigned long cmd, bool null_arg)
+{
+	const struct request *r = request_of(cmd);
+
+	if (!r || r->target != target)
+		return ENOTTY;
+	if (null_arg)
+		return EFAULT;
+	/* Garbage has non-zero flags; INFO has no input to reject. */
+	return cmd == DMAB_IOC_INFO ? 0 : EINVAL;
+}
+
+static void test_bad_abi(void)
+{
+	static const unsigned int sizes[] = { 0, 1, 8, 32, 48, 56, 64, 128, 129, 4096, 16383 };
+	unsigned long tried = 0, wrong = 0, first_cmd = 0;
+	int fds[2], first_err = 0, first_expected = 0;
+	unsigned char *guard;
+	void *garbage;
+	size_t i, s;
+	int err, t;
+
+	fds[ON_CTL] = ctl;
+	err = alloc_buffer(DMAB_STRAT_CACHED_SYNC, 65536, &fds[ON_BUFFER]);
+	CHECK(!err, "alloc for the ABI sweep: %s", errname(err));
+	if (err)
+		return;
+	garbage = malloc(16384);
+	if (!garbage) {
+		close(fds[ON_BUFFER]);
+		CHECK(false, "malloc");
+		return;
+	}
+
+	for (t = ON_CTL; t <= ON_BUFFER; t++) {
+		unsigned int nr, dir;
+
+		for (nr = 0; nr < 256; nr++)
+			for (dir = 0; dir < 4; dir++)
+				for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+					unsigned long cmd = _IOC(dir, DMAB_IOC_MAGIC, nr, sizes[s]);
+					int null_arg;
+
+					for (null_arg = 0; null_arg < 2; null_arg++) {
+						int expected = sweep_expected((enum target)t, cmd, null_arg);
+
+						memset(garbage, 0xa5, 16384);
+						err = xioctl(fds[t], cmd, null_arg ? NULL : garbage);
+						tried++;
+						if (err == expected)
+							continue;
+						if (!wrong++) {
+							first_cmd = cmd;
+							first_err = err;
+							first_expected = expected;
+						}
+					}
+				}
+	}
+	CHECK(!wrong, "ABI sweep: %lu of %lu answers wrong, first cmd %#lx: %s, expected %s",
+	      wrong, tried, first_cmd, errname(first_err), errname(first_expected));
+	printf("INFO ABI sweep: %lu ioctls, %lu wrong\n", tried, wrong);
+
+	/* The struct runs into an unmapped page. */
+	guard = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(guard != MAP_FAILED, "guard mapping");
+	if (guard != MAP_FAILED) {
+		CHECK(mprotect(guard + page_size, page_size, PROT_NONE) == 0, "guard page");
+		for (i = 0; i < ARRAY_SIZE(requests); i++) {
+			const struct request *r = &requests[i];
+			unsigned char *arg = guard + page_size - 8;
+
+			memset(arg, 0, 8);
+			err = xioctl(fds[r->target], r->cmd, arg);
+			CHECK(err == EFAULT, "%s with 8 of %zu bytes readable: %s", r->name, r->size,
+			      errname(err));
+			err = xioctl(fds[r->target], r->cmd, (void *)8);
+			CHECK(err == EFAULT, "%s at address 8: %s", r->name, errname(err));
+			err = xioctl(fds[!r->target], r->cmd, garbage);
+			CHECK(err == ENOTTY, "%s on the other kind of fd: %s", r->name, errname(err));
+			err = xioctl(fds[r->target], r->cmd ^ (1UL << _IOC_TYPESHIFT), garbage);
+			CHECK(err == ENOTTY, "%s under magic %#x: %s", r->name,
+			      DMAB_IOC_MAGIC ^ 1, errname(err));
+			err = xioctl(fds[r->target], r->cmd + (1UL << _IOC_SIZESHIFT), garbage);
+			CHECK(err == ENOTTY, "%s with a size one bigger: %s", r->name, errname(err));
 		}
+		munmap(guard, 2 * page_size);
 	}
-	/* validation */
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 1, 8, NULL), EINVAL), "line 8");
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 1, 1024, NULL), EINVAL), "line 1024");
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 1, 48, NULL), EINVAL), "line 48");
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, 0, 12, 1, 64, NULL), EINVAL), "len 12");
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, 0, 0, 1, 64, NULL), EINVAL), "len 0");
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, 4, 8, 1, 64, NULL), EINVAL), "off 4");
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, 8, size, 1, 64, NULL), EINVAL), "beyond");
-	CHECK(ERRNO_IS(devop(fd, DMAB_IOC_DEVICE_WRITE, UINT64_MAX - 7, 16, 1, 64, NULL), EINVAL), "overflow");
-	{
-		struct dmab_device_op op = { .length = 8, .line = 64, .flags = 1 };
-		CHECK(ERRNO_IS(ioctl(fd, DMAB_IOC_DEVICE_WRITE, &op), EINVAL), "devop flags");
-		op.flags = 0; op.reserved[1] = 1;
-		CHECK(ERRNO_IS(ioctl(fd, DMAB_IOC_DEVICE_READ, &op), EINVAL), "devop reserved");
+
+	free(garbage);
+	close(fds[ON_BUFFER]);
+}
+
+/* The kernel log has no oops, BUG or WARN (the guest's init checks it too, at the end). */
+static void test_kernel_log_clean(const char *after)
+{
+	static const char *const bad[] = {
+		"Oops", "BUG:", "WARNING:", "general protection", "Unable to handle",
+		"Internal error", "Call trace", "Call Trace",
+	};
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *log, *hit = NULL;
+	size_t i;
+
+	if (len <= 0) {
+		CHECK(false, "klogctl: %s", strerror(errno));
+		return;
 	}
-	CHECK(ERRNO_IS(sync_(fd, DMAB_IOC_SYNC_FOR_CPU, 0, 0, size, NULL), EINVAL), "dir 0");
-	CHECK(ERRNO_IS(sync_(fd, DMAB_IOC_SYNC_FOR_CPU, 3, 0, size, NULL), EINVAL), "dir 3");
-	CHECK(ERRNO_IS(sync_(fd, DMAB_IOC_SYNC_FOR_CPU, 1, 1, size, NULL), EINVAL), "sync beyond");
-	CHECK(ERRNO_IS(sync_(fd, DMAB_IOC_SYNC_FOR_CPU, 1, UINT64_MAX, 2, NULL), EINVAL), "sync overflow");
-	CHECK(ERRNO_IS(sync_(fd, DMAB_IOC_SYNC_FOR_CPU, 1, 0, 0, NULL), EINVAL), "sync len 0");
-	{
-		struct dmab_sync s = { .direction = 1, .length = 8, .pad = 1 };
-		CHECK(ERRNO_IS(ioctl(fd, DMAB_IOC_SYNC_FOR_DEVICE, &s), EINVAL), "sync pad");
-		s.pad = 0; s.flags = 2;
-		CHECK(ERRNO_IS(ioctl(fd, DMAB_IOC_SYNC_FOR_DEVICE, &s), EINVAL), "sync flags");
-		s.flags = 0; s.reserved[0] = 3;
-		CHECK(ERRNO_IS(ioctl(fd, DMAB_IOC_SYNC_FOR_DEVICE, &s), EINVAL), "sync reserved");
+	log = calloc(1, (size_t)len + 1);
+	if (!log) {
+		CHECK(false, "calloc");
+		return;
 	}
-	CHECK(ERRNO_IS(ioctl(fd, DMAB_IOC_INFO, NULL), ENOTTY), "buffer INFO");
-	CHECK(ERRNO_IS(ioctl(fd, _IO(0xDB, 0x77)), ENOTTY), "buffer unknown");
-	/* fork: child sees and writes the mapping */
-	pid_t pid = fork();
-	if (pid == 0) { w[1] = 0x1234; _exit(0); }
-	waitpid(pid, NULL, 0);
-	CHECK(w[1] == 0x1234, "fork share");
-	/* close while mapped; mapping stays usable */
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, len);
+	for (i = 0; len > 0 && i < ARRAY_SIZE(bad) && !hit; i++)
+		hit = strstr(log, bad[i]);
+	CHECK(len > 0 && !hit, "kernel log after %s: %.120s", after, hit ? hit : "unreadable");
+	free(log);
+}
+
+/* ---- Each strategy end to end ---- */
+
+/*
+ * /proc/self/maps's file offset for the mapping at @addr: 0 unless a PFN
+ * leaked into it; -1 when not found, -2 without /proc.
+ */
+static long long maps_offset(const void *addr)
+{
+	unsigned long start, end;
+	unsigned long long offset;
+	long long found = -1;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return -2;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %*s %llx", &start, &end, &offset) == 3 &&
+		    start == (uintptr_t)addr) {
+			found = (long long)offset;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+static uint32_t expected_sync_done(uint32_t strategy, bool for_device)
+{
+	uint32_t done = sync_done[strategy][for_device];
+
+	if (done != FLUSH)
+		return done;
+	/* arm64 has no whole-cache flush: the full-flush strategy syncs the whole buffer */
+	return expect->full_flush_errno ? DMAB_DONE_DMA_SYNC_ALL : expect->full_flush_done;
+}
+
+static void test_mapping_rules(int fd, size_t size)
+{
+	void *m;
+
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(m == MAP_FAILED && errno == EINVAL, "a private mapping: %s",
+	      m == MAP_FAILED ? strerror(errno) : "mapped");
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, page_size);
+	CHECK(m == MAP_FAILED && errno == EINVAL, "a mapping at an offset: %s",
+	      m == MAP_FAILED ? strerror(errno) : "mapped");
+	m = mmap(NULL, size + page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m == MAP_FAILED && errno == EINVAL, "a mapping bigger than the buffer: %s",
+	      m == MAP_FAILED ? strerror(errno) : "mapped");
+	/* A part from offset 0 is allowed; it cannot grow (VM_DONTEXPAND). */
+	m = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED, "the first page alone: %s", strerror(errno));
+	if (m != MAP_FAILED && size > page_size) {
+		void *grown = mremap(m, page_size, 2 * page_size, MREMAP_MAYMOVE);
+
+		CHECK(grown == MAP_FAILED, "mremap grew a buffer mapping");
+		munmap(grown == MAP_FAILED ? m : grown, grown == MAP_FAILED ? page_size : 2 * page_size);
+	} else if (m != MAP_FAILED) {
+		munmap(m, page_size);
+	}
+}
+
+static void test_capture(int fd, uint64_t *w, size_t size, uint32_t strategy)
+{
+	const char *name = strategy_names[strategy];
+	uint32_t done;
+	uint64_t bad;
+	int err;
+
+	/* device write -> CPU read */
+	err = sync_buffer(fd, DMAB_IOC_SYNC_FOR_DEVICE, DMAB_DIR_FROM_DEVICE, 0, size, &done);
+	CHECK(!err && done == expected_sync_done(strategy, true),
+	      "%s: sync for the device: %s, done %u", name, errname(err), done);
+	err = device_op(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 5, 64, NULL);
+	CHECK(!err, "%s: device write: %s", name, errname(err));
+	err = sync_buffer(fd, DMAB_IOC_SYNC_FOR_CPU, DMAB_DIR_FROM_DEVICE, 0, size, &done);
+	CHECK(!err && done == expected_sync_done(strategy, false),
+	      "%s: sync for the CPU: %s, done %u", name, errname(err), done);
+	printf("INFO %-13s sync_for_cpu done=%u\n", name, done);
+	bad = bad_lines_in(w, size, 64, 5);
+	CHECK(!bad, "%s: the CPU sees %" PRIu64 " bad lines after a device write", name, bad);
+
+	/* the device checks what it wrote, and tells a frame from another */
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 5, 64, &bad);
+	CHECK(!err && !bad, "%s: device read of frame 5: %s, %" PRIu64 " bad", name,
+	      errname(err), bad);
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 6, 64, &bad);
+	CHECK(!err && bad == size / 64, "%s: frame 6 read as 5: %" PRIu64 " bad lines", name, bad);
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 5, 512, &bad);
+	CHECK(!err && bad == size / 512, "%s: frame read with another line size: %" PRIu64 " bad",
+	      name, bad);
+}
+
+static void test_playback(int fd, uint64_t *w, size_t size, uint32_t strategy)
+{
+	const char *name = strategy_names[strategy];
+	uint32_t done;
+	uint64_t bad;
+	int err;
+
+	/* CPU write -> device read */
+	fill_frame(w, size, 128, 7);
+	err = sync_buffer(fd, DMAB_IOC_SYNC_FOR_DEVICE, DMAB_DIR_TO_DEVICE, 0, size, &done);
+	CHECK(!err && done == expected_sync_done(strategy, true),
+	      "%s: sync for the device: %s, done %u", name, errname(err), done);
+	printf("INFO %-13s sync_for_device done=%u\n", name, done);
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 7, 128, &bad);
+	CHECK(!err && !bad, "%s: playback: %s, %" PRIu64 " bad lines", name, errname(err), bad);
+}
+
+static void test_partial_frames(int fd, uint64_t *w, size_t size, uint32_t strategy)
+{
+	const char *name = strategy_names[strategy];
+	uint64_t off, len, bad, before, after;
+	uint64_t *frame;
+	int err;
+
+	if (size < 8192)
+		return;
+	/* a frame at an odd offset, ending in a partial line */
+	off = 4096 - 24;
+	len = 1000;
+	frame = (uint64_t *)((char *)w + off);
+	before = frame[-1];
+	after = frame[len / 8];
+	err = device_op(fd, DMAB_IOC_DEVICE_WRITE, off, len, 9, 64, NULL);
+	CHECK(!err, "%s: partial write: %s", name, errname(err));
+	CHECK(!bad_lines_in(frame, len, 64, 9), "%s: the CPU sees the partial frame wrong", name);
+	CHECK(frame[-1] == before && frame[len / 8] == after,
+	      "%s: the device wrote outside the range", name);
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, off, len, 9, 64, &bad);
+	CHECK(!err && !bad, "%s: partial read: %" PRIu64 " bad", name, bad);
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, off, len, 10, 64, &bad);
+	CHECK(!err && bad == (len + 63) / 64, "%s: partial read of another frame: %" PRIu64 " bad",
+	      name, bad);
+	frame[len / 8 - 1] ^= 1;	/* only the partial last line */
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, off, len, 9, 64, &bad);
+	CHECK(!err && bad == 1, "%s: partial last line: %" PRIu64 " bad", name, bad);
+
+	/* across a chunk boundary (3 MiB: a 2 MiB chunk, then 64 KiB ones) */
+	if (size <= 2 * MiB)
+		return;
+	off = 2 * MiB - 1000;
+	len = 4096;
+	frame = (uint64_t *)((char *)w + off);
+	err = device_op(fd, DMAB_IOC_DEVICE_WRITE, off, len, 11, 256, NULL);
+	CHECK(!err, "%s: write across a chunk: %s", name, errname(err));
+	CHECK(!bad_lines_in(frame, len, 256, 11), "%s: the CPU sees the crossing frame wrong", name);
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, off, len, 11, 256, &bad);
+	CHECK(!err && !bad, "%s: read across a chunk: %" PRIu64 " bad", name, bad);
+}
+
+static void test_strategy(uint32_t strategy, size_t size)
+{
+	const char *name = strategy_names[strategy];
+	struct dmab_query_mapping q, q_end;
+	uint32_t expected_type = expect->mapping[strategy];
+	size_t i, nonzero = 0;
+	long long offset;
+	uint64_t *w;
+	pid_t pid;
+	int fd, err;
+
+	err = alloc_buffer(strategy, size, &fd);
+	if (err) {
+		/* One contiguous block from the DMA API (or CMA): big ones may not be there. */
+		printf("NOTE %s %zu: alloc failed: %s\n", name, size, strerror(err));
+		CHECK(err == ENOMEM && (expect->dma_api_backed & BIT(strategy)) && size > 4 * MiB,
+		      "alloc %s %zu: %s", name, size, errname(err));
+		return;
+	}
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC, "%s: the buffer fd is not close-on-exec", name);
+	test_mapping_rules(fd, size);
+
+	w = map_buffer(fd, size);
+	CHECK(w != MAP_FAILED, "mmap %s: %s", name, strerror(errno));
+	if (w == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	offset = maps_offset(w);
+	if (offset == -2)
+		printf("NOTE %s: no /proc/self/maps, the mapping's offset is not checked\n", name);
+	else
+		CHECK(offset == 0, "%s: /proc/self/maps shows offset %lld", name, offset);
+	for (i = 0; i < size / 8; i++)
+		nonzero += w[i] != 0;
+	CHECK(!nonzero, "%s: %zu words not zeroed", name, nonzero);
+
+	err = query_mapping(w, &q);
+	CHECK(!err && q.memory_type == expected_type, "%s %zu: mapping %s (raw %#llx), expected %s: %s",
+	      name, size, memory_type_name(q.memory_type), ULL(q.raw),
+	      memory_type_name(expected_type), errname(err));
+	CHECK(!(q.raw & ~expect->raw_mask), "%s: raw %#llx has bits beyond the memory type",
+	      name, ULL(q.raw));
+	err = query_mapping((char *)w + size - 1, &q_end);
+	CHECK(!err && q_end.memory_type == q.memory_type && q_end.raw == q.raw,
+	      "%s: the last byte's mapping differs", name);
+	printf("INFO %-13s %8zu: mapping %s raw %#llx kernel_ns %llu\n", name, size,
+	       memory_type_name(q.memory_type), ULL(q.raw), ULL(q.kernel_ns));
+
+	test_capture(fd, w, size, strategy);
+	test_playback(fd, w, size, strategy);
+	test_partial_frames(fd, w, size, strategy);
+
+	/* a child shares the mapping */
+	pid = fork();
+	if (pid == 0) {
+		w[1] = 0x1234;
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, NULL, 0) == pid && w[1] == 0x1234,
+	      "%s: a forked child's store is not seen", name);
+
+	/* the mapping holds the buffer after close */
 	close(fd);
 	w[0] = 42;
-	CHECK(w[0] == 42, "after close");
-	CHECK(ioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q) == 0, "query after close");
-	/* partial munmap then full */
-	if (size >= 8192) munmap((char *)w + 4096, 4096);
-	munmap(w, size);
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q), EFAULT), "query after munmap");
+	CHECK(w[0] == 42, "%s: the mapping changed after close", name);
+	CHECK(!query_mapping(w, NULL), "%s: QUERY_MAPPING after close: %s", name, strerror(errno));
+	/* unmapped in two steps: a hole first, then the rest */
+	if (size >= 2 * page_size) {
+		CHECK(!munmap((char *)w + page_size, page_size), "%s: munmap of a hole", name);
+		CHECK(query_mapping((char *)w + page_size, NULL) == EFAULT,
+		      "%s: QUERY_MAPPING in the hole", name);
+		CHECK(!query_mapping(w, NULL), "%s: QUERY_MAPPING beside the hole", name);
+	}
+	CHECK(!munmap(w, size), "%s: munmap", name);
+	CHECK(query_mapping(w, NULL) == EFAULT, "%s: QUERY_MAPPING after munmap", name);
+}
+
+/* ---- The module as a whole ---- */
+
+static void test_info(mode_t mode)
+{
+	struct stat st = { 0 };
+	size_t i;
+	int err;
+
+	CHECK(stat(DMAB_DEVICE_PATH, &st) == 0 && (st.st_mode & 0777) == mode,
+	      "%s mode %o, expected %o", DMAB_DEVICE_PATH, st.st_mode & 0777, mode);
+
+	memset(&info, 0xff, sizeof(info));
+	err = xioctl(ctl, DMAB_IOC_INFO, &info);
+	CHECK(!err, "INFO: %s", errname(err));
+	printf("INFO abi %u flags %#x line %u mask %#x max %llu arch '%.*s' chan '%.*s' ns %llu\n",
+	       info.abi_version, info.flags, info.cache_line, info.strategy_mask,
+	       ULL(info.max_total_bytes), DMAB_NAME_LEN, info.arch, DMAB_NAME_LEN,
+	       info.dma_channel, ULL(info.kernel_ns));
+	CHECK(info.abi_version == DMAB_ABI_VERSION, "abi %u", info.abi_version);
+	CHECK(info.strategy_mask == (1U << DMAB_STRAT_COUNT) - 1, "strategy mask %#x",
+	      info.strategy_mask);
+	CHECK(!(info.flags & ~(DMAB_INFO_DMA_COHERENT | DMAB_INFO_DMAENGINE)), "flags %#x",
+	      info.flags);
+	CHECK(info.cache_line >= 16 && !(info.cache_line & (info.cache_line - 1)), "cache line %u",
+	      info.cache_line);
+	CHECK(memchr(info.arch, 0, sizeof(info.arch)) && memchr(info.dma_channel, 0,
+	      sizeof(info.dma_channel)), "INFO's strings are not terminated");
+	CHECK(!(info.flags & DMAB_INFO_DMAENGINE) == !info.dma_channel[0],
+	      "DMAENGINE flag and channel name '%.*s' disagree", DMAB_NAME_LEN, info.dma_channel);
+	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
+		CHECK(info.reserved[i] == 0, "INFO reserved[%zu] %#llx", i, ULL(info.reserved[i]));
+
+	for (i = 0; i < ARRAY_SIZE(expectations); i++)
+		if (!strncmp(expectations[i].arch, info.arch, sizeof(info.arch)) &&
+		    expectations[i].dma_coherent == !!(info.flags & DMAB_INFO_DMA_COHERENT))
+			expect = &expectations[i];
+	CHECK(expect, "no expectations for arch '%.*s', DMA %scoherent", DMAB_NAME_LEN, info.arch,
+	      info.flags & DMAB_INFO_DMA_COHERENT ? "" : "non-");
+}
+
+static void test_full_flush(void)
+{
+	struct dmab_full_flush req = { 0 };
+	int err = xioctl(ctl, DMAB_IOC_FULL_FLUSH, &req);
+
+	CHECK(err == expect->full_flush_errno && (err || req.done == expect->full_flush_done),
+	      "FULL_FLUSH: %s, done %u", errname(err), req.done);
+	printf("INFO full flush: %s, done=%u ns=%llu\n", errname(err), req.done,
+	       ULL(req.kernel_ns));
+}
+
+/* max_total_mb bounds all live buffers together; closing one gives its share back. */
+static void test_quota(void)
+{
+	uint64_t half = info.max_total_bytes / 2;
+	int a, b, c, err;
+
+	err = alloc_buffer(DMAB_STRAT_CACHED_SYNC, half, &a);
+	CHECK(!err, "half the quota: %s", errname(err));
+	err = alloc_buffer(DMAB_STRAT_CACHED_NOSYNC, half, &b);
+	CHECK(!err, "the other half: %s", errname(err));
+	err = alloc_buffer(DMAB_STRAT_CACHED_SYNC, 65536, &c);
+	CHECK(err == EDQUOT, "over the quota: %s", errname(err));
+	if (!err)
+		close(c);
+	if (a >= 0)
+		close(a);
+	err = alloc_buffer(DMAB_STRAT_UNCACHED, half, &c);
+	CHECK(!err, "half the quota again after close: %s", errname(err));
+	if (c >= 0)
+		close(c);
+	if (b >= 0)
+		close(b);
+}
+
+/* Nothing stays accounted once every buffer is closed and unmapped. */
+static void test_all_freed(void)
+{
+	int fd, err;
+
+	err = alloc_buffer(DMAB_STRAT_CACHED_NOSYNC, info.max_total_bytes, &fd);
+	CHECK(!err, "the whole quota after every buffer was freed: %s", errname(err));
+	if (!err)
+		close(fd);
 }
 
 int main(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1) { /* param mode: just check quota of 16 MiB and mode */
-		int e; struct stat sb2; ctl = open(DMAB_DEVICE_PATH, O_RDWR); stat(DMAB_DEVICE_PATH, &sb2);
-		CHECK((sb2.st_mode & 0777) == 0660, "mode param %o", sb2.st_mode & 0777);
-		CHECK(alloc(2, 32u << 20, &e) < 0 && e == EDQUOT, "quota param");
-		CHECK(alloc(2, 16u << 20, &e) >= 0, "quota param ok");
-		printf("kmod-test params: %d passed, %d failed\n", passes, fails); return fails != 0;
+	static const size_t sizes[] = { 4096, 65536, 3 * MiB, 16 * MiB };
+	bool params = argc > 1 && !strcmp(argv[1], "params");
+	size_t s;
+	uint32_t strategy;
+	void *leftover;
+	int fd;
+
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	ctl = open(DMAB_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (ctl < 0) {
+		perror(DMAB_DEVICE_PATH);
+		return 1;
 	}
-	struct stat sb;
-	ctl = open(DMAB_DEVICE_PATH, O_RDWR);
-	if (ctl < 0) { perror("open"); return 1; }
-	CHECK(stat(DMAB_DEVICE_PATH, &sb) == 0 && (sb.st_mode & 0777) == 0600, "mode %o", sb.st_mode & 0777);
 
-	struct dmab_info info;
-	memset(&info, 0xff, sizeof(info));
-	CHECK(ioctl(ctl, DMAB_IOC_INFO, &info) == 0, "info");
-	printf("INFO abi %u flags %#x line %u mask %#x max %llu arch '%s' chan '%s' ns %llu\n", info.abi_version, info.flags,
-	       info.cache_line, info.strategy_mask, (unsigned long long)info.max_total_bytes, info.arch, info.dma_channel,
-	       (unsigned long long)info.kernel_ns);
-	memcpy(arch, info.arch, sizeof(arch));
-	CHECK(info.abi_version == DMAB_ABI_VERSION && info.strategy_mask == 0x3f && info.reserved[0] == 0, "info values");
+	test_info(params ? 0660 : 0600);
+	if (!expect)
+		goto out;
 
-	CHECK(ERRNO_IS(ioctl(ctl, _IO(0xDB, 0x55)), ENOTTY), "unknown");
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_SYNC_FOR_CPU, NULL), ENOTTY), "buffer cmd on ctl");
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_ALLOC, (void *)8), EFAULT), "efault");
-	int err;
-	struct dmab_alloc a = { .strategy = 2, .size = 4096, .flags = 1 };
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_ALLOC, &a), EINVAL), "alloc flags");
-	a.flags = 0; a.pad = 1;
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_ALLOC, &a), EINVAL), "alloc pad");
-	a.pad = 0; a.reserved[1] = 1;
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_ALLOC, &a), EINVAL), "alloc reserved");
-	CHECK(alloc(6, 4096, &err) < 0 && err == EINVAL, "strategy 6");
-	CHECK(alloc(0xffffffff, 4096, &err) < 0 && err == EINVAL, "strategy -1");
-	CHECK(alloc(2, 0, &err) < 0 && err == EINVAL, "size 0");
-	CHECK(alloc(2, 100, &err) < 0 && err == EINVAL, "size 100");
-	CHECK(alloc(2, (1ULL << 30) + 4096, &err) < 0 && err == EINVAL, "size > max");
-	CHECK(alloc(2, 1ULL << 63, &err) < 0 && err == EINVAL, "size huge");
-	CHECK(alloc(2, 300ULL << 20, &err) < 0 && err == EDQUOT, "quota: %s", strerror(err));
-	int f1 = alloc(2, 200ULL << 20, &err);
-	CHECK(f1 >= 0, "200M: %s", strerror(err));
-	CHECK(alloc(2, 100ULL << 20, &err) < 0 && err == EDQUOT, "quota 2: %s", strerror(err));
-	close(f1);
-	usleep(10000);
-	f1 = alloc(0, 100ULL << 20, &err);
-	CHECK(f1 >= 0, "100M uncached after free: %s", strerror(err));
-	close(f1);
+	if (params) {
+		/* insmod dmabench.ko mode=0660 max_total_mb=16 */
+		CHECK(info.max_total_bytes == 16 * MiB, "max_total_bytes %llu",
+		      ULL(info.max_total_bytes));
+		test_quota();
+		test_all_freed();
+		goto out;
+	}
 
-	struct dmab_full_flush ff = { 0 };
-	if (!strcmp(arch, "arm64"))	/* no whole-cache flush there: only a buffer's SYNC stands in */
-		CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_FULL_FLUSH, &ff), EOPNOTSUPP), "full flush on arm64");
+	test_full_flush();
+	test_bad_inputs();
+	test_bad_abi();
+	test_kernel_log_clean("the bad-ABI sweep");
+	if (expect->whole_quota_fits)
+		test_quota();
 	else
-		CHECK(ioctl(ctl, DMAB_IOC_FULL_FLUSH, &ff) == 0 && ff.done == (strcmp(arch, "arm") ? DMAB_DONE_WBINVD : DMAB_DONE_FLUSH_ALL), "full flush %s", strerror(errno));
-	printf("INFO full flush done=%u ns=%llu\n", ff.done, (unsigned long long)ff.kernel_ns);
-	ff.flags = 1;
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_FULL_FLUSH, &ff), EINVAL), "ff flags");
+		printf("NOTE %s: the whole quota does not fit in the vmalloc area here\n", info.arch);
 
-	struct dmab_query_mapping q = { .address = (uintptr_t)&q };
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q), EINVAL), "query stack");
-	q.address = 16;
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q), EFAULT), "query null");
-	q.flags = 1;
-	CHECK(ERRNO_IS(ioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q), EINVAL), "query flags");
+	for (strategy = 0; strategy < DMAB_STRAT_COUNT; strategy++)
+		for (s = 0; s < ARRAY_SIZE(sizes); s++)
+			test_strategy(strategy, sizes[s]);
 
-	size_t sizes[] = { 4096, 65536, 3u << 20, 16u << 20 };
-	for (uint32_t st = 0; st < DMAB_STRAT_COUNT; st++)
-		for (size_t i = 0; i < 4; i++)
-			test_strategy(st, sizes[i]);
+	if (expect->whole_quota_fits)
+		test_all_freed();
+	test_kernel_log_clean("every strategy");
 
-	/* leave a buffer open and mapped at exit: the kernel must clean up */
-	int fd = alloc(1, 8192, &err);
-	void *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	CHECK(m != MAP_FAILED, "leftover map");
+	/* A buffer left open and mapped at exit: the kernel must clean up. */
+	CHECK(!alloc_buffer(DMAB_STRAT_WC, 8192, &fd), "the leftover buffer");
+	leftover = map_buffer(fd, 8192);
+	CHECK(leftover != MAP_FAILED, "the leftover mapping");
+out:
 	printf("kmod-test: %d passed, %d failed\n", passes, fails);
 	return fails ? 1 : 0;
 }
