@@ -247,6 +247,17 @@ out_free_chunks:
  * x86 PAT gives a user mapping of RAM the memory type the kernel's linear
  * map has: without this, pgprot_noncached and pgprot_writecombine silently
  * become write-back. set_memory_uc/_wc also flush the pages from the caches.
+ *
+ * uncached is UC-, not UC, and no kernel interface gives more for RAM: a
+ * RAM page's memtype lives in two page flags that encode WB, WC, UC- and WT
+ * only; set_memory_uc() reserves UC- ("for now UC MINUS"), and
+ * reserve_ram_pages_type() turns a UC request into UC- ("We do not support
+ * strong UC", with a WARN); remap_pfn_range() (reserve_pfn_range) and
+ * vmf_insert_pfn_prot() (track_pfn_insert) rewrite the user PTE to that
+ * memtype; ioremap_uc(), the one strong-UC mapping, refuses RAM. UC- differs
+ * from UC only where an MTRR says WC; RAM's MTRR type is WB, and PAT UC- with
+ * MTRR WB is UC in effect (Intel SDM vol. 3, "Effective Page-Level Memory
+ * Types"). QUERY_MAPPING reports the PTE's type: UC-.
  */
 static int dmab_chunk_set_memtype(struct dmab_chunk *chunk, enum dmab_cpu_map map)
 {

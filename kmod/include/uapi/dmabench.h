@@ -89,22 +89,29 @@ struct dmab_device_op {
 	__u64 reserved[2];
 };
 
-/* Memory types QUERY_MAPPING reports. */
+/*
+ * Memory types QUERY_MAPPING reports. x86's uncached buffers are UC-: the
+ * kernel gives RAM no stronger type (PAT's strong UC is for MMIO), and UC-
+ * over RAM's write-back MTRR type is UC in effect.
+ */
 #define DMAB_MT_UNKNOWN		0
 #define DMAB_MT_WB		1	/* write-back, cacheable (x86 WB, ARM Normal) */
 #define DMAB_MT_WC		2	/* write-combining (x86 WC) */
-#define DMAB_MT_UC_MINUS	3	/* x86 UC- */
+#define DMAB_MT_UC_MINUS	3	/* x86 UC- (UC in effect over WB MTRRs) */
 #define DMAB_MT_UC		4	/* x86 UC */
 #define DMAB_MT_NORMAL_NC	5	/* ARM Normal non-cacheable */
 #define DMAB_MT_DEVICE		6	/* ARM Device-* or strongly ordered */
 #define DMAB_MT_WT		7	/* write-through */
 
+/*
+ * raw is the PTE's memory-type field, in place, nothing else of the entry:
+ * x86 PWT|PCD|PAT, arm64 AttrIndx[4:2], ARM L_PTE_MT_*.
+ */
 struct dmab_query_mapping {
 	__u64 address;			/* in: a user address inside a dmabench mapping */
 	__u32 memory_type;		/* out: DMAB_MT_* */
 	__u32 flags;			/* in: 0 */
-	__u64 raw;			/* out: the PTE's memory-type field, in place: x86 PWT|PCD|PAT,
-					 * arm64 AttrIndx[4:2], ARM L_PTE_MT_* */
+	__u64 raw;			/* out: the memory-type bits */
 	__u64 kernel_ns;		/* out */
 	__u64 reserved[2];
 };
