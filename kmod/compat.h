@@ -2,14 +2,15 @@
 /*
  * The one place for differences between kernel versions, 6.1 up to current
  * mainline. dmabench.c calls only the dmab_* names below for anything that
- * changed, so a new kernel means a change here and nowhere else.
+ * changed, so a new kernel means a change here and nowhere else. The
+ * DMAB_HAVE_* come from Kbuild, which looks for each interface in the
+ * headers the module is built against.
  */
 #ifndef DMAB_COMPAT_H
 #define DMAB_COMPAT_H
 
 #include <linux/device.h>
 #include <linux/mm.h>
-#include <linux/version.h>
 
 /*
  * vm_flags became read-only with accessors in 6.3 (per-VMA locking);
@@ -18,7 +19,7 @@
  */
 static inline void dmab_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#ifdef DMAB_HAVE_VM_FLAGS_SET
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;
@@ -39,7 +40,7 @@ static inline void dmab_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flag
 static inline int dmab_read_leaf(struct vm_area_struct *vma, unsigned long address,
 				 u64 *entry)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef DMAB_HAVE_FOLLOW_PFNMAP
 	struct follow_pfnmap_args args = { .vma = vma, .address = address };
 	int ret;
 
@@ -53,11 +54,11 @@ static inline int dmab_read_leaf(struct vm_area_struct *vma, unsigned long addre
 	follow_pfnmap_end(&args);
 	return 0;
 #else
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the page-table lock follow_pte() takes */
 	pte_t *ptep;
 	int ret;
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef DMAB_HAVE_FOLLOW_PTE_VMA
 	ret = follow_pte(vma, address, &ptep, &ptl);
 #else
 	ret = follow_pte(vma->vm_mm, address, &ptep, &ptl);

@@ -573,12 +573,12 @@ static u32 dmab_sync_nothing(struct dmab_buffer *buf, bool for_device,
 	return DMAB_DONE_NOTHING;
 }
 
-/* Write-combined stores may still sit in a buffer: drain them before the device reads. */
 static u32 dmab_sync_barrier(struct dmab_buffer *buf, bool for_device,
 			     enum dma_data_direction dir, u64 offset, u64 length)
 {
 	if (!for_device)
 		return DMAB_DONE_NOTHING;
+	/* Write-combined stores may still sit in a buffer: drain them before the device reads. */
 	wmb();
 	return DMAB_DONE_BARRIER;
 }
@@ -822,8 +822,9 @@ static int dmab_device_walk(struct dmab_buffer *buf, u64 offset, u64 length,
 		u64 from = max(offset, pos), to = min(end, chunk_end);
 
 		if (from < to) {
-			ret = dmab_walk_mapped((u8 *)page_address(buf->chunks[i].page) + (from - pos),
-					       to - from, fn, f);
+			u8 *kaddr = page_address(buf->chunks[i].page);
+
+			ret = dmab_walk_mapped(kaddr + (from - pos), to - from, fn, f);
 			if (ret)
 				return ret;
 		}
