@@ -4,10 +4,11 @@
 # powers off. Lines the host reads: "DMAB-TEST ok|fail NAME: detail" and
 # "DMAB-JSON-BEGIN NAME" ... "DMAB-JSON-END".
 /bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev /tmp	# the initramfs holds only what run.sh put in it
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-mkdir -p /tmp && mount -t tmpfs tmp /tmp
+mount -t tmpfs tmp /tmp
 cd /tmp
 
 t() { # t NAME COMMAND...: one test line from the command's status
@@ -26,14 +27,18 @@ json() { # json NAME FILE: hand a file to the host
 }
 
 echo "DMAB-GUEST $(uname -m) $(uname -r)"
+t mounts sh -c 'for f in proc sysfs devtmpfs tmpfs; do grep -q " $f " /proc/mounts || exit 1; done'
 t harness-info /dmabench info
 t harness-list /dmabench list
+/dmabench list --json >/tmp/list.json 2>/dev/null && json list /tmp/list.json
 if [ -f /dmabench.ko ]; then
 	t insmod insmod /dmabench.ko
 	t dev-node-0600 sh -c '[ -c /dev/dmabench ] && [ "$(stat -c %a /dev/dmabench)" = 600 ]'
 	if [ -x /kmod-test ]; then
 		t kmod-test /kmod-test
-		grep -E '^(INFO|FAIL)' /tmp/t.out | head -40
+		# failures, then what each strategy's mapping is on this architecture
+		grep -E '^FAIL' /tmp/t.out | head -40
+		grep -E '^(NOTE|INFO abi|INFO full flush|INFO .*: mapping )' /tmp/t.out | head -40
 		grep 'kmod-test:' /tmp/t.out
 	fi
 fi

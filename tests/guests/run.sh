@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Boots one of Debian's own kernels under QEMU (TCG) with an initramfs that
-# holds a static dmabench (and dmabench.ko when it is built), runs
+# holds a static dmabench and dmabench.ko built for that very kernel, runs
 # tests/guests/init.sh inside, and checks what the guest reports.
-# usage: tests/guests/run.sh ARCH       (ARCH: x86_64)
+# usage: tests/guests/run.sh ARCH       (ARCH: x86_64, arm64, armhf)
 # Downloads go to build/guests/ARCH and are reused. Ends with "N passed, N failed".
 set -euo pipefail
 arch=${1:-x86_64}
@@ -26,11 +26,33 @@ need() { # need PACKAGE...: install what is missing (we are root in CI)
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 }
 
+foreign() { # foreign DEBARCH: let apt fetch DEBARCH's packages (nothing of it gets installed)
+	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "guests: as root run: dpkg --add-architecture $1 && apt-get update" >&2
+		exit 3
+	fi
+	dpkg --add-architecture "$1"
+	# one security index of this mirror can fail its size check once a foreign
+	# architecture is added; the rest of the lists are still usable
+	apt-get update -q >/dev/null 2>&1 || true
+}
+
+depends() { # depends PACKAGE PREFIX: the first dependency of PACKAGE named PREFIX*
+	apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Depends: //p' | tr ',|' '\n' |
+		sed 's/^ *//; s/[ :].*//' | grep -m1 "^$2" || true
+}
+
+# Per architecture: how to get the kernel and build for it, and what the guest
+# must show that differs between architectures: the timer, the read loop, and
+# whether user space can do cache maintenance (cached-sync on the user backend).
+deb='' triplet='' cmdline=''
 case "$arch" in
 x86_64)
 	need qemu-system-x86 busybox-static cpio
 	# the cloud flavour boots fastest; the version comes from the metapackage
-	kver=$(apt-cache depends linux-image-cloud-amd64 | sed -n 's/.*Depends: linux-image-\(.*\)$/\1/p' | head -1)
+	kver=$(depends linux-image-cloud-amd64 linux-image-)
+	kver=${kver#linux-image-}
 	[ -n "$kver" ] || { echo "guests: cannot find the cloud kernel's version (apt-get update?)" >&2; exit 3; }
 	# a module must be built for the very flavour it loads into
 	need "linux-headers-$kver"
@@ -38,14 +60,96 @@ x86_64)
 	kmake=()
 	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-cx16 -m 512 -smp 2)
 	console=ttyS0
-	cc=gcc
+	triplet=x86_64-linux-gnu	# the host's own compiler and libraries (sysroot /)
+	sysroot=''
 	busybox=/bin/busybox
+	expect_machine=x86_64 expect_timer=tsc expect_read='' user_maintenance=1
+	;;
+arm64)
+	deb=arm64 triplet=aarch64-linux-gnu flavour=arm64
+	kmake=(ARCH=arm64 "CROSS_COMPILE=$triplet-")
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 -smp 2)
+	console=ttyAMA0
+	# dc cvac/civac are allowed at EL0 on Linux arm64 (SCTLR_EL1.UCI)
+	expect_machine=aarch64 expect_timer=cntvct_el0 expect_read=neon user_maintenance=1
+	;;
+armhf)
+	deb=armhf triplet=arm-linux-gnueabihf flavour=armmp-lpae
+	kmake=(ARCH=arm "CROSS_COMPILE=$triplet-")
+	qemu=(qemu-system-arm -M virt -cpu cortex-a15 -m 512 -smp 2)
+	console=ttyAMA0
+	# armmp-lpae reserves 16 MiB of CMA (arm64: 64): too little for a 16 MiB coherent or wc buffer
+	cmdline=cma=64M
+	# ARMv7 has no cache maintenance user space may issue: the user backend must
+	# decline cached-sync (list says why) and never run it; dmabench.ko runs it
+	expect_machine=armv7l expect_timer=clock_monotonic_raw expect_read=scalar user_maintenance=0
 	;;
 *)
-	echo "guests: unknown architecture '$arch' (x86_64)" >&2
+	echo "guests: unknown architecture '$arch' (x86_64, arm64, armhf)" >&2
 	exit 2
 	;;
 esac
+
+if [ -n "$deb" ]; then
+	# Nothing of the target architecture is installed: its kernel, headers,
+	# busybox and static libraries are downloaded and unpacked into $sysroot.
+	need "gcc-$triplet" "libc6-dev-$deb-cross" qemu-system-arm cpio
+	foreign "$deb"
+	kver=$(depends "linux-image-$flavour:$deb" linux-image-)
+	if [ -z "$kver" ] && [ "$(id -u)" = 0 ]; then # lists older than the architecture
+		apt-get update -q >/dev/null 2>&1 || true
+		kver=$(depends "linux-image-$flavour:$deb" linux-image-)
+	fi
+	kver=${kver#linux-image-}
+	[ -n "$kver" ] || { echo "guests: cannot find the $flavour kernel's version (apt-get update?)" >&2; exit 3; }
+	common=$(depends "linux-headers-$kver:$deb" linux-headers-)
+	kbuild=$(depends "linux-headers-$kver:$deb" linux-kbuild-)
+	if [ -z "$common" ] || [ -z "$kbuild" ]; then
+		echo "guests: cannot read what linux-headers-$kver:$deb depends on" >&2
+		exit 3
+	fi
+	# the headers use the host's kbuild (fixdep, modpost): it must be as new as they are
+	need "$kbuild"
+	kbuild_min=$(apt-cache show --no-all-versions "linux-headers-$kver:$deb" | sed -n "s/.*$kbuild (>= \([^)]*\)).*/\1/p" | head -1)
+	if [ -n "$kbuild_min" ] && ! dpkg --compare-versions \
+		"$(dpkg-query -W -f='${Version}' "$kbuild")" ge "$kbuild_min"; then
+		[ "$(id -u)" = 0 ] || { echo "guests: as root run: apt-get install -y $kbuild" >&2; exit 3; }
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$kbuild" >&2
+	fi
+	# Multi-Arch: same -dev packages with .a files, for a static harness
+	pkgs=("linux-image-$kver:$deb" "linux-headers-$kver:$deb" "$common" "busybox-static:$deb"
+		"libjansson-dev:$deb" "zlib1g-dev:$deb" "libpfm4-dev:$deb")
+	sysroot="$out/sysroot"
+	# the .deb file names carry the versions: unpack again only when one changes
+	want=$(cd "$out" && apt-get download --print-uris "${pkgs[@]}" | awk '{print $2}' | sort)
+	[ -n "$want" ] || { echo "guests: apt-get download --print-uris ${pkgs[*]} failed" >&2; exit 3; }
+	if [ "$(cat "$out/unpacked" 2>/dev/null)" != "$want" ] || [ ! -f "$out/vmlinuz-$kver" ]; then
+		rm -rf "$out/debs" "$sysroot" "$out/unpacked" "$out"/vmlinuz-*
+		mkdir -p "$out/debs" "$sysroot"
+		(cd "$out/debs" && apt-get download -q "${pkgs[@]}" >/dev/null 2>&1) ||
+			{ echo "guests: apt-get download ${pkgs[*]} failed" >&2; exit 3; }
+		for f in "$out"/debs/*.deb; do
+			case "$f" in
+			*/linux-image-*) # only the image: the modules are not needed
+				dpkg-deb --fsys-tarfile "$f" |
+					tar -x -C "$out" --strip-components=2 "./boot/vmlinuz-$kver" ;;
+			*) dpkg -x "$f" "$sysroot" ;;
+			esac
+		done
+		rm -rf "$out/debs"
+		# the headers include the common part by absolute path, and take
+		# kbuild's scripts and tools from where the host has them
+		for d in "$sysroot"/usr/src/linux-headers-*; do
+			sed -i "s|^include /usr/src/|include $sysroot/usr/src/|" "$d/Makefile"
+			for l in scripts tools; do
+				if [ -L "$d/$l" ]; then ln -sfn "/usr/lib/$kbuild/$l" "$d/$l"; fi
+			done
+		done
+		echo "$want" >"$out/unpacked"
+	fi
+	kdir=$sysroot/usr/src/linux-headers-$kver
+	busybox=$sysroot/bin/busybox
+fi
 
 # the kernel image, unpacked without installing it (that would pull in udev)
 if [ ! -f "$out/vmlinuz-$kver" ]; then
@@ -56,30 +160,31 @@ if [ ! -f "$out/vmlinuz-$kver" ]; then
 	rm -f "$out"/linux-image-"$kver"_*.deb
 fi
 
-# a static harness, from the objects `make` built
-make -C "$top" --no-print-directory -s dmabench >&2
+# a static harness, by the Makefile's cross rule (its source list, its libraries)
 root="$out/root"
 rm -rf "$root"
 mkdir -p "$root/bin"
-$cc -static -o "$root/dmabench" "$top"/build/plain/harness/*.o "$top"/build/plain/strategies/*.o \
-	-ljansson -lz -lpthread -lm
-$cc -std=gnu11 -O2 -Wall -Wextra -static -I"$top/kmod/include/uapi" -o "$root/kmod-test" \
+make -C "$top" --no-print-directory -s cross CROSS_COMPILE="$triplet-" CROSS_SYSROOT="$sysroot" \
+	WERROR=-Werror >&2
+cp "$top/build/cross-$triplet/dmabench" "$root/dmabench"
+"$triplet-gcc" -std=gnu11 -O2 -Wall -Wextra -static -I"$top/kmod/include/uapi" -o "$root/kmod-test" \
 	"$top/tests/guests/kmod-test.c"
 cp "$busybox" "$root/bin/busybox"
-kbuild="$out/kmod"
-rm -rf "$kbuild"
-cp -r "$top/kmod" "$kbuild"
-make -C "$kbuild" -s KDIR="$kdir" "${kmake[@]}" clean >/dev/null 2>&1 || true
-make -C "$kbuild" -s KDIR="$kdir" "${kmake[@]}" >&2
-cp "$kbuild/dmabench.ko" "$root/dmabench.ko"
+kbuild_dir="$out/kmod"
+rm -rf "$kbuild_dir"
+cp -r "$top/kmod" "$kbuild_dir"
+make -C "$kbuild_dir" -s KDIR="$kdir" "${kmake[@]}" clean >/dev/null 2>&1 || true
+make -C "$kbuild_dir" -s KDIR="$kdir" "${kmake[@]}" >&2
+cp "$kbuild_dir/dmabench.ko" "$root/dmabench.ko"
 cp "$top/tests/guests/init.sh" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 
 log="$out/console.log"
+rm -f "$out"/*.json	# what the last boot handed over
 start=$(date +%s)
 timeout 300 "${qemu[@]}" -kernel "$out/vmlinuz-$kver" -initrd "$out/initrd.gz" \
-	-append "console=$console quiet panic=-1" -nographic -no-reboot </dev/null >"$log" 2>&1 || true
+	-append "console=$console quiet panic=-1${cmdline:+ $cmdline}" -nographic -no-reboot </dev/null >"$log" 2>&1 || true
 echo "guests: $arch $kver booted and powered off in $(( $(date +%s) - start )) s" >&2
 
 passed=0 failed=0
@@ -99,16 +204,47 @@ if [ -f "$out/quick.json" ]; then
 	else
 		failed=$((failed + 1)); echo "FAIL $arch: the guest's quick run JSON is not valid"
 	fi
-	if /usr/bin/python3 -c "
+	if detail=$(/usr/bin/python3 - "$out" "$kver" "$expect_machine" "$expect_timer" \
+		"$expect_read" "$user_maintenance" <<'PY'
 import json, sys
-d = json.load(open('$out/quick.json'))
-assert d['environment']['kernel']['release'] == '$kver', d['environment']['kernel']['release']
-r = [x for x in d['results'] if x['strategy'] == 'cached-sync' and not x['skipped']]
-assert r and all(x['integrity']['verdict'] == 'ok' for x in r)
-"; then
-		passed=$((passed + 1)); echo "ok   $arch: the quick run ran on $kver, cached-sync integrity ok"
+
+
+def check(out, kver, machine, timer, read, maintenance):
+    d = json.load(open(out + '/quick.json'))
+    env = d['environment']
+    assert env['kernel']['release'] == kver, 'kernel ' + env['kernel']['release']
+    assert env['arch'] == machine, 'arch ' + env['arch']
+    assert env['timer']['source'] == timer, 'timer ' + env['timer']['source']
+    assert not read or env['cpu']['read_isa'] == read, 'read loop ' + env['cpu']['read_isa']
+    # cached-sync: every run of it, whichever backend, must see every line right
+    ran = [x for x in d['results'] if x['strategy'] == 'cached-sync' and not x['skipped']]
+    assert all(x['integrity']['verdict'] == 'ok' for x in ran), 'cached-sync integrity not ok'
+    backends = sorted({x['backend'] for x in ran})
+    assert 'kmod' in backends, 'cached-sync never ran through dmabench.ko'
+    # the user backend: cache maintenance from user space where the architecture allows it
+    listed = json.load(open(out + '/list.json'))['strategies']
+    user = [s for s in listed if s['name'] == 'cached-sync' and s['backend'] == 'user']
+    assert len(user) == 1, 'dmabench list has no user-backend cached-sync'
+    if maintenance == '1':
+        assert user[0]['available'], 'user-backend cached-sync unavailable: %s' % user[0]['reason']
+        assert 'user' in backends, "the user backend's cached-sync never ran"
+        return 'cached-sync ran %d times (%s backends), integrity ok' % (len(ran), ', '.join(backends))
+    assert not user[0]['available'] and user[0]['reason'], 'user-backend cached-sync offered here'
+    assert 'user' not in backends, 'the user backend ran cached-sync with no cache maintenance'
+    return 'cached-sync ran %d times (%s backend), integrity ok; the user backend declines it ("%s")' % (
+        len(ran), ', '.join(backends), user[0]['reason'])
+
+
+try:
+    print(check(*sys.argv[1:]))
+except (AssertionError, KeyError, TypeError, ValueError, OSError) as e:
+    print('%s: %s' % (type(e).__name__, e))
+    sys.exit(1)
+PY
+	); then
+		passed=$((passed + 1)); echo "ok   $arch: the quick run ran on $kver ($expect_machine, $expect_timer), $detail"
 	else
-		failed=$((failed + 1)); echo "FAIL $arch: the quick run did not run cached-sync on $kver"
+		failed=$((failed + 1)); echo "FAIL $arch: the quick run on $kver: $detail"
 	fi
 else
 	failed=$((failed + 1)); echo "FAIL $arch: the guest handed over no JSON"
