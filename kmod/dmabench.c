@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmabench.ko: buffers of each DMA buffer strategy for user space to
- * measure, an emulated bus master that writes and reads them the way a
- * device would, and a look at the page tables to tell which memory type
- * user space really got.
+ * measure, a device that writes and reads them (a DMA_MEMCPY channel where
+ * the board has one, else an emulated bus master), and a look at the page
+ * tables to tell which memory type user space really got.
  *
  * /dev/dmabench answers INFO, ALLOC, QUERY_MAPPING and FULL_FLUSH. ALLOC
  * returns a new file per buffer: mmap it, SYNC and DEVICE_* on it, close it
@@ -66,10 +66,6 @@ static_assert(sizeof(struct dmab_full_flush) == 32);
 /* Every strategy can be had on x86 and ARM; see dmab_strategies for how. */
 #define DMAB_STRATEGY_MASK	GENMASK(DMAB_STRAT_COUNT - 1, 0)
 
-/* The oracle's line, in bytes. */
-#define DMAB_LINE_MIN		16
-#define DMAB_LINE_MAX		512
-
 /* The emulated device yields the CPU after this many bytes. */
 #define DMAB_DEVICE_STEP	SZ_64K
 
@@ -89,12 +85,20 @@ MODULE_PARM_DESC(force_coherent, "Declare the device DMA-coherent (ARM), to comp
 
 static char *dmab_dmaengine = "auto";
 module_param_named(dmaengine, dmab_dmaengine, charp, 0444);
-MODULE_PARM_DESC(dmaengine, "auto|on|off: a DMA_MEMCPY channel as the device (on), or emulate it");
+MODULE_PARM_DESC(dmaengine, "auto|on|off: a DMA_MEMCPY channel as the device (auto: if there is one)");
 
 /* ---- Global state ---- */
 
 static struct platform_device *dmab_pdev;
 static struct device *dmab_dev;
+
+/*
+ * The device buffers are allocated and mapped for: the DMA_MEMCPY
+ * channel's when one plays the device (its coherence is the one that
+ * counts), dmab_dev otherwise.
+ */
+static struct device *dmab_dma_dev;
+static struct dma_chan *dmab_chan;	/* NULL: the emulated device plays */
 
 static DEFINE_MUTEX(dmab_lock);		/* protects the two below */
 static LIST_HEAD(dmab_buffers);
@@ -372,7 +376,8 @@ static int dmab_pages_map_device_view(struct dmab_buffer *buf)
 	struct page **pages;
 	pgprot_t prot;
 
-	if (IS_ENABLED(CONFIG_X86))
+	/* x86 uses the linear map; a DMA_MEMCPY channel needs no CPU view. */
+	if (IS_ENABLED(CONFIG_X86) || dmab_chan)
 		return 0;
 
 	prot = pgprot_writecombine(PAGE_KERNEL);
@@ -468,33 +473,64 @@ static int dmab_pages_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma)
 	return 0;
 }
 
+typedef int (*dmab_dma_range_fn)(struct dmab_buffer *buf, dma_addr_t addr, u64 len,
+				 void *arg);
+
 /*
- * Syncs [offset, offset + length) of a page-backed buffer, piece by piece
- * over its DMA segments (they follow the buffer's byte order).
+ * Calls @fn on the DMA addresses of [offset, offset + length), one
+ * contiguous range at a time: the DMA segments of a page-backed buffer
+ * (they follow the buffer's byte order), the one block of a DMA-API one.
  */
-static void dmab_pages_sync_range(struct dmab_buffer *buf, bool for_device,
-				  enum dma_data_direction dir, u64 offset, u64 length)
+static int dmab_walk_dma_ranges(struct dmab_buffer *buf, u64 offset, u64 length,
+				dmab_dma_range_fn fn, void *arg)
 {
 	u64 end = offset + length, pos = 0;
 	struct scatterlist *sg;
 	unsigned int i;
+	int ret;
+
+	if (buf->strategy->backing != DMAB_BACKING_PAGES)
+		return fn(buf, buf->dma_addr + offset, length, arg);
 
 	for_each_sgtable_dma_sg(&buf->sgt, sg, i) {
 		u64 seg_end = pos + sg_dma_len(sg);
 		u64 from = max(offset, pos), to = min(end, seg_end);
 
 		if (from < to) {
-			dma_addr_t addr = sg_dma_address(sg) + (from - pos);
-
-			if (for_device)
-				dma_sync_single_for_device(buf->dev, addr, to - from, dir);
-			else
-				dma_sync_single_for_cpu(buf->dev, addr, to - from, dir);
+			ret = fn(buf, sg_dma_address(sg) + (from - pos), to - from, arg);
+			if (ret)
+				return ret;
 		}
 		pos = seg_end;
 		if (pos >= end)
 			break;
 	}
+	return 0;
+}
+
+struct dmab_sync_args {
+	bool for_device;
+	enum dma_data_direction dir;
+};
+
+static int dmab_sync_dma_range(struct dmab_buffer *buf, dma_addr_t addr, u64 len, void *arg)
+{
+	const struct dmab_sync_args *sync = arg;
+
+	if (sync->for_device)
+		dma_sync_single_for_device(buf->dev, addr, len, sync->dir);
+	else
+		dma_sync_single_for_cpu(buf->dev, addr, len, sync->dir);
+	return 0;
+}
+
+/* Syncs [offset, offset + length) of a page-backed buffer. */
+static void dmab_pages_sync_range(struct dmab_buffer *buf, bool for_device,
+				  enum dma_data_direction dir, u64 offset, u64 length)
+{
+	struct dmab_sync_args sync = { .for_device = for_device, .dir = dir };
+
+	dmab_walk_dma_ranges(buf, offset, length, dmab_sync_dma_range, &sync);
 }
 
 /* ---- DMA-API-allocated buffers (coherent, and wc outside x86) ---- */
@@ -687,7 +723,7 @@ static struct dmab_buffer *dmab_buffer_create(u32 strategy, size_t size)
 	mutex_init(&buf->lock);
 	INIT_LIST_HEAD(&buf->node);
 	buf->strategy = &dmab_strategies[strategy];
-	buf->dev = dmab_dev;
+	buf->dev = dmab_dma_dev;
 	buf->size = size;
 
 	ret = dmab_reserve(size);
@@ -833,6 +869,178 @@ static int dmab_device_walk(struct dmab_buffer *buf, u64 offset, u64 length,
 	return 0;
 }
 
+/* ---- A DMA_MEMCPY channel as the device (dmaengine=on, or auto with a channel) ---- */
+
+/*
+ * Transfers go through a coherent staging buffer on the channel's device:
+ * DEVICE_WRITE has the CPU write the frame there and the channel copy it
+ * into the buffer; DEVICE_READ has the channel copy the buffer there and
+ * the CPU check it. The buffer itself is touched by the channel alone, as
+ * by a real bus master; keeping it coherent is SYNC's job.
+ */
+#define DMAB_STAGING_BYTES	SZ_1M
+#define DMAB_DMA_TIMEOUT_MS	5000
+
+static void *dmab_staging;
+static dma_addr_t dmab_staging_dma;
+static size_t dmab_staging_step;	/* bytes per memcpy: staging size, channel limit */
+static DEFINE_MUTEX(dmab_staging_lock);	/* one transfer through the staging buffer at a time */
+
+static void dmab_dma_complete(void *arg)
+{
+	complete(arg);
+}
+
+/* One memcpy on the channel, waited for. */
+static int dmab_dma_memcpy(dma_addr_t dst, dma_addr_t src, size_t len)
+{
+	struct dma_async_tx_descriptor *tx;
+	DECLARE_COMPLETION_ONSTACK(done);
+	dma_cookie_t cookie;
+	long left;
+
+	if (!is_dma_copy_aligned(dmab_chan->device, src, dst, len))
+		return -EOPNOTSUPP;
+	tx = dmaengine_prep_dma_memcpy(dmab_chan, dst, src, len,
+				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+	if (!tx)
+		return -EIO;
+	tx->callback = dmab_dma_complete;
+	tx->callback_param = &done;
+	cookie = dmaengine_submit(tx);
+	if (dma_submit_error(cookie))
+		return -EIO;
+	dma_async_issue_pending(dmab_chan);
+
+	left = wait_for_completion_killable_timeout(&done, msecs_to_jiffies(DMAB_DMA_TIMEOUT_MS));
+	if (left <= 0) {
+		/* After this the callback cannot run: @done may leave the stack. */
+		dmaengine_terminate_sync(dmab_chan);
+		return left ? -EINTR : -ETIMEDOUT;
+	}
+	if (dma_async_is_tx_complete(dmab_chan, cookie, NULL, NULL) != DMA_COMPLETE)
+		return -EIO;
+	return 0;
+}
+
+struct dmab_dma_transfer {
+	bool to_buffer;			/* DEVICE_WRITE */
+	struct dmab_frame *frame;
+};
+
+static int dmab_dma_transfer_range(struct dmab_buffer *buf, dma_addr_t addr, u64 len, void *arg)
+{
+	struct dmab_dma_transfer *t = arg;
+	int ret;
+
+	while (len) {
+		size_t step = min_t(u64, len, dmab_staging_step);
+
+		if (t->to_buffer) {
+			dmab_frame_write(dmab_staging, step, t->frame);
+			/* The frame is in the staging buffer before the channel reads it. */
+			wmb();
+			ret = dmab_dma_memcpy(addr, dmab_staging_dma, step);
+		} else {
+			ret = dmab_dma_memcpy(dmab_staging_dma, addr, step);
+			if (!ret)
+				dmab_frame_check(dmab_staging, step, t->frame);
+		}
+		if (ret)
+			return ret;
+		addr += step;
+		len -= step;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
+static int dmab_dmaengine_transfer(struct dmab_buffer *buf, bool to_buffer, u64 offset,
+				   u64 length, struct dmab_frame *frame)
+{
+	struct dmab_dma_transfer t = { .to_buffer = to_buffer, .frame = frame };
+	int ret;
+
+	ret = mutex_lock_killable(&dmab_staging_lock);
+	if (ret)
+		return ret;
+	ret = dmab_walk_dma_ranges(buf, offset, length, dmab_dma_transfer_range, &t);
+	mutex_unlock(&dmab_staging_lock);
+	return ret;
+}
+
+/*
+ * dmaengine=auto takes a DMA_MEMCPY channel when the board has one and
+ * emulates the device otherwise; on insists (no channel: the load fails);
+ * off always emulates. force_coherent is about the emulated device (a real
+ * controller's coherence is its own), so it keeps auto off the channel and
+ * cannot go with on.
+ */
+static int dmab_setup_dmaengine(void)
+{
+	bool on = sysfs_streq(dmab_dmaengine, "on");
+	dma_cap_mask_t mask;
+	struct dma_chan *chan;
+	struct device *dev;
+
+	if (sysfs_streq(dmab_dmaengine, "off"))
+		return 0;
+	if (!on && !sysfs_streq(dmab_dmaengine, "auto")) {
+		pr_err("dmaengine=%s: expected auto, on or off\n", dmab_dmaengine);
+		return -EINVAL;
+	}
+	if (dmab_force_coherent) {
+		if (on) {
+			pr_err("dmaengine=on and force_coherent=1: force_coherent is for the emulated device\n");
+			return -EINVAL;
+		}
+		return 0;
+	}
+
+	dma_cap_zero(mask);
+	dma_cap_set(DMA_MEMCPY, mask);
+	chan = dma_request_chan_by_mask(&mask);
+	if (IS_ERR(chan)) {
+		if (on) {
+			pr_err("dmaengine=on: no DMA_MEMCPY channel (%pe)\n", chan);
+			return -ENODEV;
+		}
+		pr_info("dmaengine=auto: no DMA_MEMCPY channel, the device is emulated\n");
+		return 0;
+	}
+
+	dev = dmaengine_get_dma_device(chan);
+	dmab_staging = dma_alloc_coherent(dev, DMAB_STAGING_BYTES, &dmab_staging_dma, GFP_KERNEL);
+	if (!dmab_staging)
+		goto out_release_channel;
+	dmab_staging_step = min_t(size_t, DMAB_STAGING_BYTES, dma_get_max_seg_size(dev));
+	dmab_staging_step = round_down(dmab_staging_step, sizeof(u64));
+	dmab_chan = chan;
+	dmab_dma_dev = dev;
+	return 0;
+
+out_release_channel:
+	dma_release_channel(chan);
+	if (on) {
+		pr_err("dmaengine=on: no staging buffer for channel %s\n", dma_chan_name(chan));
+		return -ENOMEM;
+	}
+	pr_info("dmaengine=auto: no staging buffer, the device is emulated\n");
+	return 0;
+}
+
+static void dmab_release_dmaengine(void)
+{
+	if (!dmab_chan)
+		return;
+	dma_free_coherent(dmab_dma_dev, DMAB_STAGING_BYTES, dmab_staging, dmab_staging_dma);
+	dma_release_channel(dmab_chan);
+	dmab_staging = NULL;
+	dmab_chan = NULL;
+	dmab_dma_dev = dmab_dev;
+}
+
 static long dmab_ioctl_device_op(struct dmab_buffer *buf, unsigned int cmd, void __user *uarg)
 {
 	struct dmab_device_op op;
@@ -863,15 +1071,18 @@ static long dmab_ioctl_device_op(struct dmab_buffer *buf, unsigned int cmd, void
 	if (ret)
 		return ret;
 	start_ns = ktime_get_ns();
-	if (cmd == DMAB_IOC_DEVICE_WRITE) {
+	if (dmab_chan) {
+		ret = dmab_dmaengine_transfer(buf, cmd == DMAB_IOC_DEVICE_WRITE, op.offset,
+					      op.length, &frame);
+	} else if (cmd == DMAB_IOC_DEVICE_WRITE) {
 		ret = dmab_device_walk(buf, op.offset, op.length, dmab_frame_write, &frame);
 		/* The frame is in memory when the ioctl returns, as at a device's completion. */
 		wmb();
 	} else {
 		ret = dmab_device_walk(buf, op.offset, op.length, dmab_frame_check, &frame);
-		/* The last line may be partial. */
-		frame.bad_lines += frame.line_bad;
 	}
+	/* The last line may be partial. */
+	frame.bad_lines += frame.line_bad;
 	op.kernel_ns = ktime_get_ns() - start_ns;
 	mutex_unlock(&buf->lock);
 	if (ret)
@@ -1016,13 +1227,16 @@ static long dmab_ioctl_info(void __user *uarg)
 
 	memset(&info, 0, sizeof(info));
 	info.abi_version = DMAB_ABI_VERSION;
-	if (dev_is_dma_coherent(dmab_dev))
+	if (dev_is_dma_coherent(dmab_dma_dev))
 		info.flags |= DMAB_INFO_DMA_COHERENT;
+	if (dmab_chan) {
+		info.flags |= DMAB_INFO_DMAENGINE;
+		strscpy(info.dma_channel, dma_chan_name(dmab_chan), sizeof(info.dma_channel));
+	}
 	info.cache_line = cache_line_size();
 	info.strategy_mask = DMAB_STRATEGY_MASK;
 	info.max_total_bytes = dmab_max_total_bytes();
 	strscpy(info.arch, dmab_arch(), sizeof(info.arch));
-	/* dma_channel stays "": the emulated device plays every transfer. */
 	info.kernel_ns = ktime_get_ns() - start_ns;
 
 	if (copy_to_user(uarg, &info, sizeof(info)))
@@ -1254,37 +1468,6 @@ static struct miscdevice dmab_misc = {
 
 /* ---- Load and unload ---- */
 
-/*
- * dmaengine=on asks for a DMA_MEMCPY channel to play the device. Driving
- * transfers through it is not written yet, so on fails the load either
- * way, saying which: no channel (ENODEV), or a channel this version cannot
- * use (EOPNOTSUPP). auto behaves as off for now.
- */
-static int dmab_setup_dmaengine(void)
-{
-	dma_cap_mask_t mask;
-	struct dma_chan *chan;
-
-	if (sysfs_streq(dmab_dmaengine, "off") || sysfs_streq(dmab_dmaengine, "auto"))
-		return 0;
-	if (!sysfs_streq(dmab_dmaengine, "on")) {
-		pr_err("dmaengine=%s: expected auto, on or off\n", dmab_dmaengine);
-		return -EINVAL;
-	}
-
-	dma_cap_zero(mask);
-	dma_cap_set(DMA_MEMCPY, mask);
-	chan = dma_request_chan_by_mask(&mask);
-	if (IS_ERR(chan)) {
-		pr_err("dmaengine=on: no DMA_MEMCPY channel (%pe)\n", chan);
-		return -ENODEV;
-	}
-	pr_err("dmaengine=on: channel %s found, but this version has only the emulated device\n",
-	       dma_chan_name(chan));
-	dma_release_channel(chan);
-	return -EOPNOTSUPP;
-}
-
 static int dmab_check_params(void)
 {
 	if (dmab_mode & ~0777) {
@@ -1310,6 +1493,7 @@ static int __init dmab_init(void)
 	if (IS_ERR(dmab_pdev))
 		return PTR_ERR(dmab_pdev);
 	dmab_dev = &dmab_pdev->dev;
+	dmab_dma_dev = dmab_dev;
 
 	ret = dma_set_mask_and_coherent(dmab_dev, DMA_BIT_MASK(64));
 	if (ret) {
@@ -1331,12 +1515,15 @@ static int __init dmab_init(void)
 	dmab_misc.parent = dmab_dev;
 	ret = misc_register(&dmab_misc);
 	if (ret)
-		goto out_unregister_pdev;
+		goto out_release_dmaengine;
 
-	dev_info(dmab_dev, "ABI %d, %s, DMA %scoherent, up to %u MiB\n", DMAB_ABI_VERSION,
-		 dmab_arch(), dev_is_dma_coherent(dmab_dev) ? "" : "non-", dmab_max_total_mb);
+	dev_info(dmab_dev, "ABI %d, %s, DMA %scoherent, up to %u MiB, device: %s\n",
+		 DMAB_ABI_VERSION, dmab_arch(), dev_is_dma_coherent(dmab_dma_dev) ? "" : "non-",
+		 dmab_max_total_mb, dmab_chan ? dma_chan_name(dmab_chan) : "emulated");
 	return 0;
 
+out_release_dmaengine:
+	dmab_release_dmaengine();
 out_unregister_pdev:
 	platform_device_unregister(dmab_pdev);
 	return ret;
@@ -1351,6 +1538,7 @@ static void __exit dmab_exit(void)
 	WARN_ON(!list_empty(&dmab_buffers) || dmab_total_bytes);
 	mutex_unlock(&dmab_lock);
 
+	dmab_release_dmaengine();
 	platform_device_unregister(dmab_pdev);
 }
 
