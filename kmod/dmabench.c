@@ -776,7 +776,10 @@ struct dmab_frame {
 	u64 index;		/* word index, from the frame's start */
 	u64 line_mask;		/* words per line - 1 */
 	u64 bad_lines;
+	u64 stale_lines;	/* bad lines that are an older frame's, whole */
+	u64 old_key;		/* dmab_oracle_key() of the older frame in this line */
 	bool line_bad;		/* the current line has a wrong word */
+	bool line_old;		/* so far the current line is an older frame's */
 };
 
 /* The expected value of word f->index; the caller then moves to the next. */
@@ -810,18 +813,35 @@ static void dmab_frame_write(void *kaddr, size_t len, struct dmab_frame *f)
 		dmab_device_store(p + i, dmab_frame_word(f));
 }
 
+static void dmab_frame_line_end(struct dmab_frame *f)
+{
+	f->bad_lines += f->line_bad;
+	f->stale_lines += f->line_bad && f->line_old;
+	f->line_bad = false;
+	f->line_old = false;
+}
+
 static void dmab_frame_check(void *kaddr, size_t len, struct dmab_frame *f)
 {
 	const u64 *p = kaddr;
 	size_t i, n = len / sizeof(u64);
 
 	for (i = 0; i < n; i++, f->index++) {
-		if (READ_ONCE(p[i]) != dmab_frame_word(f))
+		u64 value = READ_ONCE(p[i]);
+		u64 expected = dmab_frame_word(f);
+
+		if (value != expected && !f->line_bad) {
 			f->line_bad = true;
-		if ((f->index & f->line_mask) == f->line_mask) {
-			f->bad_lines += f->line_bad;
-			f->line_bad = false;
+			/* Word 0 holds a line's sequence: an older one may be stale data. */
+			f->line_old = !(f->index & f->line_mask) && value < f->sequence;
+			if (f->line_old)
+				f->old_key = dmab_oracle_key(value);
+		} else if (f->line_old && (f->index & f->line_mask) &&
+			   value != (f->old_key ^ f->mult)) {
+			f->line_old = false;
 		}
+		if ((f->index & f->line_mask) == f->line_mask)
+			dmab_frame_line_end(f);
 	}
 }
 
@@ -1082,13 +1102,14 @@ static long dmab_ioctl_device_op(struct dmab_buffer *buf, unsigned int cmd, void
 		ret = dmab_device_walk(buf, op.offset, op.length, dmab_frame_check, &frame);
 	}
 	/* The last line may be partial. */
-	frame.bad_lines += frame.line_bad;
+	dmab_frame_line_end(&frame);
 	op.kernel_ns = ktime_get_ns() - start_ns;
 	mutex_unlock(&buf->lock);
 	if (ret)
 		return ret;
 
 	op.bad_lines = cmd == DMAB_IOC_DEVICE_READ ? frame.bad_lines : 0;
+	op.stale_lines = cmd == DMAB_IOC_DEVICE_READ ? frame.stale_lines : 0;
 	if (copy_to_user(uarg, &op, sizeof(op)))
 		return -EFAULT;
 	return 0;

@@ -248,8 +248,7 @@ static int device_open(size_t line)
 		dmab_kmod_device.emulated = 1;
 		snprintf(device_description, sizeof(device_description),
 			 "emulated: dmabench.ko's bus master, the kernel on the calling CPU writing "
-			 "and reading the frame as a device would (%s); a %s device for the DMA API. "
-			 "It reports lines that are not the frame without telling stale from corrupt",
+			 "and reading the frame as a device would (%s); a %s device for the DMA API",
 			 strcmp(ctl.info.arch, "x86_64") ? "through the device's non-cacheable view "
 							    "where it is not coherent" :
 							    "non-temporal stores",
@@ -296,7 +295,10 @@ static int device_read(struct dmab_buffer *buf, size_t offset, size_t length, ui
 		return ret;
 	seen->frames_checked = 1;
 	seen->lines_checked = (length + device_line - 1) / device_line;
-	seen->corrupt_lines = op.bad_lines;
+	if (op.stale_lines > op.bad_lines)
+		return -EPROTO;
+	seen->stale_lines = op.stale_lines;
+	seen->corrupt_lines = op.bad_lines - op.stale_lines;
 	return 0;
 }
 

@@ -314,7 +314,7 @@ static const struct request requests[] = {
 	  { DEVOP(offset, ABSOLUTE, -8), DEVOP(length, ABSOLUTE, 16) }, EINVAL }, \
 	{ "flags bit 0", cmd, { DEVOP(flags, ABSOLUTE, 1) }, EINVAL }, \
 	{ "reserved[0]", cmd, { DEVOP(reserved[0], ABSOLUTE, 1) }, EINVAL }, \
-	{ "reserved[1]", cmd, { DEVOP(reserved[1], ABSOLUTE, 1) }, EINVAL }
+	{ "reserved[0] top bit", cmd, { DEVOP(reserved[0], ABSOLUTE, 1ULL << 63) }, EINVAL }
 
 static const struct bad_input bad_inputs[] = {
 	{ "flags bit 0", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 1) }, EINVAL },
@@ -383,6 +383,8 @@ static void *map_buffer(int fd, size_t size)
 	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 }
 
+static uint64_t last_stale_lines;	/* stale_lines of the last device_op() */
+
 static int device_op(int fd, unsigned long cmd, uint64_t offset, uint64_t length,
 		     uint64_t sequence, uint32_t line, uint64_t *bad_lines)
 {
@@ -393,6 +395,7 @@ static int device_op(int fd, unsigned long cmd, uint64_t offset, uint64_t length
 
 	if (bad_lines)
 		*bad_lines = err ? UINT64_MAX : op.bad_lines;
+	last_stale_lines = err ? UINT64_MAX : op.stale_lines;
 	return err;
 }
 
@@ -776,9 +779,17 @@ static void test_capture(int fd, uint64_t *w, size_t size, uint32_t strategy)
 	      errname(err), bad);
 	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 6, 64, &bad);
 	CHECK(!err && bad == size / 64, "%s: frame 6 read as 5: %" PRIu64 " bad lines", name, bad);
+	/* every line holds frame 5 whole: stale data, not corruption */
+	CHECK(last_stale_lines == size / 64, "%s: frame 6 read as 5: %" PRIu64 " stale lines",
+	      name, last_stale_lines);
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 4, 64, &bad);
+	CHECK(!err && bad == size / 64 && last_stale_lines == 0,
+	      "%s: frame 4 read as 5 (a newer frame is not stale): %" PRIu64 " bad, %" PRIu64
+	      " stale", name, bad, last_stale_lines);
 	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 5, 512, &bad);
-	CHECK(!err && bad == size / 512, "%s: frame read with another line size: %" PRIu64 " bad",
-	      name, bad);
+	CHECK(!err && bad == size / 512 && last_stale_lines == 0,
+	      "%s: frame read with another line size: %" PRIu64 " bad, %" PRIu64 " stale",
+	      name, bad, last_stale_lines);
 }
 
 static void test_playback(int fd, uint64_t *w, size_t size, uint32_t strategy)

@@ -86,7 +86,10 @@ struct dmab_device_op {
 	__u32 flags;			/* in: 0 */
 	__u64 bad_lines;		/* out (DEVICE_READ): lines that were not frame @sequence */
 	__u64 kernel_ns;		/* out */
-	__u64 reserved[2];
+	__u64 stale_lines;		/* out (DEVICE_READ): of bad_lines, those holding an
+					 * older frame's line whole (the rest are corrupt)
+					 */
+	__u64 reserved[1];
 };
 
 /*
