@@ -21,7 +21,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WERROR   ?= $(if $(CI),-Werror)
 CFLAGS   ?=
 BASE     := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) -MMD -MP -I$(B)
-LDLIBS   := -ljansson -lz -lpthread -lm
+LDLIBS   := -lpfm -ljansson -lz -lpthread -lm
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard strategies/*.c)
@@ -56,10 +56,14 @@ $(B)/asan/%.o: %.c | $(B)/version.h
 	$(CC) $(BASE) $(SANITIZE) $(CFLAGS) -c -o $@ $<
 
 $(B)/plain/test_%: $(B)/plain/tests/unit/test_%.o $(LIB_OBJ)
-	$(CC) $(OPT) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(OPT) -o $@ $^ $(LDFLAGS) $(TEST_LDFLAGS) $(LDLIBS) -lcmocka
 
 $(B)/asan/test_%: $(B)/asan/tests/unit/test_%.o $(ASAN_OBJ)
-	$(CC) $(OPT) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(OPT) $(SANITIZE) -o $@ $^ $(LDFLAGS) $(TEST_LDFLAGS) $(LDLIBS) -lcmocka
+
+# test_counters stands in for the perf_event_open system call and read()
+$(B)/plain/test_counters $(B)/asan/test_counters: TEST_LDFLAGS := \
+	-Wl,--wrap=dmab_perf_event_open,--wrap=read
 
 # Installs only what is missing; without root, prints the exact line and fails (status 3).
 deps:

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "counters.h"
 #include "patterns.h"
 #include "timer.h"
 #include "../strategies/kmod.h"
@@ -257,6 +258,46 @@ static json_t *kmod_json(void)
 	return kmod;
 }
 
+static json_t *int_file(const char *path)
+{
+	char buf[64], *end;
+	long v;
+
+	if (!read_line(path, buf, sizeof(buf)))
+		return json_null();
+	v = strtol(buf, &end, 10);
+	return end != buf ? json_integer(v) : json_null();
+}
+
+/* What decides whether counters can be had: the sysctls, the PMUs, libpfm4. */
+static json_t *perf_json(void)
+{
+	json_t *perf = json_object(), *sources = json_array(), *pmus = json_array();
+	char version[16], names[512], *save = NULL, *name;
+	DIR *d = opendir("/sys/bus/event_source/devices");
+	struct dirent *de;
+
+	json_object_set_new(perf, "paranoid", int_file("/proc/sys/kernel/perf_event_paranoid"));
+	json_object_set_new(perf, "user_access", int_file("/proc/sys/kernel/perf_user_access"));
+	json_object_set_new(perf, "rdpmc", int_file("/sys/bus/event_source/devices/cpu/rdpmc"));
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			json_array_append_new(sources, json_string(de->d_name));
+	if (d)
+		closedir(d);
+	json_object_set_new(perf, "event_sources", sources);
+	if (dmab_counters_library(version, sizeof(version), names, sizeof(names))) {
+		json_object_set_new(perf, "libpfm", json_pack("{s:n, s:o, s:s}", "api_version", "pmus",
+							      pmus, "error", names));
+		return perf;
+	}
+	for (name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save))
+		json_array_append_new(pmus, json_string(name));
+	json_object_set_new(perf, "libpfm", json_pack("{s:s, s:o}", "api_version", version, "pmus",
+						      pmus));
+	return perf;
+}
+
 json_t *dmab_env_json(void)
 {
 	struct utsname u;
@@ -302,6 +343,7 @@ json_t *dmab_env_json(void)
 	json_object_set_new(timer, "calibrated", json_boolean(dmab_timer.calibrated));
 	json_object_set_new(timer, "overhead_ns", json_real(dmab_timer.overhead_ns));
 	json_object_set_new(env, "timer", timer);
+	json_object_set_new(env, "perf", perf_json());
 	return env;
 }
 

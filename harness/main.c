@@ -32,7 +32,8 @@ static void usage(FILE *out)
 		"coherent, and the cached-nosync control) on capture-like workloads.\n\n"
 		"commands:\n"
 		"  run [options]        run the matrix and write JSON results (run --help)\n"
-		"  list [--json]        strategies, workloads and patterns: available or why not\n"
+		"  list [--events] [--json]  strategies, workloads, patterns and events:\n"
+		"                       available or why not (--events: every event known here)\n"
 		"  info [--json]        the environment fingerprint\n"
 		"  compare BASE NEW     (not in this build yet)\n"
 		"  plot RESULT...       (not in this build yet)\n"
@@ -86,14 +87,112 @@ static int validate_registry(void)
 	return 0;
 }
 
+/* One event as `list` shows it: probed by opening it and reading it. */
+static json_t *event_json(const char *name)
+{
+	struct dmab_event e;
+	uint64_t count;
+	int ok;
+
+	if (dmab_counters_probe(&e, name, &count))
+		return NULL;
+	ok = e.status == DMAB_COUNTER_OK;
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "event", e.name, "status", dmab_counter_status_names[e.status],
+			 "errno", e.err ? json_integer(e.err) : json_null(),
+			 "errno_name", e.err && dmab_errno_name(e.err) ?
+			 json_string(dmab_errno_name(e.err)) : json_null(),
+			 "reason", e.reason[0] ? json_string(e.reason) : json_null(),
+			 "encoding", e.encoding[0] ? json_string(e.encoding) : json_null(),
+			 "kernel_counted", ok ? json_boolean(e.kernel_counted) : json_null(),
+			 "method", ok ? json_string(dmab_read_method_names[e.method]) : json_null(),
+			 "method_note", ok && e.method_note[0] ? json_string(e.method_note) :
+			 json_null(),
+			 "probe_count", ok ? json_integer((json_int_t)count) : json_null());
+}
+
+static int add_known_event(const char *name, void *arg)
+{
+	json_t *e = event_json(name);
+
+	if (!e)
+		return -ENOMEM;
+	json_array_append_new(arg, e);
+	return 0;
+}
+
+/* The default set, then with @all every event libpfm4 knows for the PMUs here. */
+static json_t *events_json(int all)
+{
+	const char *names[DMAB_MAX_EVENTS];
+	json_t *arr = json_array();
+	size_t n, i;
+
+	dmab_counters_defaults(names, &n);
+	for (i = 0; i < n; i++)
+		add_known_event(names[i], arr);
+	if (all)
+		dmab_counters_for_each_known(add_known_event, arr);
+	return arr;
+}
+
+static void print_events(json_t *events, int all)
+{
+	json_t *v;
+	size_t i;
+
+	printf("events (each probed here: opened, read as a run reads it, closed):\n");
+	json_array_foreach(events, i, v) {
+		const char *status = json_string_value(json_object_get(v, "status"));
+
+		printf("  %-36s %-13s ", json_string_value(json_object_get(v, "event")), status);
+		if (!strcmp(status, "ok"))
+			printf("%s, %s, %lld in a short loop\n",
+			       json_string_value(json_object_get(v, "method")),
+			       json_is_true(json_object_get(v, "kernel_counted")) ?
+			       "kernel counted" : "user space only",
+			       json_integer_value(json_object_get(v, "probe_count")));
+		else
+			printf("%s\n", json_string_value(json_object_get(v, "reason")));
+	}
+	if (!all)
+		printf("  (dmabench list --events: every event libpfm4 knows for the PMUs here)\n");
+}
+
+static int list_args(int argc, char **argv, int *json, int *all)
+{
+	int i;
+
+	*json = *all = 0;
+	for (i = 1; i < argc; i++) {
+		char msg[DMAB_ERRLEN];
+
+		if (!strcmp(argv[i], "--json")) {
+			*json = 1;
+		} else if (!strcmp(argv[i], "--events")) {
+			*all = 1;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: dmabench list [--events] [--json]\n");
+			return 1;
+		} else {
+			snprintf(msg, sizeof(msg), "unexpected argument '%s' (usage: dmabench list "
+				 "[--events] [--json])", argv[i]);
+			return fail(-DMAB_EXIT_USAGE, "list", msg);
+		}
+	}
+	return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	json_t *root, *arr;
 	size_t i;
-	int json, ret = json_flag_only(argc, argv, "list", &json);
+	int json, all, ret = list_args(argc, argv, &json, &all);
 
 	if (ret)
 		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	if (dmab_timer_init())
+		return fail(DMAB_EXIT_FAILED, "list", "the timer could not be calibrated");
 	arr = json_array();
 	for (i = 0; i < dmab_strategy_count; i++) {
 		const struct dmab_strategy *s = dmab_strategies[i];
@@ -118,8 +217,7 @@ static int cmd_list(int argc, char **argv)
 						     "description",
 						     dmab_patterns[i].description));
 	json_object_set_new(root, "patterns", arr);
-	json_object_set_new(root, "events", json_pack("{s:b, s:s}", "available", 0, "reason",
-						      "counters are not in this build yet"));
+	json_object_set_new(root, "events", events_json(all));
 	if (json) {
 		print_json(root);
 	} else {
@@ -138,7 +236,7 @@ static int cmd_list(int argc, char **argv)
 		printf("patterns:\n");
 		for (i = 0; i < dmab_pattern_count; i++)
 			printf("  %-14s %s\n", dmab_patterns[i].name, dmab_patterns[i].description);
-		printf("events:\n  counters are not in this build yet\n");
+		print_events(json_object_get(root, "events"), all);
 	}
 	json_decref(root);
 	return DMAB_EXIT_OK;
@@ -258,9 +356,6 @@ static int run_prepare(struct dmab_run *run, int argc, char **argv, char *path, 
 		strcat(err, " (see dmabench run --help)");
 		return fail(DMAB_EXIT_USAGE, "run", err);
 	}
-	if (run->opt.events)
-		return fail(DMAB_EXIT_UNSUPPORTED, "run",
-			    "-e: perf counters are not in this build yet; run without -e");
 	gmtime_r(&now, &tm);
 	strftime(run->started_utc, sizeof(run->started_utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(utc, sizeof(utc), "%Y%m%dT%H%M%SZ", &tm);

@@ -14,6 +14,7 @@ enum opt_kind {
 	OPT_WORKLOADS,
 	OPT_PATTERNS,
 	OPT_SIZES,
+	OPT_EVENTS,		/* comma list of event names, checked when opened */
 	OPT_COUNT,		/* whole number in [min, max] */
 	OPT_SECONDS,		/* positive number up to max */
 	OPT_TEXT,
@@ -51,8 +52,9 @@ static const struct dmab_option run_options[] = {
 	  "pace frames at F per second; report deadline misses and jitter" },
 	{ "budget", 't', "SECONDS", OPT_SECONDS, FIELD(budget_s), 0, 0, 86400,
 	  "time budget per configuration (default: 3, --quick: 1; none with -n)" },
-	{ "events", 'e', "LIST", OPT_TEXT, FIELD(events), 0, 0, 0,
-	  "perf events to count (not in this build yet)" },
+	{ "events", 'e', "LIST", OPT_EVENTS, FIELD(events), FIELD(n_events), 0, 0,
+	  "perf events per phase, libpfm4 names (default: 'default', the set `dmabench "
+	  "list` shows; 'none': no counters)" },
 	{ "output", 'o', "FILE", OPT_TEXT, FIELD(output), 0, 0, 0,
 	  "result file (default: results/<host>-<kernel>-<UTC time>.json)" },
 	{ "quick", 0, NULL, OPT_FLAG, FIELD(quick), 0, 0, 0,
@@ -182,6 +184,9 @@ static int apply(const struct dmab_option *opt, struct dmab_run_options *o, char
 	case OPT_PATTERNS:
 	case OPT_SIZES:
 		return parse_list(opt, o, arg, err, errlen);
+	case OPT_EVENTS:
+		o->events_given = 1;
+		return dmab_counters_parse_list(arg, o->events, &o->n_events, err, errlen);
 	case OPT_COUNT:
 		ret = dmab_parse_uint(arg, opt->min, opt->max, field, msg, sizeof(msg));
 		break;
@@ -294,5 +299,9 @@ json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
 	json_object_set_new(cfg, "fps", o->fps ? json_real(o->fps) : json_null());
 	json_object_set_new(cfg, "budget_s", o->budget_s ? json_real(o->budget_s) : json_null());
 	json_object_set_new(cfg, "quick", json_boolean(o->quick));
+	a = json_array();
+	for (i = 0; i < o->n_events; i++)
+		json_array_append_new(a, json_string(o->events[i]));
+	json_object_set_new(cfg, "events", a);
 	return cfg;
 }

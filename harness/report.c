@@ -86,10 +86,102 @@ static json_t *device_json(const struct dmab_cell *c)
 			 "description", d->describe());
 }
 
+static json_t *string_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+/* One phase of one event: its total over the counted frames, per frame, per byte. */
+static json_t *counter_phase_json(const struct dmab_cell *c, int slot, unsigned int p)
+{
+	uint64_t total, frames = c->counts.frames;
+	double share;
+	int ret = dmab_cell_counts_total(&c->counts, slot, p, &total, &share);
+
+	if (ret || !frames)
+		return json_pack("{s:n, s:n, s:n, s:f}", "total", "per_frame", "per_byte",
+				 "running_share", share);
+	return json_pack("{s:I, s:f, s:f, s:f}", "total", (json_int_t)total,
+			 "per_frame", (double)total / (double)frames,
+			 "per_byte", (double)total / ((double)frames * (double)c->size),
+			 "running_share", share);
+}
+
+/*
+ * One requested event in one result: what it is, why it is not counted or
+ * how it was read, and what it counted per phase.
+ */
+static json_t *counter_json(const struct dmab_cell *c, const struct dmab_event *e)
+{
+	json_t *o = json_object(), *phases = json_object(), *frame;
+	int known = e->encoding[0] != 0, ok = e->status == DMAB_COUNTER_OK && c->counts.set;
+	unsigned int p;
+
+	json_object_set_new(o, "event", json_string(e->name));
+	json_object_set_new(o, "status", json_string(dmab_counter_status_names[e->status]));
+	json_object_set_new(o, "errno", e->err ? COUNT(e->err) : json_null());
+	json_object_set_new(o, "errno_name", e->err && dmab_errno_name(e->err) ?
+				json_string(dmab_errno_name(e->err)) : json_null());
+	json_object_set_new(o, "reason", string_or_null(e->reason));
+	json_object_set_new(o, "encoding", string_or_null(e->encoding));
+	json_object_set_new(o, "pmu", string_or_null(e->pmu));
+	json_object_set_new(o, "perf_type", known ? COUNT(e->attr.type) : json_null());
+	json_object_set_new(o, "perf_config", known ? COUNT(e->attr.config) : json_null());
+	json_object_set_new(o, "kernel_counted", ok ? json_boolean(e->kernel_counted) :
+							json_null());
+	json_object_set_new(o, "kernel_note", ok ? string_or_null(e->kernel_note) : json_null());
+	json_object_set_new(o, "group", ok ? string_or_null(e->group) : json_null());
+	json_object_set_new(o, "group_note", ok ? string_or_null(e->group_note) : json_null());
+	json_object_set_new(o, "method", ok ? json_string(dmab_read_method_names[e->method]) :
+						json_null());
+	json_object_set_new(o, "method_note", ok ? string_or_null(e->method_note) : json_null());
+	json_object_set_new(o, "read_cost_ns", ok ? json_real(e->read_cost_ns) : json_null());
+	json_object_set_new(o, "read_errors", COUNT(ok ? e->read_errors : 0));
+	if (!ok) {
+		json_object_set_new(o, "value", json_null());
+		json_object_set_new(o, "per_frame", json_null());
+		json_object_set_new(o, "per_byte", json_null());
+		json_object_set_new(o, "running_share", json_null());
+		json_object_set_new(o, "phases", phases);
+		return o;
+	}
+	for (p = 0; p < DMAB_PHASE_COUNT; p++)
+		if (c->counts.phases & (1u << p))
+			json_object_set_new(phases, dmab_phase_names[p],
+					    counter_phase_json(c, e->slot, p));
+	frame = json_object_get(phases, "frame");
+	json_object_set_new(o, "value", json_deep_copy(json_object_get(frame, "total")));
+	json_object_set_new(o, "per_frame", json_deep_copy(json_object_get(frame, "per_frame")));
+	json_object_set_new(o, "per_byte", json_deep_copy(json_object_get(frame, "per_byte")));
+	json_object_set_new(o, "running_share",
+			    json_deep_copy(json_object_get(frame, "running_share")));
+	json_object_set_new(o, "phases", phases);
+	return o;
+}
+
+static json_t *counters_json(const struct dmab_run *run, const struct dmab_cell *c)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < run->counters.n && !c->skipped[0]; i++)
+		json_array_append_new(a, counter_json(c, &run->counters.ev[i]));
+	return a;
+}
+
+/* Mean time spent reading counters per counted frame. Unit: ns; < 0: none read. */
+static double counter_overhead_ns(const struct dmab_cell *c)
+{
+	if (!c->counts.set || !c->counts.frames)
+		return -1;
+	return (double)dmab_ticks_to_ns(c->counts.instrument_ticks) / (double)c->counts.frames;
+}
+
 static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 {
 	const struct dmab_summary *cpu = &c->summary[DMAB_PHASE_CPU_PROCESS];
 	json_t *r = json_object(), *phases = json_object(), *tp = json_object();
+	double overhead;
 	unsigned int p;
 
 	json_object_set_new(r, "strategy", json_string(c->strategy->name));
@@ -108,7 +200,7 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 			    c->done_for_device || c->done_for_cpu ?
 			    json_pack("{s:s?, s:s?}", "sync_for_device", c->done_for_device,
 				      "sync_for_cpu", c->done_for_cpu) : json_null());
-	json_object_set_new(r, "counters", json_array());
+	json_object_set_new(r, "counters", counters_json(run, c));
 	if (c->skipped[0]) {
 		json_object_set_new(r, "skipped", json_string(c->skipped));
 		json_object_set_new(r, "failed", json_boolean(c->failed));
@@ -140,6 +232,11 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 	json_object_set_new(r, "timestamp_overhead_pct",
 			    cpu->p50_ns ? json_real(100.0 * dmab_timer.overhead_ns /
 						    (double)cpu->p50_ns) : json_null());
+	overhead = counter_overhead_ns(c);
+	json_object_set_new(r, "counter_overhead_ns", overhead >= 0 ? json_real(overhead) :
+						      json_null());
+	json_object_set_new(r, "counter_overhead_pct", overhead >= 0 && cpu->p50_ns ?
+			    json_real(100.0 * overhead / (double)cpu->p50_ns) : json_null());
 	json_object_set_new(r, "integrity", integrity_json(c));
 	json_object_set_new(r, "pacing", pacing_json(run, c));
 	return r;
@@ -173,6 +270,133 @@ static void print_us(FILE *out, const struct dmab_cell *c, enum dmab_phase p)
 		fprintf(out, " %9s", "-");
 	else
 		fprintf(out, " %9.2f", (double)c->summary[p].p50_ns / 1e3);
+}
+
+/* A number in a few characters: 1234567, 12.3, 0.00123. */
+static void print_short(FILE *out, double v)
+{
+	if (v == 0 || v >= 100)
+		fprintf(out, "%.0f", v);
+	else if (v >= 0.1)
+		fprintf(out, "%.2f", v);
+	else
+		fprintf(out, "%.3g", v);
+}
+
+/* Which events count and how they are read, what is missing and why: once. */
+static void report_counter_setup(FILE *out, const struct dmab_counters *cs)
+{
+	size_t i, k;
+	int any = 0;
+
+	for (i = 0; i < cs->n; i++) {
+		const struct dmab_event *e = &cs->ev[i];
+
+		if (e->status != DMAB_COUNTER_OK)
+			continue;
+		fprintf(out, "%s%s", any ? ", " : "counters ok: ", e->name);
+		any = 1;
+	}
+	if (any) {
+		fprintf(out, "; ");
+		for (i = 0; i < cs->n_units; i++) {
+			const struct dmab_read_unit *u = &cs->unit[i];
+			const struct dmab_event *e = &cs->ev[cs->slot_event[u->first]];
+
+			if (u->grouped)
+				fprintf(out, "%sthe %s group by %s", i ? ", " : "", e->group,
+					u->method == DMAB_READ_RDPMC ? "rdpmc" : "one read()");
+			else
+				fprintf(out, "%s%s by %s", i ? ", " : "", e->name,
+					u->method == DMAB_READ_RDPMC ? "rdpmc" : "read()");
+			fprintf(out, " (%.2f us)", u->cost_ns / 1e3);
+		}
+		fprintf(out, "; all at one boundary %.2f us, measured at start\n",
+			cs->snapshot_cost_ns / 1e3);
+		for (i = 0; i < cs->n; i++)
+			if (cs->ev[i].status == DMAB_COUNTER_OK && !cs->ev[i].kernel_counted) {
+				fprintf(out, "counters: the kernel is not counted (%s)\n",
+					cs->ev[i].kernel_note);
+				break;
+			}
+		if (cs->group_note[0])
+			fprintf(out, "counters: %s\n", cs->group_note);
+	}
+	/* the unavailable ones, grouped by the same status and reason */
+	for (i = 0; i < cs->n; i++) {
+		const struct dmab_event *e = &cs->ev[i];
+
+		if (e->status == DMAB_COUNTER_OK)
+			continue;
+		for (k = 0; k < i; k++)
+			if (cs->ev[k].status == e->status && !strcmp(cs->ev[k].reason, e->reason))
+				break;
+		if (k < i)
+			continue;
+		fprintf(out, "counters %s:", dmab_counter_status_names[e->status]);
+		for (k = i; k < cs->n; k++)
+			if (cs->ev[k].status == e->status && !strcmp(cs->ev[k].reason, e->reason))
+				fprintf(out, "%s %s", k == i ? "" : ",", cs->ev[k].name);
+		fprintf(out, " (%s)\n", e->reason);
+	}
+}
+
+/*
+ * A line per configuration with what the counters saw: per byte of
+ * cpu_process for CPU events (cycles, misses), per frame for the others.
+ */
+static void report_counters(FILE *out, const struct dmab_run *run)
+{
+	const struct dmab_counters *cs = &run->counters;
+	char size[32];
+	size_t i, k;
+
+	if (!cs->n)
+		return;
+	report_counter_setup(out, cs);
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+		uint64_t cpu = c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns;
+		int first = 1;
+
+		if (c->skipped[0] || !c->counts.set || !c->counts.frames)
+			continue;
+		fprintf(out, "counters %s %s %s %s %s:", c->strategy->name, c->strategy->backend,
+			c->workload->name, c->pattern ? c->pattern->name : "-",
+			dmab_format_size(c->size, size, sizeof(size)));
+		for (k = 0; k < cs->n; k++) {
+			const struct dmab_event *e = &cs->ev[k];
+			int per_byte = e->attr.type != PERF_TYPE_SOFTWARE &&
+				       (c->counts.phases & DMAB_PHASE_BIT(CPU_PROCESS));
+			unsigned int p = per_byte ? DMAB_PHASE_CPU_PROCESS : DMAB_PHASE_FRAME;
+			uint64_t total;
+			double share;
+
+			if (e->status != DMAB_COUNTER_OK)
+				continue;
+			fprintf(out, "%s %s ", first ? "" : ",", e->name);
+			first = 0;
+			if (dmab_cell_counts_total(&c->counts, e->slot, p, &total, &share)) {
+				fprintf(out, "never on the PMU");
+				continue;
+			}
+			if (per_byte) {
+				print_short(out, (double)total / ((double)c->counts.frames *
+								 (double)c->size));
+				fprintf(out, "/B in cpu_process");
+			} else {
+				print_short(out, (double)total / (double)c->counts.frames);
+				fprintf(out, "/frame");
+			}
+			if (share < 1)
+				fprintf(out, " (scaled: counted %.0f%% of the time)", 100 * share);
+		}
+		fprintf(out, "; counter reads %.2f us a frame", counter_overhead_ns(c) / 1e3);
+		if (cpu)
+			fprintf(out, " (%.0f%% of cpu_process)", 100 * counter_overhead_ns(c) /
+				(double)cpu);
+		fprintf(out, "\n");
+	}
 }
 
 void dmab_report_table(FILE *out, const struct dmab_run *run)
@@ -256,6 +480,7 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			fprintf(out, "mapping %s %s: %s\n", c->strategy->backend, c->strategy->name,
 				c->mapping_effective);
 	}
+	report_counters(out, run);
 	/* each skipped strategy once, with why */
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];

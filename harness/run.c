@@ -136,6 +136,8 @@ int dmab_run_plan(struct dmab_run *run)
 	/* -n alone means that many frames, however long they take */
 	if (!o->budget_s && !o->frames)
 		o->budget_s = o->quick ? 1.0 : 3.0;
+	if (!o->events_given)
+		dmab_counters_defaults(o->events, &o->n_events);
 	if (!o->n_workloads)
 		o->workloads[o->n_workloads++] = &dmab_workload_capture;
 	if (!o->n_patterns) {
@@ -354,6 +356,7 @@ static int cell_warm_up(struct dmab_run *run, struct dmab_cell *c)
 	if (c->batch > 10000)
 		c->batch = 10000;
 	c->integrity = (struct dmab_integrity){ 0 };
+	dmab_cell_counts_reset(&c->counts);
 	return 0;
 }
 
@@ -420,6 +423,11 @@ static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t grou
 
 		if (c->done)
 			continue;
+		if (dmab_cell_counts_init(&c->counts, &run->counters)) {
+			cell_fail(c, "allocation", -ENOMEM);
+			ret = -EIO;
+			continue;
+		}
 		if (cell_setup(c) || cell_warm_up(run, c)) {
 			cell_teardown(c);
 			ret = -EIO;
@@ -482,7 +490,10 @@ int dmab_run_execute(struct dmab_run *run)
 		if (ret)
 			cell_fail(c, "opening the device", ret);
 	}
-	ret = 0;
+	/* after the devices: the user backend pins this thread first */
+	ret = dmab_counters_open(&run->counters, run->opt.events, run->opt.n_events);
+	if (ret)
+		return ret;
 	for (i = 0; i < run->n_cells; i++)
 		groups += !i || run->cells[i].size != run->cells[i - 1].size ||
 			  run->cells[i].workload != run->cells[i - 1].workload;
@@ -511,6 +522,7 @@ int dmab_run_execute(struct dmab_run *run)
 	}
 	for (i = 0; i < run->n_devices; i++)
 		run->devices[i]->close();
+	dmab_counters_close(&run->counters);
 	for (i = 0; i < run->n_cells; i++)
 		cell_decide(run, &run->cells[i]);
 	run->interrupted = dmab_interrupted;
@@ -528,6 +540,7 @@ void dmab_run_free(struct dmab_run *run)
 		for (p = 0; p < DMAB_PHASE_COUNT; p++)
 			dmab_samples_free(&run->cells[i].samples[p]);
 		dmab_samples_free(&run->cells[i].lateness);
+		dmab_cell_counts_free(&run->cells[i].counts);
 	}
 	free(run->cells);
 	run->cells = NULL;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "dmabench.h"
 #include "patterns.h"
 #include "stats.h"
@@ -30,7 +31,9 @@ struct dmab_run_options {
 	uint64_t ring;
 	double fps;		/* 0: unpaced */
 	double budget_s;	/* per configuration */
-	const char *events;
+	const char *events[DMAB_MAX_EVENTS];	/* -e, after "default" was expanded */
+	size_t n_events;
+	int events_given;	/* -e was given (else the default set is counted) */
 	const char *output;
 	int quick, json, quiet;
 };
@@ -57,6 +60,7 @@ struct dmab_cell {
 	struct dmab_samples lateness;		/* --fps: start minus schedule */
 	uint64_t deadline_misses;
 	struct dmab_integrity integrity;
+	struct dmab_cell_counts counts;		/* the counters per phase */
 	uint64_t warmup_frames;
 	uint64_t batch;
 	double elapsed_s;
@@ -85,6 +89,7 @@ struct dmab_run {
 	int interrupted;		/* the signal that stopped the run, or 0 */
 	const struct dmab_device *devices[DMAB_MAX_DEVICES];	/* opened for this run */
 	size_t n_devices;
+	struct dmab_counters counters;	/* opened for the thread that runs the frames */
 	/* progress lines for stderr; @final: the last one of a group */
 	void (*progress)(const char *line, int final);
 	char progress_line[160];

@@ -6,37 +6,32 @@
  */
 #include "workload-capture.h"
 
-#include "timer.h"
+#include "mark.h"
 
 int dmab_capture_frame(struct dmab_cell *c, uint64_t *ns)
 {
 	unsigned int i = (unsigned int)(c->seq % c->ring);
 	struct dmab_buffer *b = &c->bufs[i];
 	const struct dmab_strategy *s = c->strategy;
-	uint64_t t0, t1, t2, t3, t4;
+	struct dmab_marks m;
 	int ret;
 
-	t0 = dmab_ticks();
+	dmab_marks_begin(&m, c);
 	ret = s->sync_for_device(b, 0, c->size, DMAB_FROM_DEVICE);
 	if (ret)
 		return ret;
-	t1 = dmab_ticks();
+	dmab_marks_phase(&m, DMAB_PHASE_SYNC_FOR_DEVICE, 1, ns);
 	ret = s->device->write(b, 0, c->size, c->seq, &ns[DMAB_PHASE_DEVICE_BUSY]);
 	if (ret)
 		return ret;
-	t2 = dmab_ticks();
+	dmab_marks_phase(&m, DMAB_PHASE_DEVICE_WRITE, 1, ns);
 	ret = s->sync_for_cpu(b, 0, c->size, DMAB_FROM_DEVICE);
 	if (ret)
 		return ret;
-	t3 = dmab_ticks();
+	dmab_marks_phase(&m, DMAB_PHASE_SYNC_FOR_CPU, 1, ns);
 	c->sink += c->pattern->run(b->cpu, c->copy, c->size, c->line);
-	t4 = dmab_ticks();
-
-	ns[DMAB_PHASE_SYNC_FOR_DEVICE] = dmab_ticks_to_ns(t1 - t0);
-	ns[DMAB_PHASE_DEVICE_WRITE] = dmab_ticks_to_ns(t2 - t1);
-	ns[DMAB_PHASE_SYNC_FOR_CPU] = dmab_ticks_to_ns(t3 - t2);
-	ns[DMAB_PHASE_CPU_PROCESS] = dmab_ticks_to_ns(t4 - t3);
-	ns[DMAB_PHASE_FRAME] = dmab_ticks_to_ns(t4 - t0);
+	dmab_marks_phase(&m, DMAB_PHASE_CPU_PROCESS, 1, ns);
+	dmab_marks_frame(&m, ns);
 
 	c->buf_seq[i] = c->seq;
 	c->buf_mask[i] = 0;

@@ -5,25 +5,22 @@
  * C reference loop over the same buffer, so the wide loads are judged against
  * a STREAM-class loop measured in the same conditions.
  */
-#include "timer.h"
+#include "mark.h"
 #include "workload.h"
 
 static int cpu_access_frame(struct dmab_cell *c, uint64_t *ns)
 {
 	unsigned int i = (unsigned int)(c->seq % c->ring);
 	struct dmab_buffer *b = &c->bufs[i];
-	uint64_t t0, t1;
+	struct dmab_marks m;
 
-	t0 = dmab_ticks();
+	dmab_marks_begin(&m, c);
 	c->sink += c->pattern->run(b->cpu, c->copy, c->size, c->line);
-	t1 = dmab_ticks();
-	ns[DMAB_PHASE_CPU_PROCESS] = dmab_ticks_to_ns(t1 - t0);
-	ns[DMAB_PHASE_FRAME] = dmab_ticks_to_ns(t1 - t0);
+	dmab_marks_phase(&m, DMAB_PHASE_CPU_PROCESS, 1, ns);
+	dmab_marks_frame(&m, ns);
 	if (c->pattern->reference) {
-		t0 = dmab_ticks();
 		c->sink += c->pattern->reference(b->cpu, c->size);
-		t1 = dmab_ticks();
-		ns[DMAB_PHASE_REFERENCE_READ] = dmab_ticks_to_ns(t1 - t0);
+		dmab_marks_phase(&m, DMAB_PHASE_REFERENCE_READ, 0, ns);
 	}
 	dmab_workload_check_cpu_view(c, i);
 	return 0;

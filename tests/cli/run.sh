@@ -46,7 +46,9 @@ bad_inputs=$(cat <<'TABLE'
 2	unknown command 'frobnicate'	frobnicate
 2	unexpected argument '--bogus'	list	--bogus
 2	unexpected argument 'extra'	info	extra
-4	not in this build yet	run	-e	cycles
+2	--events needs at least one event	run	-e	,
+2	'none' cannot be combined	run	-e	none,cycles
+2	unexpected argument '--bogus' (usage: dmabench list [--events] [--json])	list	--events	--bogus
 TABLE
 )
 
@@ -73,13 +75,112 @@ run_bad_inputs "$bin" plain
 # --- help and listings ---
 check "dmabench --help names the commands" bash -c "'$bin' --help | grep -q 'run \[options\]' && '$bin' --help | grep -q compare"
 check "dmabench with no command prints usage on stderr and exits 2" bash -c "'$bin' >/dev/null 2>$work/e; [ \$? = 2 ] && grep -q usage $work/e"
-check "dmabench run --help lists every option" bash -c "out=\$('$bin' run --help) && for o in --strategy --workload --pattern --size --frames --ring --fps --budget --output --quick --json; do grep -q -- \"\$o\" <<<\"\$out\" || exit 1; done"
+check "dmabench run --help lists every option" bash -c "out=\$('$bin' run --help) && for o in --strategy --workload --pattern --size --frames --ring --fps --budget --events --output --quick --json; do grep -q -- \"\$o\" <<<\"\$out\" || exit 1; done"
 check "dmabench list shows cached-sync available and uncached with the reason" \
 	bash -c "out=\$('$bin' list) && grep -Eq '^  cached-sync +user +available' <<<\"\$out\" && grep -Eq '^  uncached +user +needs dmabench.ko' <<<\"\$out\""
 check "dmabench list --json is JSON with strategies, workloads and patterns" \
 	bash -c "'$bin' list --json | ${pyjson[*]} 'import json,sys; d=json.load(sys.stdin); assert {s[\"name\"] for s in d[\"strategies\"]} >= {\"uncached\",\"wc\",\"cached-sync\",\"full-flush\",\"coherent\",\"cached-nosync\"}; assert len(d[\"workloads\"]) == 4 and len(d[\"patterns\"]) == 6'"
 check "dmabench info --json names this kernel and a calibrated timer" \
 	bash -c "'$bin' info --json | ${pyjson[*]} 'import json,sys,os; d=json.load(sys.stdin); assert d[\"kernel\"][\"release\"] == os.uname().release, d[\"kernel\"]; assert d[\"timer\"][\"freq_hz\"] > 0; assert d[\"cpu\"][\"cache_line\"] in (32, 64, 128)'"
+
+# --- counters: every requested event with a status; a missing PMU is not a failure ---
+# A core PMU: x86's cpu (or cpu_core/cpu_atom), ARM's armv*_pmu*; on a machine with one,
+# hardware events must count, here (no PMU) they must say ENOENT.
+has_pmu=0
+for d in /sys/bus/event_source/devices/*; do
+	case ${d##*/} in cpu|cpu_core|cpu_atom|armv*) has_pmu=1 ;; esac
+	[ -e "$d/cpus" ] && has_pmu=1
+done
+check "dmabench list shows the default events probed: page-faults ok, cycles as this machine has it" \
+	bash -c "out=\$('$bin' list) && grep -Eq '^  page-faults +ok +read' <<<\"\$out\" && if [ $has_pmu = 1 ]; then grep -Eq '^  cycles +ok ' <<<\"\$out\"; else grep -Eq '^  cycles +unsupported +ENOENT' <<<\"\$out\"; fi"
+"$bin" list --events --json >"$work/events.json" 2>"$work/events.err"
+check "dmabench list --events --json: the default set, then the events libpfm4 knows here, each probed" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/events.json'))
+ev = d['events']
+names = [e['event'] for e in ev]
+assert names[:9] == ['cycles', 'instructions', 'cache-references', 'cache-misses', 'L1-dcache-load-misses', 'LLC-load-misses', 'task-clock', 'page-faults', 'context-switches'], names[:9]
+assert any(n.startswith('perf::') for n in names), names
+for e in ev:
+    assert e['status'] in ('ok', 'unsupported', 'denied', 'invalid', 'unknown_event'), e
+    assert (e['status'] == 'ok') == (e['probe_count'] is not None) == (e['method'] is not None), e
+    assert e['status'] == 'ok' or e['reason'], e
+pf = ev[names.index('page-faults')]
+assert pf['status'] == 'ok' and pf['method'] == 'read', pf
+tc = ev[names.index('task-clock')]
+assert tc['probe_count'] > 0, tc
+cy = ev[names.index('cycles')]
+if $has_pmu:
+    assert cy['status'] == 'ok' and cy['probe_count'] > 0, cy
+else:
+    assert cy['status'] == 'unsupported' and cy['errno'] == 2 and cy['errno_name'] == 'ENOENT', cy
+"
+(cd "$work" && "$bin" run -q -s cached-sync -z 64K -n 50 -e cycles,page-faults,task-clock,context-switches,nonsense,page-faults \
+	-o "$work/ev.json" >"$work/ev.out" 2>"$work/ev.err")
+rc=$?
+check "run -e with a nonsense event and hardware events this machine may lack exits 0" test "$rc" = 0
+check "... and its JSON is valid" "${validate[@]}" "$work/ev.json"
+check "... every event once, in order, with its status; page-faults counted per phase, none in cpu_process (prefaulted)" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/ev.json'))
+assert d['config']['events'] == ['cycles', 'page-faults', 'task-clock', 'context-switches', 'nonsense'], d['config']['events']
+rs = [x for x in d['results'] if not x['skipped']]
+assert rs
+for x in rs:
+    c = {e['event']: e for e in x['counters']}
+    assert [e['event'] for e in x['counters']] == d['config']['events']
+    n = c['nonsense']
+    assert n['status'] == 'unknown_event' and n['errno'] is None and 'libpfm4' in n['reason'] and n['value'] is None, n
+    cy = c['cycles']
+    if $has_pmu:
+        assert cy['status'] == 'ok' and cy['value'] > 0, cy
+    else:
+        assert cy['status'] == 'unsupported' and cy['errno'] == 2 and 'ENOENT' in cy['reason'], cy
+        assert cy['value'] is None and cy['per_byte'] is None and cy['phases'] == {}, cy
+    pf = c['page-faults']
+    assert pf['status'] == 'ok' and pf['group'] == 'software' and pf['method'] == 'read-group', pf
+    assert set(pf['phases']) == {'sync_for_device', 'device_write', 'sync_for_cpu', 'cpu_process', 'frame'}, pf['phases']
+    assert pf['phases']['cpu_process']['total'] == 0, pf['phases']['cpu_process']
+    tc = c['task-clock']
+    assert tc['value'] > 0 and tc['phases']['frame']['total'] == sum(tc['phases'][p]['total'] for p in ('sync_for_device', 'device_write', 'sync_for_cpu', 'cpu_process')), tc
+    assert tc['read_cost_ns'] > 0 and tc['running_share'] == 1, tc
+    assert x['counter_overhead_ns'] > 0 and x['counter_overhead_pct'] > 0, x
+"
+check "... the table says once which events are missing and why, and what each configuration counted" \
+	bash -c "grep -q '^counters unknown_event: nonsense (libpfm4' $work/ev.out && grep -Eq '^counters cached-sync user capture (read|memcpy) 64KiB: .*page-faults 0/frame.*counter reads' $work/ev.out && { [ $has_pmu = 1 ] || [ \$(grep -c '^counters unsupported: cycles (ENOENT' $work/ev.out) = 1 ]; }"
+(cd "$work" && "$bin" run -q -s cached-sync -z 64K -n 20 -e none -o "$work/none.json" >"$work/none.out" 2>&1)
+check "run -e none counts nothing and says nothing about counters" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/none.json'))
+assert d['config']['events'] == []
+for x in d['results']:
+    assert x['counters'] == [] and x.get('counter_overhead_ns') is None, x
+assert 'counters' not in open('$work/none.out').read()
+"
+check "... and its JSON is valid" "${validate[@]}" "$work/none.json"
+# Without root, perf_event_paranoid decides: 2 counts user space only, 3 (Debian) nothing.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	# a folder nobody may write, on a path nobody may walk ($work is 0700)
+	nobody=$(mktemp -d) && chmod 0755 "$nobody" && mkdir -m 0777 "$nobody/out"
+	(cd "$nobody/out" && setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" run -q -s cached-sync -z 64K \
+		-n 20 -e page-faults -o "$nobody/out/u.json" >/dev/null 2>&1)
+	cp "$nobody/out/u.json" "$work/nobody.json" 2>/dev/null
+	rm -rf "$nobody"
+	paranoid=$(cat /proc/sys/kernel/perf_event_paranoid)
+	check "run as an unprivileged user (perf_event_paranoid $paranoid): the kernel counted only where allowed, said why" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/nobody.json'))
+x = [x for x in d['results'] if not x['skipped']][0]
+pf = x['counters'][0]
+if $paranoid <= 1:
+    assert pf['status'] == 'ok' and pf['kernel_counted'] is True, pf
+elif $paranoid == 2:
+    assert pf['status'] == 'ok' and pf['kernel_counted'] is False and 'perf_event_paranoid is 2' in pf['kernel_note'], pf
+else:
+    assert pf['status'] == 'denied' and pf['errno'] == 13 and 'perf_event_paranoid' in pf['reason'], pf
+"
+	check "... and its JSON is valid" "${validate[@]}" "$work/nobody.json"
+fi
 
 # --- the quick run: schema-valid JSON, cached-sync ok, the others skipped with why ---
 (cd "$work" && "$bin" run --quick -o "$work/quick.json" >"$work/quick.out" 2>"$work/quick.err")
@@ -97,6 +198,10 @@ for x in r:
     assert x['device']['emulated'] is True and 'emulated' in x['device']['description']
     for p in ('sync_for_device', 'device_write', 'sync_for_cpu', 'cpu_process', 'frame'):
         assert x['phases'][p]['n'] == x['frames'] and x['phases'][p]['p50_ns'] > 0, p
+    # the default set, each with a status; the overhead stated where something counts
+    assert [c['event'] for c in x['counters']] == d['config']['events'] and len(d['config']['events']) == 9
+    if any(c['status'] == 'ok' for c in x['counters']):
+        assert x['counter_overhead_ns'] > 0, x
 "
 check "run --quick lists uncached, wc and full-flush as skipped, with the reason" "${pyjson[@]}" "
 import json

@@ -119,8 +119,37 @@ static void test_valid_command_line(void **state)
 	assert_string_equal(o.output, "/tmp/x.json");
 	/* and nothing that was not asked for */
 	assert_true(o.budget_s == 0.0);
-	assert_null(o.events);
+	assert_int_equal(o.n_events, 0);
+	assert_int_equal(o.events_given, 0);
 	assert_int_equal(o.quiet, 0);
+}
+
+/* -e: names as given (libpfm4 judges them when they are opened), "default" expanded. */
+static void test_events(void **state)
+{
+	static const char *const words[] = {
+		"-e", "cycles,default", "--events", "arm_ac53::L1D_CACHE_REFILL,nonsense,cycles",
+		NULL,
+	};
+	static const char *const none[] = { "-e", "none", NULL };
+	struct dmab_run_options o;
+	char err[DMAB_ERRLEN];
+	struct args a;
+
+	(void)state;
+	args_make(&a, words);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.events_given, 1);
+	assert_int_equal(o.n_events, 11);
+	assert_string_equal(o.events[0], "cycles");
+	assert_string_equal(o.events[1], "instructions");
+	assert_string_equal(o.events[8], "context-switches");
+	assert_string_equal(o.events[9], "arm_ac53::L1D_CACHE_REFILL");
+	assert_string_equal(o.events[10], "nonsense");
+	args_make(&a, none);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.events_given, 1);
+	assert_int_equal(o.n_events, 0);
 }
 
 static void test_long_forms_and_lists(void **state)
@@ -237,6 +266,10 @@ static const struct bad_case {
 	{ { "stray", "-q" }, -EINVAL, "'stray'", NULL },
 	{ { "--json=yes" }, -EINVAL, "--json", NULL },
 	{ { "--quick=1" }, -EINVAL, "--quick", NULL },
+	{ { "-e", "," }, -EINVAL, "--events", NULL },
+	{ { "-e", "none,cycles" }, -EINVAL, "'none'", "--events" },
+	{ { "-e", "cycles", "-e", "none" }, -EINVAL, "'none'", "--events" },
+	{ { "-e" }, -EINVAL, "'-e'", NULL },
 };
 
 static void test_bad_input_is_refused_by_name(void **state)
@@ -345,6 +378,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_command_line),
 		cmocka_unit_test(test_long_forms_and_lists),
+		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_no_options),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_input_is_refused_by_name),
