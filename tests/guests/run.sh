@@ -38,9 +38,12 @@ foreign() { # foreign DEBARCH: let apt fetch DEBARCH's packages (nothing of it g
 	apt-get update -q >/dev/null 2>&1 || true
 }
 
-depends() { # depends PACKAGE PREFIX: the first dependency of PACKAGE named PREFIX*
-	apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Depends: //p' | tr ',|' '\n' |
-		sed 's/^ *//; s/[ :].*//' | grep -m1 "^$2" || true
+show() { # show PACKAGE: its candidate's apt record, empty if apt does not know it
+	apt-cache show --no-all-versions "$1" 2>/dev/null || true
+}
+
+depends() { # depends PREFIX <RECORD: the first dependency in an apt record named PREFIX*
+	sed -n 's/^Depends: //p' | tr ',|' '\n' | sed 's/^ *//; s/[ :].*//' | grep -m1 "^$1" || true
 }
 
 # Per architecture: how to get the kernel and build for it, and what the guest
@@ -51,7 +54,7 @@ case "$arch" in
 x86_64)
 	need qemu-system-x86 busybox-static cpio
 	# the cloud flavour boots fastest; the version comes from the metapackage
-	kver=$(depends linux-image-cloud-amd64 linux-image-)
+	kver=$(show linux-image-cloud-amd64 | depends linux-image-)
 	kver=${kver#linux-image-}
 	[ -n "$kver" ] || { echo "guests: cannot find the cloud kernel's version (apt-get update?)" >&2; exit 3; }
 	# a module must be built for the very flavour it loads into
@@ -95,22 +98,23 @@ if [ -n "$deb" ]; then
 	# busybox and static libraries are downloaded and unpacked into $sysroot.
 	need "gcc-$triplet" "libc6-dev-$deb-cross" qemu-system-arm cpio
 	foreign "$deb"
-	kver=$(depends "linux-image-$flavour:$deb" linux-image-)
+	kver=$(show "linux-image-$flavour:$deb" | depends linux-image-)
 	if [ -z "$kver" ] && [ "$(id -u)" = 0 ]; then # lists older than the architecture
 		apt-get update -q >/dev/null 2>&1 || true
-		kver=$(depends "linux-image-$flavour:$deb" linux-image-)
+		kver=$(show "linux-image-$flavour:$deb" | depends linux-image-)
 	fi
 	kver=${kver#linux-image-}
 	[ -n "$kver" ] || { echo "guests: cannot find the $flavour kernel's version (apt-get update?)" >&2; exit 3; }
-	common=$(depends "linux-headers-$kver:$deb" linux-headers-)
-	kbuild=$(depends "linux-headers-$kver:$deb" linux-kbuild-)
+	headers=$(show "linux-headers-$kver:$deb")	# each apt call takes seconds here: one
+	common=$(depends linux-headers- <<<"$headers")
+	kbuild=$(depends linux-kbuild- <<<"$headers")
 	if [ -z "$common" ] || [ -z "$kbuild" ]; then
 		echo "guests: cannot read what linux-headers-$kver:$deb depends on" >&2
 		exit 3
 	fi
 	# the headers use the host's kbuild (fixdep, modpost): it must be as new as they are
 	need "$kbuild"
-	kbuild_min=$(apt-cache show --no-all-versions "linux-headers-$kver:$deb" | sed -n "s/.*$kbuild (>= \([^)]*\)).*/\1/p" | head -1)
+	kbuild_min=$(sed -n "s/^Depends: .*$kbuild (>= \([^)]*\)).*/\1/p" <<<"$headers")
 	if [ -n "$kbuild_min" ] && ! dpkg --compare-versions \
 		"$(dpkg-query -W -f='${Version}' "$kbuild")" ge "$kbuild_min"; then
 		[ "$(id -u)" = 0 ] || { echo "guests: as root run: apt-get install -y $kbuild" >&2; exit 3; }
