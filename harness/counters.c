@@ -427,13 +427,12 @@ int dmab_counters_probe(struct dmab_event *e, const char *name, uint64_t *count)
 {
 	struct dmab_counters *cs = calloc(1, sizeof(*cs));
 	struct dmab_count before, after;
-	int ret;
 
 	*count = 0;
 	if (!cs)
 		return -ENOMEM;
-	ret = dmab_counters_open(cs, &name, 1);
-	if (!ret && cs->n_live) {
+	dmab_counters_open(cs, &name, 1);
+	if (cs->n_live) {
 		dmab_counters_read(cs, &before);
 		spin(200000);
 		dmab_counters_read(cs, &after);
@@ -444,7 +443,7 @@ int dmab_counters_probe(struct dmab_event *e, const char *name, uint64_t *count)
 	dmab_counters_close(cs);
 	*e = cs->ev[0];
 	free(cs);
-	return ret;
+	return 0;
 }
 
 /* Every event of the PMUs libpfm4 detected here, as "pmu::event". */
@@ -942,7 +941,7 @@ static void add_unit(struct dmab_counters *cs, const int *members, int n, int gr
 	}
 }
 
-int dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n)
+void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n)
 {
 	size_t i, j;
 	int k;
@@ -965,7 +964,7 @@ int dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_
 			group_key(e, e->group, sizeof(e->group));
 	}
 	if (!pfm_ready(cs->init_error, sizeof(cs->init_error)))
-		return 0;
+		return;
 	/* one group per PMU, in the order the events were asked for */
 	for (i = 0; i < n; i++) {
 		int members[DMAB_MAX_EVENTS], m = 0;
@@ -1017,7 +1016,6 @@ int dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_
 		cs->snapshot_cost_ns = snapshot_cost_ns(cs);
 	for (i = 0; i < n; i++)
 		cs->ev[i].read_errors = 0;	/* the measurements above are not the run's */
-	return 0;
 }
 
 void dmab_counters_close(struct dmab_counters *cs)

@@ -134,11 +134,11 @@ int dmab_counters_parse_list(char *list, const char **names, size_t *n, char *er
 			     size_t errlen);
 
 /*
- * Encodes, probes and opens @names for the calling thread. Never fails for
- * an event that cannot be counted: its status says why. Returns 0, or
- * -ENOMEM.
+ * Encodes, probes and opens @names (at most DMAB_MAX_EVENTS) for the calling
+ * thread. Never fails: an event that cannot be counted has a status that
+ * says why.
  */
-int dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n);
+void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n);
 void dmab_counters_close(struct dmab_counters *cs);
 
 /*
