@@ -263,6 +263,36 @@ static void print_kmod(json_t *kmod)
 	printf("\n");
 }
 
+static void print_names(json_t *arr)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		printf("%s%s", i ? ", " : "", json_string_value(v));
+	if (!json_array_size(arr))
+		printf("none");
+}
+
+static void print_perf(json_t *perf)
+{
+	json_t *paranoid = json_object_get(perf, "paranoid");
+	json_t *user = json_object_get(perf, "user_access");
+
+	printf("perf      perf_event_paranoid ");
+	if (json_is_integer(paranoid))
+		printf("%lld", json_integer_value(paranoid));
+	else
+		printf("unknown");
+	if (json_is_integer(user))
+		printf(", perf_user_access %lld", json_integer_value(user));
+	printf("; event sources: ");
+	print_names(json_object_get(perf, "event_sources"));
+	printf("; libpfm4 PMUs: ");
+	print_names(json_object_get(json_object_get(perf, "libpfm"), "pmus"));
+	printf("\n");
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	json_t *env;
@@ -297,6 +327,7 @@ static int cmd_info(int argc, char **argv)
 		       json_real_value(json_object_get(t, "overhead_ns")));
 		print_kmod(json_object_get(env, "kmod"));
 		printf("user sync %s\n", dmab_user_maintenance);
+		print_perf(json_object_get(env, "perf"));
 		printf("config    %zu kernel options recorded%s\n",
 		       json_object_size(json_object_get(k, "config")),
 		       json_is_null(json_object_get(k, "config_source")) ?

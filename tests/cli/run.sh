@@ -182,6 +182,9 @@ else:
 	check "... and its JSON is valid" "${validate[@]}" "$work/nobody.json"
 fi
 
+check "dmabench info says what decides counters here (perf_event_paranoid, the PMUs)" \
+	bash -c "'$bin' info | grep -q \"^perf      perf_event_paranoid \$(cat /proc/sys/kernel/perf_event_paranoid); event sources: .*software\" && '$bin' info --json | ${pyjson[*]} 'import json,sys; p=json.load(sys.stdin)[\"perf\"]; assert p[\"paranoid\"] == int(open(\"/proc/sys/kernel/perf_event_paranoid\").read()) and \"perf\" in p[\"libpfm\"][\"pmus\"], p'"
+
 # --- the quick run: schema-valid JSON, cached-sync ok, the others skipped with why ---
 (cd "$work" && "$bin" run --quick -o "$work/quick.json" >"$work/quick.out" 2>"$work/quick.err")
 rc=$?
