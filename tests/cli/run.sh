@@ -273,7 +273,9 @@ d = json.load(open('$work/fps.json'))
 x = [x for x in d['results'] if not x['skipped']][0]
 p = x['pacing']
 assert p['fps'] == 200 and p['period_ns'] == 5000000 and isinstance(p['deadline_misses'], int), p
-assert x['elapsed_s'] >= 0.09, x['elapsed_s']
+# the schedule restarts with each ~50 ms batch of the interleaving (2 or 3 here), and a
+# batch's first frame starts at once: 20 frames span at least 17 periods
+assert x['elapsed_s'] >= 0.085, x['elapsed_s']
 "
 
 # --- Ctrl-C keeps the finished results, marked interrupted ---
