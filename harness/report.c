@@ -177,6 +177,37 @@ static double counter_overhead_ns(const struct dmab_cell *c)
 	return (double)dmab_ticks_to_ns(c->counts.instrument_ticks) / (double)c->counts.frames;
 }
 
+/*
+ * The per-frame samples a significance test needs, per phase: all of them up
+ * to DMAB_SAMPLES_CAP, else that many evenly spread in recording order.
+ */
+static json_t *samples_json(const struct dmab_cell *c)
+{
+	json_t *phases = json_object();
+	unsigned int p;
+	int decimated = 0;
+
+	for (p = 0; p < DMAB_PHASE_COUNT; p++) {
+		const struct dmab_samples *k = &c->kept[p];
+		json_t *ns;
+		size_t i;
+
+		if (!(c->workload->phases & (1u << p)) || !c->summary[p].n || !k->n)
+			continue;
+		ns = json_array();
+		for (i = 0; i < k->n; i++)
+			json_array_append_new(ns, COUNT(k->ns[i]));
+		decimated |= k->n < c->summary[p].n;
+		json_object_set_new(phases, dmab_phase_names[p],
+				    json_pack("{s:I, s:I, s:f, s:o}", "n",
+					      (json_int_t)c->summary[p].n, "kept", (json_int_t)k->n,
+					      "stride", (double)c->summary[p].n / (double)k->n,
+					      "ns", ns));
+	}
+	return json_pack("{s:I, s:s, s:o}", "cap", (json_int_t)DMAB_SAMPLES_CAP, "method",
+			 decimated ? "even" : "all", "phases", phases);
+}
+
 static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 {
 	const struct dmab_summary *cpu = &c->summary[DMAB_PHASE_CPU_PROCESS];
@@ -207,6 +238,7 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 		json_object_set_new(r, "phases", phases);
 		json_object_set_new(r, "throughput_mbps", json_null());
 		json_object_set_new(r, "integrity", json_null());
+		json_object_set_new(r, "samples", json_null());
 		json_decref(tp);
 		return r;
 	}
@@ -239,6 +271,7 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 			    json_real(100.0 * overhead / (double)cpu->p50_ns) : json_null());
 	json_object_set_new(r, "integrity", integrity_json(c));
 	json_object_set_new(r, "pacing", pacing_json(run, c));
+	json_object_set_new(r, "samples", samples_json(c));
 	return r;
 }
 

@@ -366,6 +366,8 @@ static void cell_finish(struct dmab_cell *c)
 
 	for (p = 0; p < DMAB_PHASE_COUNT; p++) {
 		dmab_summarize(&c->samples[p], &c->summary[p]);
+		if (dmab_samples_decimate(&c->samples[p], DMAB_SAMPLES_CAP, &c->kept[p]))
+			dmab_samples_free(&c->kept[p]);	/* the summary stands alone */
 		dmab_samples_free(&c->samples[p]);
 	}
 	dmab_summarize(&c->lateness, &c->lateness_summary);
@@ -536,8 +538,10 @@ void dmab_run_free(struct dmab_run *run)
 
 	for (i = 0; i < run->n_cells; i++) {
 		cell_teardown(&run->cells[i]);
-		for (p = 0; p < DMAB_PHASE_COUNT; p++)
+		for (p = 0; p < DMAB_PHASE_COUNT; p++) {
 			dmab_samples_free(&run->cells[i].samples[p]);
+			dmab_samples_free(&run->cells[i].kept[p]);
+		}
 		dmab_samples_free(&run->cells[i].lateness);
 		dmab_cell_counts_free(&run->cells[i].counts);
 	}

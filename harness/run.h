@@ -58,6 +58,7 @@ struct dmab_cell {
 
 	struct dmab_samples samples[DMAB_PHASE_COUNT];
 	struct dmab_samples lateness;		/* --fps: start minus schedule */
+	struct dmab_samples kept[DMAB_PHASE_COUNT];	/* what the result file keeps */
 	uint64_t deadline_misses;
 	struct dmab_integrity integrity;
 	struct dmab_cell_counts counts;		/* the counters per phase */

@@ -27,6 +27,21 @@ void dmab_samples_free(struct dmab_samples *s)
 	memset(s, 0, sizeof(*s));
 }
 
+int dmab_samples_decimate(const struct dmab_samples *s, size_t cap, struct dmab_samples *out)
+{
+	size_t kept = s->n < cap ? s->n : cap, i;
+	int ret;
+
+	for (i = 0; i < kept; i++) {
+		size_t at = (size_t)((uint64_t)i * s->n / kept);	/* i < cap: no overflow */
+
+		ret = dmab_samples_push(out, s->ns[at]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

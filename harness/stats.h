@@ -13,6 +13,9 @@ struct dmab_samples {
 	size_t cap;
 };
 
+/* Samples per phase a result file keeps (results/schema.json: samples). */
+#define DMAB_SAMPLES_CAP 10000
+
 struct dmab_summary {
 	uint64_t n;
 	uint64_t min_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
@@ -36,6 +39,13 @@ int dmab_summarize(const struct dmab_samples *s, struct dmab_summary *out);
  * Returns a negative value when there are too few samples to say.
  */
 double dmab_median_ci_rel(const struct dmab_samples *s);
+
+/*
+ * The samples a result file keeps: all of them up to @cap, else @cap of them
+ * evenly spread in recording order (element floor(i * n / cap) for i < cap),
+ * so a slow period stays in proportion. Appends to @out.
+ */
+int dmab_samples_decimate(const struct dmab_samples *s, size_t cap, struct dmab_samples *out);
 
 /* Value of the q-quantile (0 < q <= 1) of a sorted array, nearest rank. */
 uint64_t dmab_quantile_sorted(const uint64_t *sorted, size_t n, double q);

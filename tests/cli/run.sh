@@ -206,6 +206,20 @@ for x in r:
     if any(c['status'] == 'ok' for c in x['counters']):
         assert x['counter_overhead_ns'] > 0, x
 "
+check "run --quick keeps the per-frame samples of every phase (all of them, under the cap)" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/quick.json'))
+for x in d['results']:
+    if x['skipped']:
+        assert x['samples'] is None, x
+        continue
+    s = x['samples']
+    assert s['cap'] == 10000 and set(s['phases']) == set(x['phases']), s.keys()
+    for p, v in s['phases'].items():
+        assert v['n'] == x['phases'][p]['n'] and v['kept'] == len(v['ns']) == min(v['n'], s['cap']), (p, v['n'], v['kept'])
+        assert min(v['ns']) == x['phases'][p]['min_ns'] or v['kept'] < v['n'], p
+    assert s['method'] == ('all' if all(v['kept'] == v['n'] for v in s['phases'].values()) else 'even')
+"
 check "run --quick lists uncached, wc and full-flush as skipped, with the reason" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/quick.json'))

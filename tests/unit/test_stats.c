@@ -235,6 +235,44 @@ static void test_median_ci_shrinks_with_n(void **state)
 	assert_true(prev < 0.01);
 }
 
+/* What a result file keeps: everything up to the cap, else cap evenly spread, in order. */
+static const struct decimate_case {
+	const char *name;
+	size_t n, cap;
+	size_t kept;
+	uint64_t first, second, last;	/* with samples 1..n in order */
+} decimate_cases[] = {
+	{ "fewer than the cap: all", 7, 10, 7, 1, 2, 7 },
+	{ "exactly the cap: all", 10, 10, 10, 1, 2, 10 },
+	{ "twice the cap: every other", 20, 10, 10, 1, 3, 19 },
+	{ "2.5 times: floor(i * 25 / 10)", 25, 10, 10, 1, 3, 23 },
+	{ "100000 to 10000", 100000, 10000, 10000, 1, 11, 99991 },
+};
+
+static void test_decimate_evenly_in_order(void **state)
+{
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(decimate_cases); i++) {
+		const struct decimate_case *c = &decimate_cases[i];
+		struct dmab_samples s = { 0 }, out = { 0 };
+
+		for (k = 1; k <= c->n; k++)
+			assert_int_equal(dmab_samples_push(&s, k), 0);
+		assert_int_equal(dmab_samples_decimate(&s, c->cap, &out), 0);
+		CHECK_U64(c->name, "kept", out.n, c->kept);
+		CHECK_U64(c->name, "first", out.ns[0], c->first);
+		CHECK_U64(c->name, "second", out.ns[1], c->second);
+		CHECK_U64(c->name, "last", out.ns[out.n - 1], c->last);
+		for (k = 1; k < out.n; k++)
+			if (out.ns[k] <= out.ns[k - 1])
+				fail_msg("%s: not in recording order at %zu", c->name, k);
+		dmab_samples_free(&s);
+		dmab_samples_free(&out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_median_ci_by_hand),
 		cmocka_unit_test(test_median_ci_zero_when_all_equal),
 		cmocka_unit_test(test_median_ci_shrinks_with_n),
+		cmocka_unit_test(test_decimate_evenly_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
