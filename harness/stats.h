@@ -47,6 +47,25 @@ double dmab_median_ci_rel(const struct dmab_samples *s);
  */
 int dmab_samples_decimate(const struct dmab_samples *s, size_t cap, struct dmab_samples *out);
 
+/*
+ * The two-sided Mann-Whitney U test (Wilcoxon rank-sum) of two independent
+ * samples: are they from one distribution? Midranks for ties. The p-value
+ * is exact (the distribution of U by counting) when neither sample has a
+ * tie and one has 8 values or fewer, else from the normal approximation
+ * with the tie correction and a continuity correction of 0.5: the choices
+ * of scipy.stats.mannwhitneyu (method="auto"), which the tests check
+ * against.
+ */
+struct dmab_mann_whitney {
+	double u;	/* U of x: pairs with x_i > y_j, plus half the pairs tied */
+	double z;	/* the normal approximation's z of max(U, nx ny - U); 0 when exact */
+	double p;	/* two-sided; 1 when every value is the same */
+	int exact;
+};
+
+int dmab_mann_whitney(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny,
+		      struct dmab_mann_whitney *out);
+
 /* Value of the q-quantile (0 < q <= 1) of a sorted array, nearest rank. */
 uint64_t dmab_quantile_sorted(const uint64_t *sorted, size_t n, double q);
 
