@@ -14,6 +14,7 @@
 
 #include "dmabench.h"
 #include "tool.h"
+#include "compare.h"
 #include "env.h"
 #include "options.h"
 #include "oracle.h"
@@ -35,7 +36,9 @@ static void usage(FILE *out)
 		"  list [--events] [--json]  strategies, workloads, patterns and events:\n"
 		"                       available or why not (--events: every event known here)\n"
 		"  info [--json]        the environment fingerprint\n"
-		"  compare BASE NEW     (not in this build yet)\n"
+		"  compare BASE NEW [--threshold PCT] [--format text|markdown|json]\n"
+		"                       two result files told apart: medians, ratio, Mann-Whitney\n"
+		"                       p, verdict; exit 1 on a regression\n"
 		"  plot RESULT...       (not in this build yet)\n"
 		"  help                 this text\n\n"
 		"Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 3 a needed\n"
@@ -456,6 +459,98 @@ static int cmd_run(int argc, char **argv)
 	return code;
 }
 
+struct compare_args {
+	const char *base, *new;
+	double threshold;
+	const char *format;
+};
+
+static int compare_args(int argc, char **argv, struct compare_args *a)
+{
+	static const char use[] = "usage: dmabench compare BASE.json NEW.json [--threshold PCT] "
+				  "[--format text|markdown|json]";
+	char msg[DMAB_ERRLEN + 128], err[DMAB_ERRLEN];
+	int i;
+
+	a->base = a->new = NULL;
+	a->threshold = DMAB_COMPARE_THRESHOLD_PCT;
+	a->format = "text";
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n", use);
+			return 1;
+		} else if (!strcmp(argv[i], "--threshold") || !strcmp(argv[i], "--format")) {
+			if (i + 1 == argc) {
+				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
+				return fail(-DMAB_EXIT_USAGE, "compare", msg);
+			}
+			if (!strcmp(argv[i], "--format")) {
+				a->format = argv[++i];
+				if (strcmp(a->format, "text") && strcmp(a->format, "markdown") &&
+				    strcmp(a->format, "json")) {
+					snprintf(msg, sizeof(msg), "unknown format '%s' (text, "
+						 "markdown or json)", a->format);
+					return fail(-DMAB_EXIT_USAGE, "compare", msg);
+				}
+			} else if (!strcmp(argv[i + 1], "0")) {
+				a->threshold = 0;
+				i++;
+			} else if (dmab_parse_positive(argv[++i], 1000, &a->threshold, err,
+						       sizeof(err))) {
+				snprintf(msg, sizeof(msg), "--threshold: %s", err);
+				return fail(-DMAB_EXIT_USAGE, "compare", msg);
+			}
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], use);
+			return fail(-DMAB_EXIT_USAGE, "compare", msg);
+		} else if (!a->base) {
+			a->base = argv[i];
+		} else if (!a->new) {
+			a->new = argv[i];
+		} else {
+			snprintf(msg, sizeof(msg), "unexpected argument '%s' (%s)", argv[i], use);
+			return fail(-DMAB_EXIT_USAGE, "compare", msg);
+		}
+	}
+	if (!a->new) {
+		snprintf(msg, sizeof(msg), "needs two result files (%s)", use);
+		return fail(-DMAB_EXIT_USAGE, "compare", msg);
+	}
+	return 0;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct compare_args a;
+	char err[DMAB_ERRLEN + 4200];
+	json_t *base = NULL, *new = NULL, *cmp = NULL;
+	int ret = compare_args(argc, argv, &a), code;
+
+	if (ret)
+		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	if (dmab_result_load(a.base, &base, err, sizeof(err)) ||
+	    dmab_result_load(a.new, &new, err, sizeof(err))) {
+		json_decref(base);
+		return fail(DMAB_EXIT_USAGE, "compare", err);
+	}
+	ret = dmab_compare(base, a.base, new, a.new, a.threshold, &cmp, err, sizeof(err));
+	json_decref(base);
+	json_decref(new);
+	if (ret == -ENOENT)
+		return fail(DMAB_EXIT_USAGE, "compare", err);
+	if (ret)
+		return fail(DMAB_EXIT_FAILED, "compare", strerror(-ret));
+	if (!strcmp(a.format, "json"))
+		print_json(cmp);
+	else if (!strcmp(a.format, "markdown"))
+		dmab_compare_print_markdown(stdout, cmp);
+	else
+		dmab_compare_print_text(stdout, cmp, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	code = dmab_compare_regressions(cmp) ? DMAB_EXIT_FAILED : DMAB_EXIT_OK;
+	json_decref(cmp);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -481,7 +576,9 @@ int main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "info"))
 		return cmd_info(argc - 1, argv + 1);
-	if (!strcmp(cmd, "compare") || !strcmp(cmd, "plot"))
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plot"))
 		return fail(DMAB_EXIT_UNSUPPORTED, cmd, "not in this build yet");
 	snprintf(msg, sizeof(msg), "unknown command '%s' (see dmabench help)", cmd);
 	return fail(DMAB_EXIT_USAGE, NULL, msg);

@@ -52,8 +52,8 @@ bad_inputs=$(cat <<'TABLE'
 TABLE
 )
 
-run_bad_inputs() { # run_bad_inputs BINARY LABEL
-	local b=$1 label=$2 line want text args rc lines
+run_bad_inputs() { # run_bad_inputs BINARY LABEL [TABLE]
+	local b=$1 label=$2 table=${3:-$bad_inputs} line want text args rc lines
 	while IFS= read -r line; do
 		IFS=$'\t' read -r -a f <<<"$line"
 		want=${f[0]} text=${f[1]} args=("${f[@]:2}")
@@ -66,7 +66,7 @@ run_bad_inputs() { # run_bad_inputs BINARY LABEL
 		else
 			bad "$label: dmabench ${args[*]}: exit $rc (want $want), $lines stderr lines: $(head -c 300 "$work/err")"
 		fi
-	done <<<"$bad_inputs"
+	done <<<"$table"
 }
 
 run_bad_inputs "$bin" plain
@@ -321,6 +321,96 @@ if [ -n "$asan" ]; then
 	rc=$?
 	check "under ASan/UBSan a small run of three workloads exits 0" test "$rc" = 0
 	check "... with no sanitizer report" bash -c "! grep -Eq 'ERROR: AddressSanitizer|runtime error' $work/asan.err"
+fi
+
+# --- compare: the fixtures (tests/fixtures/make-fixtures.py) ---
+fx="$here/tests/fixtures"
+compare_bad=$(cat <<TABLE
+2	wrong-schema.json: schema_version 2, this build reads 1	compare	$fx/base.json	$fx/wrong-schema.json
+2	truncated.json: truncated: the JSON ends at line 1	compare	$fx/truncated.json	$fx/base.json
+2	not-json.txt: not JSON: line 1 column 8	compare	$fx/base.json	$fx/not-json.txt
+2	no configuration ran in both	compare	$fx/base.json	$fx/nomatch.json
+2	/nonexistent.json: cannot read: No such file	compare	$fx/base.json	/nonexistent.json
+2	needs two result files	compare	$fx/base.json
+2	unknown format 'html'	compare	$fx/base.json	$fx/same.json	--format	html
+2	--threshold:	compare	$fx/base.json	$fx/same.json	--threshold	-3
+2	unexpected argument	compare	$fx/base.json	$fx/same.json	$fx/stale.json
+TABLE
+)
+run_bad_inputs "$bin" "plain compare" "$compare_bad"
+[ -n "$asan" ] && run_bad_inputs "$asan" "asan compare" "$compare_bad"
+
+compare() { # compare NAME ARGS...: output in $work/cmp-NAME.out, exit code in .rc
+	local name=$1; shift
+	"$bin" compare "$@" >"$work/cmp-$name.out" 2>"$work/cmp-$name.err"
+	echo $? >"$work/cmp-$name.rc"
+}
+compare same "$fx/base.json" "$fx/same.json"
+compare slow "$fx/base.json" "$fx/slow20.json" --format json
+compare slowtext "$fx/base.json" "$fx/slow20.json"
+compare slow25 "$fx/base.json" "$fx/slow20.json" --threshold 25
+compare stale "$fx/base.json" "$fx/stale.json" --format json
+compare old "$fx/base.json" "$fx/nosamples.json" --format json
+compare md "$fx/base.json" "$fx/slow20.json" --format markdown
+check "compare two runs of one configuration: exit 0, every verdict 'no change', 0 regressions" \
+	bash -c "[ \$(cat $work/cmp-same.rc) = 0 ] && ! grep -Eq ' (slower|faster)\$' $work/cmp-same.out && grep -q '^0 regressions' $work/cmp-same.out"
+check "compare a planted 20% slowdown: exit 1, cached-sync slower (ratio 1.2, p < 0.001), coherent unchanged" "${pyjson[@]}" "
+import json
+assert open('$work/cmp-slow.rc').read().strip() == '1'
+d = json.load(open('$work/cmp-slow.out'))
+assert d['regressions'] == 2, d['regressions']
+for c in d['configurations']:
+    m = {x['metric']: x for x in c['metrics']}
+    f = m['frame']
+    if c['strategy'] == 'cached-sync':
+        assert f['verdict'] == 'slower' and 1.17 < f['ratio'] < 1.23 and f['p'] < 0.001 and c['regression'], f
+        assert m['throughput.frame']['verdict'] == 'slower' and m['throughput.frame']['ratio'] < 0.86, m['throughput.frame']
+    else:
+        assert all(x['verdict'] == 'no_change' for x in c['metrics']) and not c['regression'], c
+g = {x['strategy']: x['frame_ratio'] for x in d['geomean']}
+assert 1.17 < g['cached-sync'] < 1.23 and 0.98 < g['coherent'] < 1.02, g
+assert [e['field'] for e in d['environment']] == ['kernel.release', 'kernel.cmdline'], d['environment']
+"
+check "... the text lists the environment differences first, then the table; no colour into a pipe" \
+	bash -c "sed -n 5,7p $work/cmp-slowtext.out | grep -q '^  kernel.release  *6.1.0-fixture -> 6.6.0-fixture' && grep -q '^2 regressions' $work/cmp-slowtext.out && ! grep -q \$'\\033' $work/cmp-slowtext.out"
+check "... with --threshold 25 the 20% slowdown is no regression (exit 0)" \
+	bash -c "[ \$(cat $work/cmp-slow25.rc) = 0 ] && grep -q '^0 regressions' $work/cmp-slow25.out"
+check "... --format markdown: a table with the verdicts in bold" \
+	bash -c "grep -q '^| configuration | metric | base median | new median | change | p | verdict |' $work/cmp-md.out && grep -q '| \*\*slower\*\* |' $work/cmp-md.out && grep -q '^| kernel.release |' $work/cmp-md.out"
+check "compare: stale data appearing is a regression whatever the timings (exit 1)" "${pyjson[@]}" "
+import json
+assert open('$work/cmp-stale.rc').read().strip() == '1'
+d = json.load(open('$work/cmp-stale.out'))
+assert d['regressions'] == 1
+for c in d['configurations']:
+    assert all(x['verdict'] == 'no_change' for x in c['metrics']), c
+    i = c['integrity']
+    if c['strategy'] == 'cached-sync' and c['size_bytes'] == 65536:
+        assert i['base'] == 'ok' and i['new'] == 'stale' and i['new_stale_lines'] == 37 and i['regression'] and c['regression'], i
+    else:
+        assert not i['changed'] and not c['regression'], c
+"
+check "compare a file without samples (older): exit 0, p unavailable, verdict untested" "${pyjson[@]}" "
+import json
+assert open('$work/cmp-old.rc').read().strip() == '0'
+d = json.load(open('$work/cmp-old.out'))
+for c in d['configurations']:
+    for m in c['metrics']:
+        assert m['p'] is None and m['test'] is None and m['verdict'] == 'untested', m
+"
+check "compare two real runs (the quick run against itself): exit 0, every p 1" "${pyjson[@]}" "
+import json, subprocess
+p = subprocess.run(['$bin', 'compare', '$work/quick.json', '$work/quick.json', '--format', 'json'], capture_output=True, text=True)
+assert p.returncode == 0, p.stderr
+d = json.loads(p.stdout)
+assert d['configurations'] and all(m['p'] > 0.99 and m['verdict'] == 'no_change' for c in d['configurations'] for m in c['metrics']), d
+"
+if [ -n "$asan" ]; then
+	check "compare under ASan/UBSan: the slowdown and the integrity change, every format" bash -c "
+		for f in text markdown json; do '$asan' compare '$fx/base.json' '$fx/slow20.json' --format \$f >/dev/null 2>$work/asan-cmp.err; [ \$? = 1 ] || exit 1; done
+		'$asan' compare '$fx/base.json' '$fx/stale.json' >/dev/null 2>>$work/asan-cmp.err; [ \$? = 1 ] || exit 1
+		'$asan' compare '$fx/base.json' '$fx/nosamples.json' >/dev/null 2>>$work/asan-cmp.err || exit 1
+		! grep -Eq 'AddressSanitizer|runtime error' $work/asan-cmp.err"
 fi
 
 echo "cli: $passed passed, $failed failed"
