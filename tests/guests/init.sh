@@ -26,8 +26,16 @@ json() { # json NAME FILE: hand a file to the host
 	echo "DMAB-JSON-END"
 }
 
+flag() { # flag NAME: the kernel command line has dmab.NAME=1 (run.sh sets what this kernel must have)
+	grep -q "dmab\.$1=1" /proc/cmdline
+}
+
 echo "DMAB-GUEST $(uname -m) $(uname -r)"
 t mounts sh -c 'for f in proc sysfs devtmpfs tmpfs; do grep -q " $f " /proc/mounts || exit 1; done'
+if flag dmabuf; then # the dma-buf backends' devices, built into this kernel
+	t dma-heap-system sh -c '[ -c /dev/dma_heap/system ]'
+	t udmabuf sh -c '[ -c /dev/udmabuf ]'
+fi
 t harness-info /dmabench info
 t harness-list /dmabench list
 /dmabench list --json >/tmp/list.json 2>/dev/null && json list /tmp/list.json

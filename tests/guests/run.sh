@@ -2,14 +2,17 @@
 # Boots one of Debian's own kernels under QEMU (TCG) with an initramfs that
 # holds a static dmabench and dmabench.ko built for that very kernel, runs
 # tests/guests/init.sh inside, and checks what the guest reports.
-# usage: tests/guests/run.sh ARCH       (ARCH: x86_64, arm64, armhf)
-# Downloads go to build/guests/ARCH and are reused. Ends with "N passed, N failed".
+# usage: tests/guests/run.sh GUEST
+#   GUEST: x86_64, arm64, armhf (Debian stable's 6.1 kernels), x86_64-bpo (the
+#   cloud kernel of stable's backports, 6.12: dma-heaps and udmabuf built in)
+# Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
 set -euo pipefail
 arch=${1:-x86_64}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out="$top/build/guests/$arch"
 mkdir -p "$out"
 validate=(/usr/bin/python3 "$top/tests/validate-json.py" "$top/results/schema.json")
+apt_opts=()	# the system's apt configuration; backports() sets a private one
 
 need() { # need PACKAGE...: install what is missing (we are root in CI)
 	local missing=() p
@@ -39,17 +42,85 @@ foreign() { # foreign DEBARCH: let apt fetch DEBARCH's packages (nothing of it g
 }
 
 show() { # show PACKAGE: its candidate's apt record, empty if apt does not know it
-	apt-cache show --no-all-versions "$1" 2>/dev/null || true
+	apt-cache "${apt_opts[@]}" show --no-all-versions "$1" 2>/dev/null || true
+}
+
+system_mirror() { # the system's Debian mirror (the archive, not -security), from its apt sources
+	local f
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		sed -n 's/^URIs://p; s/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\) .*/\2/p' "$f"
+	done | tr ' \t' '\n\n' | grep -m1 -E '^[a-z]+://.*/debian/?$' || true
+}
+
+backports() { # a private apt configuration in $out/apt: the system's mirror, suite CODENAME-backports
+	local dir="$out/apt" mirror codename lists
+	mirror=${DEBIAN_MIRROR:-$(system_mirror)}
+	[ -n "$mirror" ] || { echo "guests: no Debian mirror in /etc/apt/sources*; set DEBIAN_MIRROR" >&2; exit 3; }
+	codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} $codename-backports main" \
+		>"$dir/sources.list"
+	# the system's sources, lists and caches stay untouched; only this architecture's index
+	apt_opts=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o Dir::Etc::sourceparts=-
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
+		-o "APT::Architectures=$(dpkg --print-architecture)")
+	lists=$(find "$dir/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 | head -1)
+	if [ -z "$lists" ] || [ "${1:-}" = update ]; then # a day old, or asked (a download failed)
+		apt-get "${apt_opts[@]}" -q update >/dev/null 2>&1 ||
+			echo "guests: apt-get update of $codename-backports failed; using the lists there are" >&2
+	fi
 }
 
 depends() { # depends PREFIX <RECORD: the first dependency in an apt record named PREFIX*
 	sed -n 's/^Depends: //p' | tr ',|' '\n' | sed 's/^ *//; s/[ :].*//' | grep -m1 "^$1" || true
 }
 
-# Per architecture: how to get the kernel and build for it, and what the guest
-# must show that differs between architectures: the timer, the read loop, and
-# whether user space can do cache maintenance (cached-sync on the user backend).
-deb='' triplet='' cmdline=''
+unpack() { # unpack KBUILD_LIB PACKAGE...: the kernel image into $out, the rest into $out/sysroot
+	local kbuild_lib=$1 tree="$out/sysroot" want f d l
+	shift
+	# the .deb file names carry the versions: unpack again only when one changes
+	want=$(cd "$out" && apt-get "${apt_opts[@]}" download --print-uris "$@" | awk '{print $2}' | sort)
+	[ -n "$want" ] || { echo "guests: apt-get download --print-uris $* failed" >&2; exit 3; }
+	[ "$(cat "$out/unpacked" 2>/dev/null)" = "$want" ] && [ -f "$out/vmlinuz-$kver" ] && return 0
+	rm -rf "$out/debs" "$tree" "$out/unpacked" "$out"/vmlinuz-*
+	mkdir -p "$out/debs" "$tree"
+	(cd "$out/debs" && apt-get "${apt_opts[@]}" download -q "$@" >/dev/null 2>&1) || return 1
+	for f in "$out"/debs/*.deb; do
+		case "$f" in
+		*/linux-image-*) # only the image: the modules are not needed
+			dpkg-deb --fsys-tarfile "$f" |
+				tar -x -C "$out" --strip-components=2 "./boot/vmlinuz-$kver" ;;
+		*) dpkg -x "$f" "$tree" ;;
+		esac
+	done
+	rm -rf "$out/debs"
+	# the headers include the common part by absolute path, and take
+	# kbuild's scripts and tools from KBUILD_LIB
+	for d in "$tree"/usr/src/linux-headers-*; do
+		sed -i "s|^include /usr/src/|include $tree/usr/src/|" "$d/Makefile"
+		for l in scripts tools; do
+			if [ -L "$d/$l" ]; then ln -sfn "$kbuild_lib/$l" "$d/$l"; fi
+		done
+	done
+	echo "$want" >"$out/unpacked"
+}
+
+headers_deps() { # headers_deps PACKAGE: $headers (its record), $common and $kbuild (what it depends on)
+	headers=$(show "$1")	# each apt call takes seconds here: one
+	common=$(depends linux-headers- <<<"$headers")
+	kbuild=$(depends linux-kbuild- <<<"$headers")
+	if [ -z "$common" ] || [ -z "$kbuild" ]; then
+		echo "guests: cannot read what $1 depends on" >&2
+		exit 3
+	fi
+}
+
+# Per guest: how to get the kernel and build for it, and what the guest must
+# show that differs between them: the timer, the read loop, whether user
+# space can do cache maintenance (cached-sync on the user backend), and
+# whether the kernel has dma-heaps and udmabuf.
+deb='' triplet='' cmdline='' dmabuf=0 from_backports=0
 case "$arch" in
 x86_64)
 	need qemu-system-x86 busybox-static cpio
@@ -60,13 +131,12 @@ x86_64)
 	# a module must be built for the very flavour it loads into
 	need "linux-headers-$kver"
 	kdir=/usr/src/linux-headers-$kver
-	kmake=()
-	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-cx16 -m 512 -smp 2)
-	console=ttyS0
-	triplet=x86_64-linux-gnu	# the host's own compiler and libraries (sysroot /)
-	sysroot=''
-	busybox=/bin/busybox
-	expect_machine=x86_64 expect_timer=tsc expect_read='' user_maintenance=1
+	;;
+x86_64-bpo)
+	# the cloud kernel of the backports suite, through a private apt
+	# configuration; its headers and kbuild are unpacked, not installed
+	need qemu-system-x86 busybox-static cpio gcc-12
+	from_backports=1 dmabuf=1
 	;;
 arm64)
 	deb=arm64 triplet=aarch64-linux-gnu flavour=arm64
@@ -88,10 +158,43 @@ armhf)
 	expect_machine=armv7l expect_timer=clock_monotonic_raw expect_read=scalar user_maintenance=0
 	;;
 *)
-	echo "guests: unknown architecture '$arch' (x86_64, arm64, armhf)" >&2
+	echo "guests: unknown guest '$arch' (x86_64, x86_64-bpo, arm64, armhf)" >&2
 	exit 2
 	;;
 esac
+case "$arch" in
+x86_64*)
+	kmake=()
+	# QEMU 7.2's TCG crashes a 6.12 kernel on cmpxchg16b: without it
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-cx16 -m 512 -smp 2)
+	console=ttyS0
+	triplet=x86_64-linux-gnu	# the host's own compiler and libraries (sysroot /)
+	sysroot=''
+	busybox=/bin/busybox
+	expect_machine=x86_64 expect_timer=tsc expect_read='' user_maintenance=1
+	;;
+esac
+
+if [ "$from_backports" = 1 ]; then
+	resolve() {
+		kver=$(show linux-image-cloud-amd64 | depends linux-image-)
+		kver=${kver#linux-image-}
+		[ -n "$kver" ] || { echo "guests: cannot find the backports cloud kernel's version" >&2; exit 3; }
+		headers_deps "linux-headers-$kver"
+	}
+	backports
+	resolve
+	# the headers' kbuild (fixdep, modpost) is the one unpacked beside them
+	until unpack "$out/sysroot/usr/lib/$kbuild" "linux-image-$kver" "linux-headers-$kver" "$common" \
+		"$kbuild"; do
+		# backports moved on since the lists were fetched: fetch them again, once
+		[ "${retried:-}" ] && { echo "guests: apt-get download of the backports kernel failed" >&2; exit 3; }
+		retried=1
+		backports update
+		resolve
+	done
+	kdir=$out/sysroot/usr/src/linux-headers-$kver
+fi
 
 if [ -n "$deb" ]; then
 	# Nothing of the target architecture is installed: its kernel, headers,
@@ -105,13 +208,7 @@ if [ -n "$deb" ]; then
 	fi
 	kver=${kver#linux-image-}
 	[ -n "$kver" ] || { echo "guests: cannot find the $flavour kernel's version (apt-get update?)" >&2; exit 3; }
-	headers=$(show "linux-headers-$kver:$deb")	# each apt call takes seconds here: one
-	common=$(depends linux-headers- <<<"$headers")
-	kbuild=$(depends linux-kbuild- <<<"$headers")
-	if [ -z "$common" ] || [ -z "$kbuild" ]; then
-		echo "guests: cannot read what linux-headers-$kver:$deb depends on" >&2
-		exit 3
-	fi
+	headers_deps "linux-headers-$kver:$deb"
 	# the headers use the host's kbuild (fixdep, modpost): it must be as new as they are
 	need "$kbuild"
 	kbuild_min=$(sed -n "s/^Depends: .*$kbuild (>= \([^)]*\)).*/\1/p" <<<"$headers")
@@ -121,36 +218,10 @@ if [ -n "$deb" ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$kbuild" >&2
 	fi
 	# Multi-Arch: same -dev packages with .a files, for a static harness
-	pkgs=("linux-image-$kver:$deb" "linux-headers-$kver:$deb" "$common" "busybox-static:$deb"
-		"libjansson-dev:$deb" "zlib1g-dev:$deb" "libpfm4-dev:$deb")
+	unpack "/usr/lib/$kbuild" "linux-image-$kver:$deb" "linux-headers-$kver:$deb" "$common" \
+		"busybox-static:$deb" "libjansson-dev:$deb" "zlib1g-dev:$deb" "libpfm4-dev:$deb" ||
+		{ echo "guests: apt-get download of the $deb kernel and libraries failed" >&2; exit 3; }
 	sysroot="$out/sysroot"
-	# the .deb file names carry the versions: unpack again only when one changes
-	want=$(cd "$out" && apt-get download --print-uris "${pkgs[@]}" | awk '{print $2}' | sort)
-	[ -n "$want" ] || { echo "guests: apt-get download --print-uris ${pkgs[*]} failed" >&2; exit 3; }
-	if [ "$(cat "$out/unpacked" 2>/dev/null)" != "$want" ] || [ ! -f "$out/vmlinuz-$kver" ]; then
-		rm -rf "$out/debs" "$sysroot" "$out/unpacked" "$out"/vmlinuz-*
-		mkdir -p "$out/debs" "$sysroot"
-		(cd "$out/debs" && apt-get download -q "${pkgs[@]}" >/dev/null 2>&1) ||
-			{ echo "guests: apt-get download ${pkgs[*]} failed" >&2; exit 3; }
-		for f in "$out"/debs/*.deb; do
-			case "$f" in
-			*/linux-image-*) # only the image: the modules are not needed
-				dpkg-deb --fsys-tarfile "$f" |
-					tar -x -C "$out" --strip-components=2 "./boot/vmlinuz-$kver" ;;
-			*) dpkg -x "$f" "$sysroot" ;;
-			esac
-		done
-		rm -rf "$out/debs"
-		# the headers include the common part by absolute path, and take
-		# kbuild's scripts and tools from where the host has them
-		for d in "$sysroot"/usr/src/linux-headers-*; do
-			sed -i "s|^include /usr/src/|include $sysroot/usr/src/|" "$d/Makefile"
-			for l in scripts tools; do
-				if [ -L "$d/$l" ]; then ln -sfn "/usr/lib/$kbuild/$l" "$d/$l"; fi
-			done
-		done
-		echo "$want" >"$out/unpacked"
-	fi
 	kdir=$sysroot/usr/src/linux-headers-$kver
 	busybox=$sysroot/bin/busybox
 fi
@@ -184,6 +255,8 @@ cp "$top/tests/guests/init.sh" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 
+# what init.sh reads from the kernel command line: the devices this kernel must have
+[ "$dmabuf" = 1 ] && cmdline="${cmdline:+$cmdline }dmab.dmabuf=1"
 log="$out/console.log"
 rm -f "$out"/*.json	# what the last boot handed over
 start=$(date +%s)
@@ -209,11 +282,11 @@ if [ -f "$out/quick.json" ]; then
 		failed=$((failed + 1)); echo "FAIL $arch: the guest's quick run JSON is not valid"
 	fi
 	if detail=$(/usr/bin/python3 - "$out" "$kver" "$expect_machine" "$expect_timer" \
-		"$expect_read" "$user_maintenance" <<'PY'
+		"$expect_read" "$user_maintenance" "$dmabuf" <<'PY'
 import json, sys
 
 
-def check(out, kver, machine, timer, read, maintenance):
+def check(out, kver, machine, timer, read, maintenance, dmabuf):
     d = json.load(open(out + '/quick.json'))
     env = d['environment']
     assert env['kernel']['release'] == kver, 'kernel ' + env['kernel']['release']
@@ -225,18 +298,44 @@ def check(out, kver, machine, timer, read, maintenance):
     assert all(x['integrity']['verdict'] == 'ok' for x in ran), 'cached-sync integrity not ok'
     backends = sorted({x['backend'] for x in ran})
     assert 'kmod' in backends, 'cached-sync never ran through dmabench.ko'
-    # the user backend: cache maintenance from user space where the architecture allows it
+    # dma-buf backends: with the devices, both strategies of each ran and saw every line
+    # right; without, list says why and nothing ran through them
     listed = json.load(open(out + '/list.json'))['strategies']
+    dmabufs = ('dma-heap', 'udmabuf')
+    for b in dmabufs:
+        offered = [s for s in listed if s['backend'] == b]
+        assert sorted(s['name'] for s in offered) == ['cached-nosync', 'cached-sync'], \
+            'list: %s offers %s' % (b, [s['name'] for s in offered])
+        if dmabuf == '1':
+            assert all(s['available'] for s in offered), 'list: %s unavailable: %s' % (b, offered[0]['reason'])
+        else:
+            assert not any(s['available'] for s in offered) and all(s['reason'] for s in offered), \
+                'list: %s available on a kernel without it' % b
+        for name in ('cached-sync', 'cached-nosync'):
+            got = [x for x in d['results'] if x['backend'] == b and x['strategy'] == name]
+            if dmabuf != '1':
+                assert all(x['skipped'] for x in got), '%s %s ran on a kernel without it' % (b, name)
+                continue
+            assert got and all(x['skipped'] is None for x in got), '%s %s: %s' % (
+                b, name, [x['skipped'] for x in got] or 'not in the results')
+            bad = [x['integrity']['verdict'] for x in got if x['integrity']['verdict'] != 'ok']
+            assert not bad, '%s %s integrity %s' % (b, name, bad)
+    if dmabuf == '1':
+        dmabuf_note = '; dma-heap and udmabuf ran cached-sync and cached-nosync, integrity ok'
+    else:
+        dmabuf_note = '; no dma-heap or udmabuf here, list says why'
+    # the user backend: cache maintenance from user space where the architecture allows it
     user = [s for s in listed if s['name'] == 'cached-sync' and s['backend'] == 'user']
     assert len(user) == 1, 'dmabench list has no user-backend cached-sync'
     if maintenance == '1':
         assert user[0]['available'], 'user-backend cached-sync unavailable: %s' % user[0]['reason']
         assert 'user' in backends, "the user backend's cached-sync never ran"
-        return 'cached-sync ran %d times (%s backends), integrity ok' % (len(ran), ', '.join(backends))
+        return 'cached-sync ran %d times (%s backends), integrity ok%s' % (
+            len(ran), ', '.join(backends), dmabuf_note)
     assert not user[0]['available'] and user[0]['reason'], 'user-backend cached-sync offered here'
     assert 'user' not in backends, 'the user backend ran cached-sync with no cache maintenance'
-    return 'cached-sync ran %d times (%s backend), integrity ok; the user backend declines it ("%s")' % (
-        len(ran), ', '.join(backends), user[0]['reason'])
+    return 'cached-sync ran %d times (%s backend), integrity ok; the user backend declines it ("%s")%s' % (
+        len(ran), ', '.join(backends), user[0]['reason'], dmabuf_note)
 
 
 try:
