@@ -56,6 +56,35 @@ if [ -f /dmabench.ko ]; then
 	t rmmod rmmod dmabench
 	t dev-node-gone sh -c '[ ! -e /dev/dmabench ]'
 fi
+gone() { # nothing of the module left: no node, no platform device, not in /proc/modules
+	[ ! -e /dev/dmabench ] && [ ! -e /sys/bus/platform/devices/dmabench ] &&
+		! grep -q '^dmabench ' /proc/modules
+}
+refused() { # refused MESSAGE PARAM...: the load fails, says MESSAGE in the log, leaves nothing
+	message=$1; shift
+	if insmod /dmabench.ko "$@"; then rmmod dmabench; echo "loaded with $*"; return 1; fi
+	gone && dmesg | grep -q "$message"
+}
+if [ -f /dmabench.ko ] && [ -x /kmod-test ]; then
+	# the parameters: another node mode, a smaller quota (kmod-test params checks both)
+	t insmod-params insmod /dmabench.ko mode=0660 max_total_mb=16
+	t kmod-test-params /kmod-test params
+	grep -E '^FAIL' /tmp/t.out | head -20
+	grep 'kmod-test:' /tmp/t.out
+	t rmmod-params rmmod dmabench
+	# the device declared DMA-coherent: on ARM coherent and wc buffers become
+	# write-back (kmod-test reads it from INFO); on x86 nothing changes
+	t insmod-force-coherent insmod /dmabench.ko force_coherent=1
+	t kmod-test-force-coherent /kmod-test
+	grep -E '^FAIL' /tmp/t.out | head -40
+	grep -E '^INFO (abi|.*: mapping )' /tmp/t.out | head -40
+	grep 'kmod-test:' /tmp/t.out
+	t rmmod-force-coherent rmmod dmabench
+	t force-coherent-gone gone
+	# no DMA_MEMCPY channel on these machines: dmaengine=on must refuse to load
+	t dmaengine-on-refused refused 'dmaengine=on: no DMA_MEMCPY channel' dmaengine=on
+	t dmaengine-bogus-refused refused 'dmaengine=bogus: expected auto, on or off' dmaengine=bogus
+fi
 t kernel-log-clean sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection|Call Trace"'
 echo "DMAB-DONE"
 poweroff -f
