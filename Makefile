@@ -126,9 +126,11 @@ $(CROSS_B)/%.o: %.c | $(B)/version.h
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc $(BASE) $(CROSS_INC) -c -o $@ $<
 
+# dmabench plot finds the scripts beside the binary (plots/) or in ../share/dmabench/plots
 install: dmabench
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dmabench/plots
 	install -m 0755 dmabench $(DESTDIR)$(PREFIX)/bin/dmabench
+	install -m 0644 plots/*.gp $(DESTDIR)$(PREFIX)/share/dmabench/plots/
 
 clean:
 	rm -rf $(B) dmabench

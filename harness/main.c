@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "env.h"
 #include "options.h"
+#include "plot.h"
 #include "oracle.h"
 #include "report.h"
 #include "timer.h"
@@ -39,7 +40,8 @@ static void usage(FILE *out)
 		"  compare BASE NEW [--threshold PCT] [--format text|markdown|json]\n"
 		"                       two result files told apart: medians, ratio, Mann-Whitney\n"
 		"                       p, verdict; exit 1 on a regression\n"
-		"  plot RESULT...       (not in this build yet)\n"
+		"  plot RESULT... [-o DIR] [--format png|svg] [--report]\n"
+		"                       figures with gnuplot (plots/*.gp); --report: DIR/report.md\n"
 		"  help                 this text\n\n"
 		"Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 3 a needed\n"
 		"resource is missing, 4 unsupported here, 130 interrupted.\n");
@@ -551,6 +553,116 @@ static int cmd_compare(int argc, char **argv)
 	return code;
 }
 
+#define MAX_PLOT_FILES 16
+
+struct plot_args {
+	const char *files[MAX_PLOT_FILES];
+	size_t n;
+	const char *dir, *format;
+	int report;
+};
+
+static int plot_args(int argc, char **argv, struct plot_args *a)
+{
+	static const char use[] = "usage: dmabench plot RESULT.json... [-o DIR] "
+				  "[--format png|svg] [--report]";
+	char msg[DMAB_ERRLEN + 128];
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->dir = ".";
+	a->format = "png";
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n", use);
+			return 1;
+		} else if (!strcmp(argv[i], "--report")) {
+			a->report = 1;
+		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") ||
+			   !strcmp(argv[i], "--format")) {
+			if (i + 1 == argc) {
+				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
+				return fail(-DMAB_EXIT_USAGE, "plot", msg);
+			}
+			if (!strcmp(argv[i], "--format"))
+				a->format = argv[++i];
+			else
+				a->dir = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], use);
+			return fail(-DMAB_EXIT_USAGE, "plot", msg);
+		} else if (a->n == MAX_PLOT_FILES) {
+			snprintf(msg, sizeof(msg), "at most %d result files", MAX_PLOT_FILES);
+			return fail(-DMAB_EXIT_USAGE, "plot", msg);
+		} else {
+			a->files[a->n++] = argv[i];
+		}
+	}
+	if (strcmp(a->format, "png") && strcmp(a->format, "svg")) {
+		snprintf(msg, sizeof(msg), "unknown format '%s' (png or svg)", a->format);
+		return fail(-DMAB_EXIT_USAGE, "plot", msg);
+	}
+	if (!a->n) {
+		snprintf(msg, sizeof(msg), "needs at least one result file (%s)", use);
+		return fail(-DMAB_EXIT_USAGE, "plot", msg);
+	}
+	return 0;
+}
+
+static int cmd_plot(int argc, char **argv)
+{
+	struct dmab_plot_input in[MAX_PLOT_FILES] = { 0 };
+	struct plot_args a;
+	char err[DMAB_ERRLEN + 4200], plotdir[4096];
+	json_t *figures, *notes, *v;
+	size_t i;
+	int ret = plot_args(argc, argv, &a), code = DMAB_EXIT_OK;
+
+	if (ret)
+		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	for (i = 0; i < a.n; i++) {
+		in[i].path = a.files[i];
+		if (dmab_result_load(a.files[i], &in[i].root, err, sizeof(err))) {
+			while (i--)
+				json_decref(in[i].root);
+			return fail(DMAB_EXIT_USAGE, "plot", err);
+		}
+	}
+	if (dmab_plot_dir(plotdir, sizeof(plotdir))) {
+		code = fail(DMAB_EXIT_MISSING, "plot", plotdir);
+		goto out_free_inputs;
+	}
+	if (mkdir(a.dir, 0755) && errno != EEXIST) {
+		snprintf(err, sizeof(err), "cannot create %s: %s", a.dir, strerror(errno));
+		code = fail(DMAB_EXIT_USAGE, "plot", err);
+		goto out_free_inputs;
+	}
+	dmab_plot_labels(in, a.n);
+	figures = json_array();
+	notes = json_array();
+	ret = dmab_plot(in, a.n, a.dir, plotdir, a.format, figures, notes, err, sizeof(err));
+	if (!ret && a.report) {
+		ret = dmab_plot_report(in, a.n, a.dir, figures, notes);
+		if (ret)
+			snprintf(err, sizeof(err), "writing %s/report.md: %s", a.dir,
+				 strerror(-ret));
+	}
+	json_array_foreach(figures, i, v)
+		printf("%s/%s\n", a.dir, json_string_value(json_object_get(v, "file")));
+	if (!ret && a.report)
+		printf("%s/report.md\n", a.dir);
+	json_array_foreach(notes, i, v)
+		fprintf(stderr, "dmabench plot: %s\n", json_string_value(v));
+	if (ret)
+		code = fail(ret == -ENOENT ? DMAB_EXIT_MISSING : DMAB_EXIT_FAILED, "plot", err);
+	json_decref(figures);
+	json_decref(notes);
+out_free_inputs:
+	for (i = 0; i < a.n; i++)
+		json_decref(in[i].root);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -579,7 +691,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))
-		return fail(DMAB_EXIT_UNSUPPORTED, cmd, "not in this build yet");
+		return cmd_plot(argc - 1, argv + 1);
 	snprintf(msg, sizeof(msg), "unknown command '%s' (see dmabench help)", cmd);
 	return fail(DMAB_EXIT_USAGE, NULL, msg);
 }

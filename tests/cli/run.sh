@@ -413,5 +413,91 @@ if [ -n "$asan" ]; then
 		! grep -Eq 'AddressSanitizer|runtime error' $work/asan-cmp.err"
 fi
 
+# --- plot: figures from the fixtures and from the quick run ---
+plot_bad=$(cat <<TABLE
+2	wrong-schema.json: schema_version 2, this build reads 1	plot	$fx/wrong-schema.json	-o	$work/pbad
+2	truncated.json: truncated	plot	$fx/truncated.json	-o	$work/pbad
+2	not-json.txt: not JSON	plot	$fx/not-json.txt	-o	$work/pbad
+2	needs at least one result file	plot	-o	$work/pbad
+2	unknown format 'jpeg'	plot	$fx/base.json	--format	jpeg
+TABLE
+)
+run_bad_inputs "$bin" "plot" "$plot_bad"
+# A PNG's size from its header, and whether it is a drawing: pixels decoded (zlib,
+# the five row filters), distinct colours counted, and the share that is not background.
+png_check=(/usr/bin/python3 -c '
+import struct, sys, zlib
+path, want_w, want_h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = open(path, "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat = 8, b""
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+assert (w, h) == (want_w, want_h), (w, h)
+assert depth == 8 and ctype in (2, 6), (depth, ctype)
+bpp = 3 if ctype == 2 else 4
+raw, stride = zlib.decompress(idat), w * bpp
+prev, pixels = bytearray(stride), {}
+for y in range(h):
+    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp * 4):
+        px = bytes(line[x:x + 3])
+        pixels[px] = pixels.get(px, 0) + 1
+    prev = line
+total = sum(pixels.values())
+background = max(pixels.values())
+assert len(pixels) > 16, f"{len(pixels)} colours: blank?"
+assert total - background > total * 0.01, f"only {total - background} of {total} pixels drawn"
+')
+rm -rf "$work/plots"
+"$bin" plot "$fx/base.json" "$fx/slow20.json" -o "$work/plots" --report >"$work/plot.out" 2>"$work/plot.err"
+rc=$?
+check "plot two fixture files with --report exits 0 and lists what it wrote" \
+	bash -c "[ $rc = 0 ] && [ \$(grep -c '\.png\$' $work/plot.out) = 7 ] && grep -q 'report.md\$' $work/plot.out"
+for f in base-phases base-throughput base-cdf slow20-phases slow20-throughput slow20-cdf slow20-ratio-vs-base; do
+	check "plot: $f.png is a 1600x900 PNG with a drawing on it" "${png_check[@]}" "$work/plots/$f.png" 1600 900
+done
+check "plot: the data files are beside the figures (the ratio with the verdict colours and the stars)" \
+	bash -c "grep -q '^\"cached-sync/user read 64KiB\" 1.2[0-9]* 14034728 \"+20.[0-9]% \*\"' $work/plots/slow20-ratio-vs-base.dat && [ \$(grep -c '^\"' $work/plots/base-phases.dat) = 6 ]"
+check "plot --report: report.md links every figure, has the summary tables and the comparison" \
+	bash -c "cd $work/plots && for f in \$(grep -o '([^)]*\.png)' report.md | tr -d '()'); do [ -s \$f ] || exit 1; done && [ \$(grep -c '^!\[' report.md) = 7 ] && grep -q '^| configuration | size | frames |' report.md && grep -q '^## slow20 against base' report.md && grep -q '| \*\*slower\*\* |' report.md"
+check "plot says on stderr which figures it could not draw and why" grep -q 'base: no counters figure: no counter counted' "$work/plot.err"
+"$bin" plot "$work/quick.json" "$fx/nosamples.json" -o "$work/plots2" --format svg >"$work/plot2.out" 2>"$work/plot2.err"
+rc=$?
+check "plot --format svg of the quick run: phases, throughput, CDF and counters (page-faults, task-clock count here)" \
+	bash -c "[ $rc = 0 ] && for k in phases throughput cdf counters; do grep -q \"quick-\$k.svg\$\" $work/plot2.out || exit 1; head -c 400 $work/plots2/quick-\$k.svg | grep -q '<svg' || exit 1; grep -q 'width=\"1600\"' $work/plots2/quick-\$k.svg || exit 1; done"
+check "... a file without samples gets no CDF, and says so" \
+	bash -c "! grep -q nosamples-cdf $work/plot2.out && grep -q 'nosamples: no cdf figure: no per-frame samples' $work/plot2.err"
+PATH=/nonexistent "$bin" plot "$fx/base.json" -o "$work/plots3" >/dev/null 2>"$work/plot3.err"
+rc=$?
+check "plot without gnuplot on PATH exits 3 and says what to install" \
+	bash -c "[ $rc = 3 ] && grep -q 'gnuplot-nox' $work/plot3.err"
+DMABENCH_PLOTS=/nonexistent "$bin" plot "$fx/base.json" -o "$work/plots3" >/dev/null 2>"$work/plot3.err"
+rc=$?
+check "plot with DMABENCH_PLOTS naming no scripts exits 3" bash -c "[ $rc = 3 ] && grep -q 'DMABENCH_PLOTS=/nonexistent has no common.gp' $work/plot3.err"
+if [ -n "$asan" ]; then
+	# the ASan binary is in build/, where no plots/ is: name the scripts
+	check "plot under ASan/UBSan: fixtures with --report and the quick run" env DMABENCH_PLOTS="$here/plots" bash -c "
+		'$asan' plot '$fx/base.json' '$fx/slow20.json' '$fx/stale.json' -o $work/plots4 --report >/dev/null 2>$work/asan-plot.err || exit 1
+		'$asan' plot '$work/quick.json' -o $work/plots4 --format svg >/dev/null 2>>$work/asan-plot.err || exit 1
+		! grep -Eq 'AddressSanitizer|runtime error' $work/asan-plot.err"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

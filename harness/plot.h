@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmabench plot: the harness writes data files from result files, the
+ * gnuplot scripts in plots/ draw them (as fio's gnuplot tools do).
+ */
+#ifndef DMAB_PLOT_H
+#define DMAB_PLOT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct dmab_plot_input {
+	const char *path;
+	json_t *root;		/* from dmab_result_load */
+	char label[64];		/* file names of its figures start with it */
+};
+
+/*
+ * Finds the gnuplot scripts: $DMABENCH_PLOTS, else plots/ beside the
+ * binary (a source tree), else ../share/dmabench/plots from the binary's
+ * folder (make install). Returns 0 or -ENOENT (@out then lists where it looked).
+ */
+int dmab_plot_dir(char *out, size_t len);
+
+/* Labels from the file names (without .json), made unique. */
+void dmab_plot_labels(struct dmab_plot_input *in, size_t n);
+
+/*
+ * Writes the data files and the figures of @in into @dir (@format "png"
+ * or "svg"); appends one {file, title, input} per figure to @figures and
+ * one line per figure it could not draw (and why) to @notes. Returns 0,
+ * -ENOENT when gnuplot is not installed, -EIO when gnuplot failed
+ * (@err says which script and its last message), or -errno.
+ */
+int dmab_plot(struct dmab_plot_input *in, size_t n, const char *dir, const char *plotdir,
+	      const char *format, json_t *figures, json_t *notes, char *err, size_t errlen);
+
+/* report.md in @dir: the figures, a summary table per file, compare against the first. */
+int dmab_plot_report(struct dmab_plot_input *in, size_t n, const char *dir,
+		     const json_t *figures, const json_t *notes);
+
+#endif /* DMAB_PLOT_H */

@@ -1,0 +1,17 @@
+# Frame time of one file against the base per configuration (median new / base),
+# coloured by the verdict of dmabench compare; a star marks p < alpha.
+# datafile: per configuration "label ratio rgb text" (rgb as an integer, text the
+# change as a quoted string). Variables: subtitle (the base).
+load plotdir.'/common.gp'
+set title title."\n".subtitle font ',18'
+set ylabel 'frame time, new / base (median)'
+set xtics rotate by -35 left scale 0 font ',13'
+set xrange [-0.6:*]
+set offsets 0, 0.6, graph 0.08, graph 0.08
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb '#404040'
+set key bmargin center horizontal
+plot datafile using 0:(($2 + 1) / 2):(0.35):(abs($2 - 1) / 2):3:xtic(1) with boxxyerror fs solid 0.85 border rgb '#404040' lc rgb variable notitle, \
+	'' using 0:2:4 with labels offset 0, char 1 font ',13' notitle, \
+	NaN with boxes fs solid lc rgb '#d62728' title 'slower', \
+	NaN with boxes fs solid lc rgb '#2ca02c' title 'faster', \
+	NaN with boxes fs solid lc rgb '#a0a0a0' title 'no change (p >= alpha or under the threshold)'
