@@ -39,6 +39,12 @@ fi
 t harness-info /dmabench info
 t harness-list /dmabench list
 /dmabench list --json >/tmp/list.json 2>/dev/null && json list /tmp/list.json
+# counters read from user space (arm64, Linux 5.17+): the default set probed again
+if [ -w /proc/sys/kernel/perf_user_access ]; then
+	echo 1 >/proc/sys/kernel/perf_user_access
+	/dmabench list --json >/tmp/list-ua.json 2>/dev/null && json list-ua /tmp/list-ua.json
+	echo 0 >/proc/sys/kernel/perf_user_access
+fi
 if [ -f /dmabench.ko ]; then
 	t insmod insmod /dmabench.ko
 	t dev-node-0600 sh -c '[ -c /dev/dmabench ] && [ "$(stat -c %a /dev/dmabench)" = 600 ]'

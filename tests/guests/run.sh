@@ -324,6 +324,26 @@ def check(out, kver, machine, timer, read, maintenance, dmabuf):
         dmabuf_note = '; dma-heap and udmabuf ran cached-sync and cached-nosync, integrity ok'
     else:
         dmabuf_note = '; no dma-heap or udmabuf here, list says why'
+    # counters: the software events everywhere; on arm64 QEMU's emulated PMUv3 cycle
+    # counter, counted in every run, and read with mrs from user space when allowed
+    events = {e['event']: e for e in json.load(open(out + '/list.json'))['events']}
+    assert events['page-faults']['status'] == 'ok', 'page-faults: %s' % events['page-faults']
+    counters_note = '; page-faults counted'
+    if machine == 'aarch64':
+        cy = events['cycles']
+        assert cy['status'] == 'ok' and cy['probe_count'] > 0, 'cycles: %s' % cy
+        for x in ran:
+            c = {e['event']: e for e in x['counters']}['cycles']
+            assert c['status'] == 'ok' and c['value'] > 0, 'cycles in %s %s: %s' % (
+                x['strategy'], x['backend'], c)
+        try:
+            ua = {e['event']: e for e in json.load(open(out + '/list-ua.json'))['events']}['cycles']
+        except OSError:
+            ua = None
+        assert ua is None or (ua['probe_count'] > 0 and ua['method'] == 'rdpmc'), 'user access: %s' % ua
+        counters_note += ', cycles in every cached-sync run (%s)%s' % (
+            cy['method'], ', read from user space with perf_user_access=1' if ua else '')
+    dmabuf_note += counters_note
     # the user backend: cache maintenance from user space where the architecture allows it
     user = [s for s in listed if s['name'] == 'cached-sync' and s['backend'] == 'user']
     assert len(user) == 1, 'dmabench list has no user-backend cached-sync'
