@@ -8,6 +8,7 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border rgb '#404040'
 set logscale y 10
+set format y '%.0e'
 set ylabel 'events per byte of frame (log scale)'
 set xtics rotate by -35 left scale 0 font ',13'
 set key outside right top
