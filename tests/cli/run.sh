@@ -330,6 +330,7 @@ compare_bad=$(cat <<TABLE
 2	truncated.json: truncated: the JSON ends at line 1	compare	$fx/truncated.json	$fx/base.json
 2	not-json.txt: not JSON: line 1 column 8	compare	$fx/base.json	$fx/not-json.txt
 2	no configuration ran in both	compare	$fx/base.json	$fx/nomatch.json
+2	corrupt.json: results[1]: size_bytes is missing or not a positive integer	compare	$fx/base.json	$fx/corrupt.json
 2	/nonexistent.json: cannot read: No such file	compare	$fx/base.json	/nonexistent.json
 2	needs two result files	compare	$fx/base.json
 2	unknown format 'html'	compare	$fx/base.json	$fx/same.json	--format	html
@@ -418,6 +419,7 @@ plot_bad=$(cat <<TABLE
 2	wrong-schema.json: schema_version 2, this build reads 1	plot	$fx/wrong-schema.json	-o	$work/pbad
 2	truncated.json: truncated	plot	$fx/truncated.json	-o	$work/pbad
 2	not-json.txt: not JSON	plot	$fx/not-json.txt	-o	$work/pbad
+2	corrupt.json: results[1]: size_bytes	plot	$fx/corrupt.json	-o	$work/pbad
 2	needs at least one result file	plot	-o	$work/pbad
 2	unknown format 'jpeg'	plot	$fx/base.json	--format	jpeg
 TABLE
