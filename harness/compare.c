@@ -816,9 +816,10 @@ void dmab_compare_print_text(FILE *out, const json_t *cmp, int colour)
 	print_tail(out, cmp, 0);
 }
 
-void dmab_compare_print_markdown(FILE *out, const json_t *cmp)
+void dmab_compare_print_markdown(FILE *out, const json_t *cmp, const char *heading)
 {
-	fprintf(out, "## dmabench compare\n\n");
+	if (heading)
+		fprintf(out, "%s\n\n", heading);
 	print_header(out, cmp, 1);
 	print_env(out, cmp, 1);
 	fprintf(out, "\n");

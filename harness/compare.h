@@ -40,6 +40,7 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 size_t dmab_compare_regressions(const json_t *cmp);
 
 void dmab_compare_print_text(FILE *out, const json_t *cmp, int colour);
-void dmab_compare_print_markdown(FILE *out, const json_t *cmp);
+/* @heading: the page's "## ..." line, or NULL under a heading of the caller's. */
+void dmab_compare_print_markdown(FILE *out, const json_t *cmp, const char *heading);
 
 #endif /* DMAB_COMPARE_H */

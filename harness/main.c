@@ -545,7 +545,7 @@ static int cmd_compare(int argc, char **argv)
 	if (!strcmp(a.format, "json"))
 		print_json(cmp);
 	else if (!strcmp(a.format, "markdown"))
-		dmab_compare_print_markdown(stdout, cmp);
+		dmab_compare_print_markdown(stdout, cmp, "## dmabench compare");
 	else
 		dmab_compare_print_text(stdout, cmp, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	code = dmab_compare_regressions(cmp) ? DMAB_EXIT_FAILED : DMAB_EXIT_OK;

@@ -720,6 +720,7 @@ static void report_table(FILE *f, const json_t *root)
 	const json_t *results = json_object_get(root, "results"), *r;
 	struct naming nm = naming_of(results);
 	char name[96], size[32];
+	int skipped_once = 0;
 	size_t i;
 
 	fprintf(f, "| configuration | size | frames | frame median (µs) | frame MB/s | "
@@ -736,11 +737,21 @@ static void report_table(FILE *f, const json_t *root)
 			json_number_value(tp), p50_us(r, "cpu_process"),
 			str(json_object_get(r, "integrity"), "verdict"));
 	}
-	json_array_foreach(results, i, r)
-		if (!ran(r))
-			fprintf(f, "%s%s %s %s: skipped, %s\n", i ? "" : "\n", str(r, "strategy"),
-				str(r, "backend"), dmab_format_size(size_of(r), size, sizeof(size)),
-				str(r, "skipped"));
+	/* each skipped strategy once, with why */
+	json_array_foreach(results, i, r) {
+		const json_t *o;
+		size_t k;
+
+		if (ran(r))
+			continue;
+		json_array_foreach(results, k, o)
+			if (k >= i || (!ran(o) && json_equal(json_object_get(o, "strategy"),
+							       json_object_get(r, "strategy"))))
+				break;
+		if (k == i)
+			fprintf(f, "%s- %s skipped: %s\n", skipped_once++ ? "" : "\n",
+				str(r, "strategy"), str(r, "skipped"));
+	}
 }
 
 int dmab_plot_report(struct dmab_plot_input *in, size_t n, const char *dir,
@@ -782,7 +793,7 @@ int dmab_plot_report(struct dmab_plot_input *in, size_t n, const char *dir,
 				fprintf(f, "![%s](%s)\n\n", str(fig, "title"), str(fig, "file"));
 		if (!dmab_compare(in[0].root, in[0].path, in[i].root, in[i].path,
 				  DMAB_COMPARE_THRESHOLD_PCT, &cmp, why, sizeof(why))) {
-			dmab_compare_print_markdown(f, cmp);
+			dmab_compare_print_markdown(f, cmp, NULL);
 			json_decref(cmp);
 		} else {
 			fprintf(f, "Not compared: %s\n", why);
