@@ -338,6 +338,9 @@ compare_bad=$(cat <<TABLE
 2	unexpected argument	compare	$fx/base.json	$fx/same.json	$fx/stale.json
 TABLE
 )
+check "the good fixtures are valid against results/schema.json" "${validate[@]}" "$fx/base.json" "$fx/same.json" \
+	"$fx/slow20.json" "$fx/stale.json" "$fx/nosamples.json" "$fx/nomatch.json"
+check "... and the bad ones are not" bash -c "! ${validate[*]} $fx/wrong-schema.json 2>/dev/null && ! ${validate[*]} $fx/corrupt.json 2>/dev/null && ! ${validate[*]} $fx/truncated.json 2>/dev/null"
 run_bad_inputs "$bin" "plain compare" "$compare_bad"
 [ -n "$asan" ] && run_bad_inputs "$asan" "asan compare" "$compare_bad"
 
