@@ -220,6 +220,19 @@ for x in d['results']:
         assert min(v['ns']) == x['phases'][p]['min_ns'] or v['kept'] < v['n'], p
     assert s['method'] == ('all' if all(v['kept'] == v['n'] for v in s['phases'].values()) else 'even')
 "
+(cd "$work" && "$bin" run -q -s coherent -z 4K -n 12000 -e none -o "$work/cap.json" >/dev/null 2>&1)
+check "12000 frames keep 10000 samples a phase, evenly spread (stride 1.2), with the median of all of them" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/cap.json'))
+x = [x for x in d['results'] if not x['skipped']][0]
+s = x['samples']
+assert s['method'] == 'even', s['method']
+for p, v in s['phases'].items():
+    assert (v['n'], v['kept'], v['stride'], len(v['ns'])) == (12000, 10000, 1.2, 10000), (p, v['n'], v['kept'])
+kept = sorted(s['phases']['frame']['ns'])
+assert abs(kept[4999] - x['phases']['frame']['p50_ns']) <= 0.02 * x['phases']['frame']['p50_ns'], (kept[4999], x['phases']['frame'])
+"
+check "... and that file is valid" "${validate[@]}" "$work/cap.json"
 check "run --quick lists uncached, wc and full-flush as skipped, with the reason" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/quick.json'))
