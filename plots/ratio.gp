@@ -11,7 +11,9 @@ set offsets 0, 0.6, graph 0.08, graph 0.08
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb '#404040'
 set key bmargin center horizontal
 plot datafile using 0:(($2 + 1) / 2):(0.35):(abs($2 - 1) / 2):3:xtic(1) with boxxyerror fs solid 0.85 border rgb '#404040' lc rgb variable notitle, \
-	'' using 0:2:4 with labels offset 0, char 1 font ',13' notitle, \
+	'' using 0:($2 >= 1 ? $2 : NaN):4 with labels offset 0, char 1 font ',13' notitle, \
+	'' using 0:($2 < 1 ? $2 : NaN):4 with labels offset 0, char -1 font ',13' notitle, \
 	NaN with boxes fs solid lc rgb '#d62728' title 'slower', \
 	NaN with boxes fs solid lc rgb '#2ca02c' title 'faster', \
-	NaN with boxes fs solid lc rgb '#a0a0a0' title 'no change (p >= alpha or under the threshold)'
+	NaN with boxes fs solid lc rgb '#a0a0a0' title 'no change (not significant, or under the threshold)', \
+	NaN with points ps 0 title '*  p < 0.05'
