@@ -77,7 +77,7 @@ static int json_flag_only(int argc, char **argv, const char *cmd, int *json)
 
 static void print_json(const json_t *j)
 {
-	json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	dmab_json_dumpf(j, stdout);
 	putchar('\n');
 }
 

@@ -529,6 +529,93 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	}
 }
 
+#define SAMPLE_ARRAY_MIN 32	/* integer arrays this long are written on one line */
+
+/*
+ * Replaces each long array of integers under @node by the string
+ * @marker + its index in @saved (where the array goes).
+ */
+static int hide_long_arrays(json_t *node, json_t *saved, const char *marker)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+	size_t i;
+
+	if (json_is_array(node) && json_array_size(node) >= SAMPLE_ARRAY_MIN &&
+	    json_is_integer(json_array_get(node, 0)))
+		return 1;
+	if (json_is_object(node)) {
+		json_object_foreach_safe(node, tmp, key, v) {
+			char name[64];
+			int ret = hide_long_arrays(v, saved, marker);
+
+			if (ret < 0)
+				return ret;
+			if (!ret)
+				continue;
+			snprintf(name, sizeof(name), "%s%zu", marker, json_array_size(saved));
+			if (json_array_append(saved, v) ||
+			    json_object_set_new(node, key, json_string(name)))
+				return -ENOMEM;
+		}
+	} else if (json_is_array(node)) {
+		json_array_foreach(node, i, v)
+			if (hide_long_arrays(v, saved, marker) < 0)
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+static size_t count(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (; (text = strstr(text, what)); text += strlen(what))
+		n++;
+	return n;
+}
+
+int dmab_json_dumpf(const json_t *root, FILE *f)
+{
+	const size_t flags = JSON_INDENT(1) | JSON_REAL_PRECISION(10);
+	json_t *copy = json_deep_copy(root), *saved = json_array();
+	char *text = NULL, *at, *mark, marker[48], quoted[64];
+	int ret = -ENOMEM;
+
+	/* a marker no string of the document holds: checked by counting below */
+	snprintf(marker, sizeof(marker), "dmab-%d-%p-", (int)getpid(), (void *)copy);
+	snprintf(quoted, sizeof(quoted), "\"%s", marker);
+	if (!copy || !saved || hide_long_arrays(copy, saved, marker) < 0)
+		goto out;
+	text = json_dumps(copy, flags | JSON_ENCODE_ANY);
+	if (!text)
+		goto out;
+	ret = 0;
+	if (count(text, marker) != json_array_size(saved)) {
+		ret = json_dumpf(root, f, flags) ? -EIO : 0;	/* the plain way */
+		goto out;
+	}
+	for (at = text; (mark = strstr(at, quoted)); ) {
+		char *end;
+		size_t k = strtoul(mark + strlen(quoted), &end, 10);
+
+		fwrite(at, 1, (size_t)(mark - at), f);
+		if (*end != '"' || json_dumpf(json_array_get(saved, k), f, JSON_COMPACT)) {
+			ret = -EIO;
+			goto out;
+		}
+		at = end + 1;
+	}
+	if (fputs(at, f) == EOF)
+		ret = -EIO;
+out:
+	free(text);
+	json_decref(copy);
+	json_decref(saved);
+	return ret;
+}
+
 int dmab_output_writable(const char *path)
 {
 	char tmp[4096];
@@ -562,7 +649,7 @@ int dmab_write_json_atomic(const char *path, const json_t *root)
 		unlink(tmp);
 		return ret;
 	}
-	if (json_dumpf(root, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) ||
+	if (dmab_json_dumpf(root, f) ||
 	    fputc('\n', f) == EOF || fflush(f) || fsync(fd))
 		ret = -(errno ? errno : EIO);
 	if (fclose(f) && !ret)

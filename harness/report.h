@@ -15,6 +15,12 @@ json_t *dmab_report_json(const struct dmab_run *run, json_t *env, json_t *config
 void dmab_report_table(FILE *out, const struct dmab_run *run);
 
 /*
+ * @root as dmabench writes JSON: indented by one, reals to 10 digits, and
+ * each long list of integers (the per-frame samples) on one line.
+ */
+int dmab_json_dumpf(const json_t *root, FILE *f);
+
+/*
  * Writes @root to @path through a temporary file in the same folder, fsync
  * and rename: a reader sees the old file or the whole new one, never half.
  */
