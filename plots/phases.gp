@@ -11,6 +11,8 @@ set ylabel 'median per frame (µs)'
 set xtics rotate by -35 left scale 0 font ',13'
 set yrange [0:*]
 set key top left
+# headroom above the tallest bar for the key, which would otherwise cover it
+set offsets 0, 0, graph 0.45, 0
 set multiplot layout rows,cols title title font ',20'
 do for [i = 0:panels - 1] {
 	set title word(panel_titles, i + 1) font ',18'
