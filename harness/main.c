@@ -609,6 +609,30 @@ static int plot_args(int argc, char **argv, struct plot_args *a)
 	return 0;
 }
 
+/* mkdir -p @dir; 0, or -ENOTDIR when it (or a parent) is not a folder, or -errno. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+	struct stat st;
+	size_t i;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	for (i = 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = 0;
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -errno;
+		path[i] = '/';
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	if (stat(path, &st))
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 static int cmd_plot(int argc, char **argv)
 {
 	struct dmab_plot_input in[MAX_PLOT_FILES] = { 0 };
@@ -632,8 +656,10 @@ static int cmd_plot(int argc, char **argv)
 		code = fail(DMAB_EXIT_MISSING, "plot", plotdir);
 		goto out_free_inputs;
 	}
-	if (mkdir(a.dir, 0755) && errno != EEXIST) {
-		snprintf(err, sizeof(err), "cannot create %s: %s", a.dir, strerror(errno));
+	ret = make_dirs(a.dir);
+	if (ret) {
+		snprintf(err, sizeof(err), "cannot use %s as the output folder: %s", a.dir,
+			 strerror(-ret));
 		code = fail(DMAB_EXIT_USAGE, "plot", err);
 		goto out_free_inputs;
 	}

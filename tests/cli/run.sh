@@ -438,6 +438,7 @@ plot_bad=$(cat <<TABLE
 2	corrupt.json: results[1]: size_bytes	plot	$fx/corrupt.json	-o	$work/pbad
 2	needs at least one result file	plot	-o	$work/pbad
 2	unknown format 'jpeg'	plot	$fx/base.json	--format	jpeg
+2	cannot use $fx/base.json as the output folder: Not a directory	plot	$fx/base.json	-o	$fx/base.json
 TABLE
 )
 run_bad_inputs "$bin" "plot" "$plot_bad"
@@ -496,6 +497,7 @@ check "plot: the data files are beside the figures (the ratio with the verdict c
 check "plot --report: report.md links every figure, has the summary tables and the comparison" \
 	bash -c "cd $work/plots && for f in \$(grep -o '([^)]*\.png)' report.md | tr -d '()'); do [ -s \$f ] || exit 1; done && [ \$(grep -c '^!\[' report.md) = 7 ] && grep -q '^| configuration | size | frames |' report.md && grep -q '^## slow20 against base' report.md && grep -q '| \*\*slower\*\* |' report.md"
 check "plot says on stderr which figures it could not draw and why" grep -q 'base: no counters figure: no counter counted' "$work/plot.err"
+check "plot -o creates the folders it needs" bash -c "'$bin' plot '$fx/base.json' -o '$work/deep/er/plots' >/dev/null 2>&1 && [ -s '$work/deep/er/plots/base-phases.png' ]"
 "$bin" plot "$work/quick.json" "$fx/nosamples.json" -o "$work/plots2" --format svg >"$work/plot2.out" 2>"$work/plot2.err"
 rc=$?
 check "plot --format svg of the quick run: phases, throughput, CDF and counters (page-faults, task-clock count here)" \
