@@ -2,7 +2,8 @@
 # /init of the dmabench test guests (busybox). Runs the harness (and the module,
 # when the initramfs carries one), reports on the console between markers, and
 # powers off. Lines the host reads: "DMAB-TEST ok|fail NAME: detail" and
-# "DMAB-JSON-BEGIN NAME" ... "DMAB-JSON-END".
+# "DMAB-JSON-BEGIN NAME" ... "DMAB-JSON-END". With dmab.bench=1 on the kernel
+# command line (make vm-bench) it runs the default matrix instead of the tests.
 /bin/busybox --install -s /bin
 mkdir -p /proc /sys /dev /tmp	# the initramfs holds only what run.sh put in it
 mount -t proc proc /proc
@@ -30,8 +31,27 @@ flag() { # flag NAME: the kernel command line has dmab.NAME=1 (run.sh sets what 
 	grep -q "dmab\.$1=1" /proc/cmdline
 }
 
+log_clean() { # no oops, BUG or WARN in the kernel log
+	! dmesg | grep -E "WARNING:|BUG:|Oops|general protection|Call Trace"
+}
+
 echo "DMAB-GUEST $(uname -m) $(uname -r)"
 t mounts sh -c 'for f in proc sysfs devtmpfs tmpfs; do grep -q " $f " /proc/mounts || exit 1; done'
+if flag bench; then # the default matrix, module loaded; its table and progress go to the console
+	# the module's parameters from dmab.insmod=A=1,B=2 (run.sh sizes the quota to the guest)
+	t insmod insmod /dmabench.ko $(sed -n 's/.*dmab\.insmod=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+	echo "DMAB-TABLE-BEGIN"
+	# progress through a pipe: not a terminal, so one line per size, not a redrawn one;
+	# the table after it, whole
+	{ /dmabench run -o /tmp/bench.json >/tmp/bench.table; echo $? >/tmp/bench.status; } 2>&1 | cat
+	cat /tmp/bench.table
+	echo "DMAB-TABLE-END $(cat /tmp/bench.status)"	# the host judges the status with the JSON
+	[ -f /tmp/bench.json ] && json bench /tmp/bench.json
+	t rmmod rmmod dmabench
+	t kernel-log-clean log_clean
+	echo "DMAB-DONE"
+	poweroff -f
+fi
 if flag dmabuf; then # the dma-buf backends' devices, built into this kernel
 	t dma-heap-system sh -c '[ -c /dev/dma_heap/system ]'
 	t udmabuf sh -c '[ -c /dev/udmabuf ]'
@@ -91,6 +111,6 @@ if [ -f /dmabench.ko ] && [ -x /kmod-test ]; then
 	t dmaengine-on-refused refused 'dmaengine=on: no DMA_MEMCPY channel' dmaengine=on
 	t dmaengine-bogus-refused refused 'dmaengine=bogus: expected auto, on or off' dmaengine=bogus
 fi
-t kernel-log-clean sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection|Call Trace"'
+t kernel-log-clean log_clean
 echo "DMAB-DONE"
 poweroff -f

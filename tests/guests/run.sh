@@ -2,12 +2,30 @@
 # Boots one of Debian's own kernels under QEMU (TCG) with an initramfs that
 # holds a static dmabench and dmabench.ko built for that very kernel, runs
 # tests/guests/init.sh inside, and checks what the guest reports.
-# usage: tests/guests/run.sh GUEST
+# usage: tests/guests/run.sh GUEST [--bench]
 #   GUEST: x86_64, arm64, armhf (Debian stable's 6.1 kernels), x86_64-bpo (the
 #   cloud kernel of stable's backports, 6.12: dma-heaps and udmabuf built in)
+#   --bench: no tests; the default matrix (dmabench run, module loaded) in the
+#   guest, its JSON kept in results/vm-bench/GUEST-KERNELRELEASE-UTC.json (make vm-bench)
 # Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
 set -euo pipefail
 arch=${1:-x86_64}
+case "${2:-}" in
+'') bench=0 ;;
+--bench) bench=1 ;;
+*) echo "usage: tests/guests/run.sh GUEST [--bench]" >&2; exit 2 ;;
+esac
+# the make calls below take only what is given to them (make vm-bench ARCH=... sets ARCH)
+unset ARCH CROSS_COMPILE MAKEFLAGS MAKEOVERRIDES MFLAGS
+mem=512 timeout=300
+if [ "$bench" = 1 ]; then
+	# The harness runs at once as many configurations of a size as half the free
+	# memory holds (4 frames of 16 MiB each at the largest): room for a dozen.
+	mem=2048 timeout=1800
+	# On 32-bit ARM each kmod buffer is also mapped in the kernel's 1 GiB (a vmap),
+	# so fewer at once: less memory makes the harness run fewer together.
+	[ "$arch" = armhf ] && mem=1024
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out="$top/build/guests/$arch"
 mkdir -p "$out"
@@ -141,7 +159,7 @@ x86_64-bpo)
 arm64)
 	deb=arm64 triplet=aarch64-linux-gnu flavour=arm64
 	kmake=(ARCH=arm64 "CROSS_COMPILE=$triplet-")
-	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 -smp 2)
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -m "$mem" -smp 2)
 	console=ttyAMA0
 	# dc cvac/civac are allowed at EL0 on Linux arm64 (SCTLR_EL1.UCI)
 	expect_machine=aarch64 expect_timer=cntvct_el0 expect_read=neon user_maintenance=1
@@ -149,7 +167,7 @@ arm64)
 armhf)
 	deb=armhf triplet=arm-linux-gnueabihf flavour=armmp-lpae
 	kmake=(ARCH=arm "CROSS_COMPILE=$triplet-")
-	qemu=(qemu-system-arm -M virt -cpu cortex-a15 -m 512 -smp 2)
+	qemu=(qemu-system-arm -M virt -cpu cortex-a15 -m "$mem" -smp 2)
 	console=ttyAMA0
 	# armmp-lpae reserves 16 MiB of CMA (arm64: 64): too little for a 16 MiB coherent or wc buffer
 	cmdline=cma=64M
@@ -166,7 +184,7 @@ case "$arch" in
 x86_64*)
 	kmake=()
 	# QEMU 7.2's TCG crashes a 6.12 kernel on cmpxchg16b: without it
-	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-cx16 -m 512 -smp 2)
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-cx16 -m "$mem" -smp 2)
 	console=ttyS0
 	triplet=x86_64-linux-gnu	# the host's own compiler and libraries (sysroot /)
 	sysroot=''
@@ -255,13 +273,33 @@ cp "$top/tests/guests/init.sh" "$root/init"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 
-# what init.sh reads from the kernel command line: the devices this kernel must have
+# what init.sh reads from the kernel command line: the devices this kernel must have, the mode
 [ "$dmabuf" = 1 ] && cmdline="${cmdline:+$cmdline }dmab.dmabuf=1"
 log="$out/console.log"
+tcg="QEMU software emulation (TCG) models no caches: these timings say nothing about
+what caches cost (uncached, write-combined or cached, synced or not, all look
+alike); they show every strategy working end to end, not how fast it is."
+if [ "$bench" = 1 ]; then
+	# The harness sizes what it runs at once by free memory, not by the module's
+	# quota (256 MiB by default: a dozen kmod configurations of 4 frames of 16 MiB
+	# exceed it): the quota is half the guest's memory.
+	insmod_params="max_total_mb=$((mem / 2))"
+	case "$arch" in # coherent and wc buffers are one CMA block each
+	arm64) cmdline+=" cma=512M" ;;
+	armhf) cmdline="${cmdline/cma=64M/cma=192M} vmalloc=512M" ;;
+	esac
+	cmdline+=" dmab.bench=1 dmab.insmod=$insmod_params"
+	log="$out/bench.log"
+	echo "vm-bench: the default matrix (dmabench run) in the $arch guest ($kver, $mem MiB),"
+	echo "dmabench.ko loaded with $insmod_params; at most $timeout s."
+	echo "$tcg"
+fi
 rm -f "$out"/*.json	# what the last boot handed over
 start=$(date +%s)
-timeout 300 "${qemu[@]}" -kernel "$out/vmlinuz-$kver" -initrd "$out/initrd.gz" \
-	-append "console=$console quiet panic=-1${cmdline:+ $cmdline}" -nographic -no-reboot </dev/null >"$log" 2>&1 || true
+# the harness's progress lines as they come (the default matrix takes minutes)
+timeout "$timeout" "${qemu[@]}" -kernel "$out/vmlinuz-$kver" -initrd "$out/initrd.gz" \
+	-append "console=$console quiet panic=-1${cmdline:+ $cmdline}" -nographic -no-reboot </dev/null 2>&1 |
+	tee "$log" | sed -un 's/\r$//; s/^dmabench: \[/vm-bench: [/p' >&2 || true
 echo "guests: $arch $kver booted and powered off in $(( $(date +%s) - start )) s" >&2
 
 passed=0 failed=0
@@ -273,6 +311,83 @@ done < <(grep -a '^DMAB-TEST ' "$log" | tr -d '\r')
 # JSON the guest handed over: kept under results/, and validated
 awk '/^DMAB-JSON-BEGIN/{name=$2; f=1; next} /^DMAB-JSON-END/{f=0} f{print > (dir "/" name ".json")}' \
 	dir="$out" <(tr -d '\r' <"$log")
+
+if [ "$bench" = 1 ]; then
+	# the harness's table, without the progress lines shown already
+	awk '/^DMAB-TABLE-END/{f=0} f && !/^dmabench: \[/{print} /^DMAB-TABLE-BEGIN/{f=1}' <(tr -d '\r' <"$log")
+	status=$(tr -d '\r' <"$log" | sed -n 's/^DMAB-TABLE-END //p')
+	if [ -f "$out/bench.json" ]; then
+		utc=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["started_utc"])' \
+			"$out/bench.json" 2>/dev/null | tr -d ':-') || utc=''
+		kept="$top/results/vm-bench/$arch-$kver-${utc:-$(date -u +%Y%m%dT%H%M%SZ)}.json"
+		mkdir -p "$top/results/vm-bench"
+		cp "$out/bench.json" "$kept"
+		if "${validate[@]}" "$kept" >/dev/null; then
+			passed=$((passed + 1)); echo "ok   $arch: the default matrix's JSON is schema-valid: $kept"
+		else
+			failed=$((failed + 1)); echo "FAIL $arch: the default matrix's JSON is not valid: $kept"
+		fi
+		# every strategy and backend offered here ran end to end and saw every line
+		# right; a failed configuration passes only as a known limit of this kernel
+		while read -r verdict rest; do
+			case "$verdict" in
+			ok) passed=$((passed + 1)); echo "ok   $arch: $rest" ;;
+			known) echo "known $arch: $rest" ;;
+			*) failed=$((failed + 1)); echo "FAIL $arch: $rest" ;;
+			esac
+		done < <(/usr/bin/python3 - "$kept" "${status:-none}" <<'PY'
+import json, sys
+
+
+def check(path, status):
+    d = json.load(open(path))
+    kmod = d['environment']['kmod']
+    yield '%s the module was loaded for the run (max_total_mb=%s)' % (
+        'ok' if kmod['loaded'] else 'fail', (kmod.get('params') or {}).get('max_total_mb'))
+    ran = [x for x in d['results'] if x['skipped'] is None]
+    failed = [x for x in d['results'] if x['skipped'] and x['failed']]
+    bad = ['%s %s %s %d: %s' % (x['strategy'], x['backend'], x['pattern'], x['size_bytes'],
+                                x['integrity']['verdict']) for x in ran if x['integrity']['verdict'] != 'ok']
+    yield '%s %d configurations ran in %.0f s, integrity ok in each%s' % (
+        'fail' if bad or not ran else 'ok', len(ran), d['duration_s'],
+        '' if not bad else ', not in ' + '; '.join(bad))
+    offered = sorted({(x['strategy'], x['backend']) for x in ran + failed})
+    done = {(x['strategy'], x['backend']) for x in ran}
+    missing = ['%s/%s' % p for p in offered if p not in done]
+    yield '%s every strategy offered here ran: %s%s' % (
+        'fail' if missing else 'ok', ', '.join('%s/%s' % p for p in offered),
+        '' if not missing else '; never: ' + ', '.join(missing))
+    # The DMA API's coherent (and on ARM wc) buffers are one physically contiguous
+    # block: without CMA, as in Debian's cloud kernels, no more than 4 MiB.
+    for x in failed:
+        what = '%s %s %s %d MiB failed: %s' % (x['strategy'], x['backend'], x['pattern'],
+                                               x['size_bytes'] >> 20, x['skipped'])
+        if (x['backend'] == 'kmod' and x['strategy'] in ('coherent', 'wc')
+                and x['size_bytes'] > 4 << 20 and 'Cannot allocate memory' in x['skipped']):
+            yield 'known %s (a contiguous block from the DMA API; this kernel has no CMA or too little)' % what
+        else:
+            yield 'fail ' + what
+    expected = '1' if failed else '0'
+    yield '%s dmabench run exited %s%s' % ('ok' if status == expected else 'fail', status,
+                                          ' (a configuration failed)' if status == '1' else '')
+
+
+try:
+    for line in check(*sys.argv[1:]):
+        print(line)
+except (KeyError, TypeError, ValueError, OSError) as e:
+    print('fail checking the JSON: %s: %s' % (type(e).__name__, e))
+PY
+		)
+	else
+		failed=$((failed + 1)); echo "FAIL $arch: the guest handed over no JSON (see $log)"
+	fi
+	echo "$tcg"
+	echo "vm-bench-$arch: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+fi
+
 if [ -f "$out/quick.json" ]; then
 	mkdir -p "$top/results/guests"
 	cp "$out/quick.json" "$top/results/guests/$arch-$kver-quick.json"
