@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "env.h"
@@ -406,6 +407,13 @@ static void progress(struct dmab_run *run, size_t first, size_t end, size_t done
 	run->progress(run->progress_line, final);
 }
 
+static uint64_t page_round(uint64_t size)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	return (size + page - 1) / page * page;
+}
+
 /* Half of the memory available now: the most one set of cells may hold. */
 static uint64_t memory_bound(void)
 {
@@ -499,18 +507,33 @@ int dmab_run_execute(struct dmab_run *run)
 		groups += !i || run->cells[i].size != run->cells[i - 1].size ||
 			  run->cells[i].workload != run->cells[i - 1].workload;
 	for (first = 0; first < run->n_cells && !dmab_interrupted; first = end) {
-		uint64_t held = 0;
+		uint64_t held = 0, pool_held[DMAB_MAX_DEVICES] = { 0 };
+		uint64_t (*pools[DMAB_MAX_DEVICES])(void) = { NULL };
 
-		/* one workload and size; fewer at once when memory is short */
+		/*
+		 * One workload and size; fewer at once when memory is short or a
+		 * backend's own bound (the module's max_total_mb) would be passed.
+		 */
 		for (end = first; end < run->n_cells; end++) {
 			const struct dmab_cell *c = &run->cells[end];
 			uint64_t need = c->skipped[0] ? 0 : c->size * (c->ring + 1);
+			uint64_t pool_need = c->skipped[0] ? 0 : page_round(c->size) * c->ring;
+			size_t p = 0;
 
 			if (c->size != run->cells[first].size ||
 			    c->workload != run->cells[first].workload)
 				break;
 			if (end > first && held + need > bound)
 				break;
+			if (c->strategy->pool_bytes) {
+				while (p < DMAB_MAX_DEVICES - 1 && pools[p] &&
+				       pools[p] != c->strategy->pool_bytes)
+					p++;
+				pools[p] = c->strategy->pool_bytes;
+				if (end > first && pool_held[p] + pool_need > pools[p]())
+					break;
+				pool_held[p] += pool_need;
+			}
 			held += need;
 		}
 		if (run_cells(run, first, end, group, groups))

@@ -147,6 +147,11 @@ void dmab_kmod_teardown(struct dmab_buffer *buf)
 	buf->priv = NULL;
 }
 
+uint64_t dmab_kmod_pool_bytes(void)
+{
+	return ctl_open() ? 0 : ctl.info.max_total_bytes;
+}
+
 const char *dmab_kmod_done_name(unsigned int done)
 {
 	static const char *const names[] = {

@@ -14,6 +14,7 @@
 int dmab_kmod_probe(const struct dmab_strategy *s, const char **reason);
 int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size);
 void dmab_kmod_teardown(struct dmab_buffer *buf);
+uint64_t dmab_kmod_pool_bytes(void);
 int dmab_kmod_sync_for_device(struct dmab_buffer *buf, size_t offset, size_t length,
 			      enum dmab_dir dir);
 int dmab_kmod_sync_for_cpu(struct dmab_buffer *buf, size_t offset, size_t length,
@@ -31,6 +32,7 @@ extern struct dmab_device dmab_kmod_device;
 	.sync_for_device = dmab_kmod_sync_for_device,	\
 	.sync_for_cpu = dmab_kmod_sync_for_cpu,		\
 	.teardown = dmab_kmod_teardown,			\
+	.pool_bytes = dmab_kmod_pool_bytes,		\
 	.device = &dmab_kmod_device,			\
 	.query_mapping = dmab_kmod_mapping
 

@@ -60,6 +60,11 @@ struct dmab_strategy {
 	int (*sync_for_cpu)(struct dmab_buffer *buf, size_t offset, size_t length,
 			    enum dmab_dir dir);
 	void (*teardown)(struct dmab_buffer *buf);
+	/*
+	 * NULL, or the most all of this backend's buffers may hold together
+	 * (the module's max_total_mb); buffers take whole pages of it.
+	 */
+	uint64_t (*pool_bytes)(void);
 	const struct dmab_device *device;
 	/* NULL where the mapping cannot be read back; then *how says why */
 	int (*query_mapping)(struct dmab_buffer *buf, const char **effective,
