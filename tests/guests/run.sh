@@ -303,9 +303,11 @@ timeout "$timeout" "${qemu[@]}" -kernel "$out/vmlinuz-$kver" -initrd "$out/initr
 echo "guests: $arch $kver booted and powered off in $(( $(date +%s) - start )) s" >&2
 
 passed=0 failed=0
-grep -q '^DMAB-DONE' "$log" || { echo "FAIL the guest did not finish (see $log)"; failed=$((failed + 1)); }
+pass() { passed=$((passed + 1)); echo "ok   $arch: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $arch: $*"; }
+grep -q '^DMAB-DONE' "$log" || fail "the guest did not finish (see $log)"
 while read -r _ verdict rest; do
-	if [ "$verdict" = ok ]; then passed=$((passed + 1)); echo "ok   $arch: $rest"; else failed=$((failed + 1)); echo "FAIL $arch: $rest"; fi
+	if [ "$verdict" = ok ]; then pass "$rest"; else fail "$rest"; fi
 done < <(grep -a '^DMAB-TEST ' "$log" | tr -d '\r')
 
 # JSON the guest handed over: kept under results/, and validated
@@ -323,17 +325,17 @@ if [ "$bench" = 1 ]; then
 		mkdir -p "$top/results/vm-bench"
 		cp "$out/bench.json" "$kept"
 		if "${validate[@]}" "$kept" >/dev/null; then
-			passed=$((passed + 1)); echo "ok   $arch: the default matrix's JSON is schema-valid: $kept"
+			pass "the default matrix's JSON is schema-valid: $kept"
 		else
-			failed=$((failed + 1)); echo "FAIL $arch: the default matrix's JSON is not valid: $kept"
+			fail "the default matrix's JSON is not valid: $kept"
 		fi
 		# every strategy and backend offered here ran end to end and saw every line
 		# right; a failed configuration passes only as a known limit of this kernel
 		while read -r verdict rest; do
 			case "$verdict" in
-			ok) passed=$((passed + 1)); echo "ok   $arch: $rest" ;;
+			ok) pass "$rest" ;;
 			known) echo "known $arch: $rest" ;;
-			*) failed=$((failed + 1)); echo "FAIL $arch: $rest" ;;
+			*) fail "$rest" ;;
 			esac
 		done < <(/usr/bin/python3 - "$kept" "${status:-none}" <<'PY'
 import json, sys
@@ -380,7 +382,7 @@ except (KeyError, TypeError, ValueError, OSError) as e:
 PY
 		)
 	else
-		failed=$((failed + 1)); echo "FAIL $arch: the guest handed over no JSON (see $log)"
+		fail "the guest handed over no JSON (see $log)"
 	fi
 	echo "$tcg"
 	echo "vm-bench-$arch: $passed passed, $failed failed"
@@ -392,9 +394,9 @@ if [ -f "$out/quick.json" ]; then
 	mkdir -p "$top/results/guests"
 	cp "$out/quick.json" "$top/results/guests/$arch-$kver-quick.json"
 	if "${validate[@]}" "$out/quick.json" >/dev/null; then
-		passed=$((passed + 1)); echo "ok   $arch: the guest's quick run is schema-valid JSON"
+		pass "the guest's quick run is schema-valid JSON"
 	else
-		failed=$((failed + 1)); echo "FAIL $arch: the guest's quick run JSON is not valid"
+		fail "the guest's quick run JSON is not valid"
 	fi
 	if detail=$(/usr/bin/python3 - "$out" "$kver" "$expect_machine" "$expect_timer" \
 		"$expect_read" "$user_maintenance" "$dmabuf" <<'PY'
@@ -480,12 +482,12 @@ except (AssertionError, KeyError, TypeError, ValueError, OSError) as e:
     sys.exit(1)
 PY
 	); then
-		passed=$((passed + 1)); echo "ok   $arch: the quick run ran on $kver ($expect_machine, $expect_timer), $detail"
+		pass "the quick run ran on $kver ($expect_machine, $expect_timer), $detail"
 	else
-		failed=$((failed + 1)); echo "FAIL $arch: the quick run on $kver: $detail"
+		fail "the quick run on $kver: $detail"
 	fi
 else
-	failed=$((failed + 1)); echo "FAIL $arch: the guest handed over no JSON"
+	fail "the guest handed over no JSON"
 fi
 echo "guests-$arch: $passed passed, $failed failed"
 [ "$failed" = 0 ]
