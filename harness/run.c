@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 #include <time.h>
 
 #include "env.h"
@@ -29,6 +28,7 @@ volatile sig_atomic_t dmab_interrupted;
 #define MAX_FRAMES 100000	/* samples kept per phase */
 #define STABLE_REL 0.01		/* 95% CI of the frame median within 1% */
 #define BATCH_S 0.05		/* one cell's turn in a round */
+#define MAX_POOLS 4		/* backends with a bound of their own (pool_bytes) in one group */
 
 static const uint64_t default_sizes[] = { 4096, 65536, 1048576, 16777216, 0 };
 static const uint64_t quick_sizes[] = { 65536, 1048576, 0 };
@@ -407,13 +407,6 @@ static void progress(struct dmab_run *run, size_t first, size_t end, size_t done
 	run->progress(run->progress_line, final);
 }
 
-static uint64_t page_round(uint64_t size)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-
-	return (size + page - 1) / page * page;
-}
-
 /* Half of the memory available now: the most one set of cells may hold. */
 static uint64_t memory_bound(void)
 {
@@ -507,8 +500,8 @@ int dmab_run_execute(struct dmab_run *run)
 		groups += !i || run->cells[i].size != run->cells[i - 1].size ||
 			  run->cells[i].workload != run->cells[i - 1].workload;
 	for (first = 0; first < run->n_cells && !dmab_interrupted; first = end) {
-		uint64_t held = 0, pool_held[DMAB_MAX_DEVICES] = { 0 };
-		uint64_t (*pools[DMAB_MAX_DEVICES])(void) = { NULL };
+		uint64_t held = 0, pool_held[MAX_POOLS] = { 0 };
+		uint64_t (*pools[MAX_POOLS])(void) = { NULL };
 
 		/*
 		 * One workload and size; fewer at once when memory is short or a
@@ -517,7 +510,7 @@ int dmab_run_execute(struct dmab_run *run)
 		for (end = first; end < run->n_cells; end++) {
 			const struct dmab_cell *c = &run->cells[end];
 			uint64_t need = c->skipped[0] ? 0 : c->size * (c->ring + 1);
-			uint64_t pool_need = c->skipped[0] ? 0 : page_round(c->size) * c->ring;
+			uint64_t pool_need = c->skipped[0] ? 0 : dmab_page_round(c->size) * c->ring;
 			size_t p = 0;
 
 			if (c->size != run->cells[first].size ||
@@ -526,7 +519,7 @@ int dmab_run_execute(struct dmab_run *run)
 			if (end > first && held + need > bound)
 				break;
 			if (c->strategy->pool_bytes) {
-				while (p < DMAB_MAX_DEVICES - 1 && pools[p] &&
+				while (p < MAX_POOLS - 1 && pools[p] &&
 				       pools[p] != c->strategy->pool_bytes)
 					p++;
 				pools[p] = c->strategy->pool_bytes;

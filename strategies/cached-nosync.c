@@ -31,28 +31,16 @@ const struct dmab_strategy dmab_kmod_cached_nosync = {
 
 const struct dmab_strategy dmab_dma_heap_cached_nosync = {
 	.name = "cached-nosync",
-	.backend = "dma-heap",
-	.mapping = "write-back",
 	.handover = "none (negative control: no DMA_BUF_IOCTL_SYNC)",
-	.probe = dmab_dma_heap_probe,
-	.setup = dmab_dma_heap_setup,
 	.sync_for_device = dmab_user_no_sync,
 	.sync_for_cpu = dmab_user_no_sync,
-	.teardown = dmab_dmabuf_teardown,
-	.device = &dmab_user_device,
-	.query_mapping = dmab_dmabuf_mapping,
+	DMAB_DMABUF_OPS(dma_heap, "dma-heap"),
 };
 
 const struct dmab_strategy dmab_udmabuf_cached_nosync = {
 	.name = "cached-nosync",
-	.backend = "udmabuf",
-	.mapping = "write-back",
 	.handover = "none (negative control: no DMA_BUF_IOCTL_SYNC)",
-	.probe = dmab_udmabuf_probe,
-	.setup = dmab_udmabuf_setup,
 	.sync_for_device = dmab_user_no_sync,
 	.sync_for_cpu = dmab_user_no_sync,
-	.teardown = dmab_dmabuf_teardown,
-	.device = &dmab_user_device,
-	.query_mapping = dmab_dmabuf_mapping,
+	DMAB_DMABUF_OPS(udmabuf, "udmabuf"),
 };

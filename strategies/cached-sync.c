@@ -35,32 +35,20 @@ const struct dmab_strategy dmab_kmod_cached_sync = {
 
 const struct dmab_strategy dmab_dma_heap_cached_sync = {
 	.name = "cached-sync",
-	.backend = "dma-heap",
-	.mapping = "write-back",
 	.handover = "DMA_BUF_IOCTL_SYNC END before the device, START before the CPU. The heap "
 		    "syncs for each device attached to the buffer and none is (only a driver "
 		    "attaches), so this is the ioctl's own cost, without cache maintenance",
-	.probe = dmab_dma_heap_probe,
-	.setup = dmab_dma_heap_setup,
 	.sync_for_device = dmab_dmabuf_sync_for_device,
 	.sync_for_cpu = dmab_dmabuf_sync_for_cpu,
-	.teardown = dmab_dmabuf_teardown,
-	.device = &dmab_user_device,
-	.query_mapping = dmab_dmabuf_mapping,
+	DMAB_DMABUF_OPS(dma_heap, "dma-heap"),
 };
 
 const struct dmab_strategy dmab_udmabuf_cached_sync = {
 	.name = "cached-sync",
-	.backend = "udmabuf",
-	.mapping = "write-back",
 	.handover = "DMA_BUF_IOCTL_SYNC END before the device, START before the CPU: udmabuf runs "
 		    "dma_sync_sg over the whole buffer for its own misc device (no-ops where DMA "
 		    "is coherent)",
-	.probe = dmab_udmabuf_probe,
-	.setup = dmab_udmabuf_setup,
 	.sync_for_device = dmab_dmabuf_sync_for_device,
 	.sync_for_cpu = dmab_dmabuf_sync_for_cpu,
-	.teardown = dmab_dmabuf_teardown,
-	.device = &dmab_user_device,
-	.query_mapping = dmab_dmabuf_mapping,
+	DMAB_DMABUF_OPS(udmabuf, "udmabuf"),
 };

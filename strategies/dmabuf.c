@@ -51,13 +51,6 @@ int dmab_udmabuf_probe(const struct dmab_strategy *s, const char **reason)
 			  "have it)", reason);
 }
 
-static size_t page_round(size_t size)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-
-	return (size + page - 1) / page * page;
-}
-
 /* Maps the dma-buf @fd (ownership passes to @buf, or it is closed on failure). */
 static int dmabuf_sync(struct dmab_buffer *buf, uint64_t flags);
 
@@ -101,7 +94,7 @@ out_close:
 int dmab_dma_heap_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
 	struct dma_heap_allocation_data alloc = {
-		.len = page_round(size),
+		.len = dmab_page_round(size),
 		.fd_flags = O_RDWR | O_CLOEXEC,
 	};
 	int heap, ret;
@@ -119,7 +112,7 @@ int dmab_dma_heap_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, 
 
 int dmab_udmabuf_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
-	struct udmabuf_create create = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = page_round(size) };
+	struct udmabuf_create create = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = dmab_page_round(size) };
 	int memfd, dev, fd, ret;
 
 	(void)s;

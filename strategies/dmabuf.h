@@ -26,4 +26,17 @@ int dmab_dmabuf_sync_for_cpu(struct dmab_buffer *buf, size_t offset, size_t leng
 			     enum dmab_dir dir);
 int dmab_dmabuf_mapping(struct dmab_buffer *buf, const char **effective, const char **how);
 
+/*
+ * What every table of the dma-buf backend @sym ("dma_heap", "udmabuf") shares;
+ * the table adds its name, handover and sync ops. Needs "user.h" for the device.
+ */
+#define DMAB_DMABUF_OPS(sym, backend_name)		\
+	.backend = backend_name,			\
+	.mapping = "write-back",			\
+	.probe = dmab_##sym##_probe,			\
+	.setup = dmab_##sym##_setup,			\
+	.teardown = dmab_dmabuf_teardown,		\
+	.device = &dmab_user_device,			\
+	.query_mapping = dmab_dmabuf_mapping
+
 #endif /* DMAB_DMABUF_H */

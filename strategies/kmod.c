@@ -99,9 +99,8 @@ static int buffer_fd(const struct dmab_buffer *buf)
 
 int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	/* the module allocates whole pages; a frame may end inside the last one */
-	struct dmab_alloc alloc = { .strategy = s->id, .size = (size + page - 1) / page * page };
+	struct dmab_alloc alloc = { .strategy = s->id, .size = dmab_page_round(size) };
 	struct kmod_buffer *kb;
 	void *p;
 	int ret;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strategy.h"
 
@@ -83,4 +84,11 @@ int dmab_strategy_known(const char *name)
 		if (!strcmp(dmab_strategies[i]->name, name))
 			return 1;
 	return 0;
+}
+
+size_t dmab_page_round(size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (size + page - 1) / page * page;
 }

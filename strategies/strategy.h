@@ -89,6 +89,9 @@ int dmab_strategies_validate(const struct dmab_strategy *const *tables, size_t n
 /* 0 when @s can run here; otherwise a negative errno and *reason. */
 int dmab_strategy_available(const struct dmab_strategy *s, const char **reason);
 
+/* @size rounded up to whole pages: what a backend's buffer of @size takes. */
+size_t dmab_page_round(size_t size);
+
 /* 1 when any table carries the strategy @name. */
 int dmab_strategy_known(const char *name);
 
