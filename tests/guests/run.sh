@@ -183,8 +183,12 @@ esac
 case "$arch" in
 x86_64*)
 	kmake=()
-	# QEMU 7.2's TCG crashes a 6.12 kernel on cmpxchg16b: without it
-	qemu=(qemu-system-x86_64 -accel tcg -cpu max,-cx16 -m "$mem" -smp 2)
+	# QEMU 7.2's TCG crashes a 6.12 kernel on cmpxchg16b: without it.
+	# One TCG thread for both vCPUs: with one thread per vCPU, a vCPU can still run
+	# code the other just patched (the kernel's int3-based text_poke_bp, e.g. when
+	# opening perf events flips the perf_sched_events static key in __schedule)
+	# and the 6.12 guest died once of "Oops: int3" in __schedule.
+	qemu=(qemu-system-x86_64 -accel tcg,thread=single -cpu max,-cx16 -m "$mem" -smp 2)
 	console=ttyS0
 	triplet=x86_64-linux-gnu	# the host's own compiler and libraries (sysroot /)
 	sysroot=''
