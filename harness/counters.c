@@ -431,7 +431,7 @@ int dmab_counters_probe(struct dmab_event *e, const char *name, uint64_t *count)
 	*count = 0;
 	if (!cs)
 		return -ENOMEM;
-	dmab_counters_open(cs, &name, 1);
+	dmab_counters_open(cs, &name, 1, 0);
 	if (cs->n_live) {
 		dmab_counters_read(cs, &before);
 		spin(200000);
@@ -680,6 +680,17 @@ int dmab_counters_read(struct dmab_counters *cs, struct dmab_count *out)
 	return failed;
 }
 
+int dmab_counters_read_scope(struct dmab_counters *cs, struct dmab_count *out, int per_phase)
+{
+	size_t i;
+	int failed = 0;
+
+	for (i = 0; i < cs->n_units; i++)
+		if (cs->unit[i].per_phase == per_phase)
+			failed += read_unit(cs, &cs->unit[i], out);
+	return failed;
+}
+
 /* ---- opening the set ---- */
 
 static int cmp_double(const void *a, const void *b)
@@ -710,7 +721,8 @@ static double unit_cost_ns(struct dmab_counters *cs, const struct dmab_read_unit
 	return median_ns(d, COST_READS);
 }
 
-static double snapshot_cost_ns(struct dmab_counters *cs)
+/* One reading of every slot (@per_phase < 0), or of the slots of one scope. */
+static double snapshot_cost_ns(struct dmab_counters *cs, int per_phase)
 {
 	struct dmab_count out[DMAB_MAX_EVENTS];
 	double d[COST_READS];
@@ -719,7 +731,10 @@ static double snapshot_cost_ns(struct dmab_counters *cs)
 	for (i = 0; i < COST_READS; i++) {
 		uint64_t t0 = dmab_ticks();
 
-		dmab_counters_read(cs, out);
+		if (per_phase < 0)
+			dmab_counters_read(cs, out);
+		else
+			dmab_counters_read_scope(cs, out, per_phase);
 		d[i] = (double)dmab_ticks_to_ns(dmab_ticks() - t0);
 	}
 	return median_ns(d, COST_READS);
@@ -901,6 +916,26 @@ static int open_group(struct dmab_counters *cs, const int *members, int n, char 
 	return ret;
 }
 
+/*
+ * Whether a unit is read at every phase boundary: events with a counter
+ * register are; software events and tracepoints, which only read() can read,
+ * are counted over the frames unless @flags asks otherwise.
+ */
+static int unit_per_phase(const struct dmab_counters *cs, const struct dmab_read_unit *u,
+			  unsigned int flags, char *why, size_t len)
+{
+	const struct dmab_event *e = &cs->ev[cs->slot_event[u->first]];
+
+	why[0] = 0;
+	if (u->method == DMAB_READ_RDPMC || (flags & DMAB_COUNT_SOFTWARE_PER_PHASE) ||
+	    (e->attr.type != PERF_TYPE_SOFTWARE && e->attr.type != PERF_TYPE_TRACEPOINT))
+		return 1;
+	snprintf(why, len, "a %s event can only be read with read() (%.0f ns here): counted "
+		 "over the frames, not per phase (--software-per-phase reads it per phase)",
+		 e->attr.type == PERF_TYPE_SOFTWARE ? "software" : "tracepoint", u->cost_ns);
+	return 0;
+}
+
 static void add_unit(struct dmab_counters *cs, const int *members, int n, int grouped)
 {
 	struct dmab_read_unit *u = &cs->unit[cs->n_units++];
@@ -941,7 +976,8 @@ static void add_unit(struct dmab_counters *cs, const int *members, int n, int gr
 	}
 }
 
-void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n)
+void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n,
+			unsigned int flags)
 {
 	size_t i, j;
 	int k;
@@ -1004,16 +1040,31 @@ void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size
 	}
 	for (i = 0; i < cs->n_units; i++) {
 		struct dmab_read_unit *u = &cs->unit[i];
+		char why[sizeof(cs->ev[0].scope_note)];
 
 		u->cost_ns = unit_cost_ns(cs, u);
-		for (k = 0; k < u->count; k++)
-			cs->ev[cs->slot_event[u->first + k]].read_cost_ns =
-				u->method == DMAB_READ_RDPMC ? u->cost_ns / u->count : u->cost_ns;
-		if (u->method != DMAB_READ_RDPMC)
+		u->per_phase = unit_per_phase(cs, u, flags, why, sizeof(why));
+		if (u->per_phase)
+			cs->n_phase_units++;
+		else
+			cs->n_span_units++;
+		for (k = 0; k < u->count; k++) {
+			struct dmab_event *e = &cs->ev[cs->slot_event[u->first + k]];
+
+			e->read_cost_ns = u->method == DMAB_READ_RDPMC ? u->cost_ns / u->count :
+					  u->cost_ns;
+			e->per_phase = u->per_phase;
+			snprintf(e->scope_note, sizeof(e->scope_note), "%s", why);
+		}
+		if (u->method != DMAB_READ_RDPMC) {
 			cs->syscalls_per_snapshot++;
+			cs->syscalls_per_phase_read += u->per_phase;
+		}
 	}
 	if (cs->n_live)
-		cs->snapshot_cost_ns = snapshot_cost_ns(cs);
+		cs->snapshot_cost_ns = snapshot_cost_ns(cs, -1);
+	if (cs->n_phase_units)
+		cs->phase_read_cost_ns = snapshot_cost_ns(cs, 1);
 	for (i = 0; i < n; i++)
 		cs->ev[i].read_errors = 0;	/* the measurements above are not the run's */
 }
@@ -1036,12 +1087,14 @@ int dmab_cell_counts_init(struct dmab_cell_counts *cc, struct dmab_counters *cs)
 		return 0;
 	cc->prev = calloc(cs->n_live, sizeof(*cc->prev));
 	cc->cur = calloc(cs->n_live, sizeof(*cc->cur));
+	cc->span = calloc(cs->n_live, sizeof(*cc->span));
 	cc->sum = calloc(cs->n_live * DMAB_PHASE_COUNT, sizeof(*cc->sum));
-	if (!cc->prev || !cc->cur || !cc->sum) {
+	if (!cc->prev || !cc->cur || !cc->span || !cc->sum) {
 		dmab_cell_counts_free(cc);
 		return -ENOMEM;
 	}
 	cc->set = cs;
+	cc->per_phase = cs->n_phase_units > 0;
 	return 0;
 }
 
@@ -1059,16 +1112,11 @@ void dmab_cell_counts_free(struct dmab_cell_counts *cc)
 {
 	free(cc->prev);
 	free(cc->cur);
+	free(cc->span);
 	free(cc->sum);
-	cc->prev = cc->cur = NULL;
+	cc->prev = cc->cur = cc->span = NULL;
 	cc->sum = NULL;
 	cc->set = NULL;
-}
-
-void dmab_cell_counts_start(struct dmab_cell_counts *cc)
-{
-	dmab_counters_read(cc->set, cc->prev);
-	cc->frames++;
 }
 
 static void add_delta(struct dmab_phase_sum *s, const struct dmab_count *a,
@@ -1080,18 +1128,64 @@ static void add_delta(struct dmab_phase_sum *s, const struct dmab_count *a,
 	s->running += b->running > a->running ? b->running - a->running : 0;
 }
 
+void dmab_cell_counts_span_begin(struct dmab_cell_counts *cc)
+{
+	uint64_t t;
+
+	if (!cc->set || !cc->set->n_span_units)
+		return;
+	t = dmab_ticks();
+	dmab_counters_read_scope(cc->set, cc->span, 0);
+	cc->instrument_ticks += dmab_ticks() - t;
+}
+
+void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
+{
+	const struct dmab_counters *cs = cc->set;
+	struct dmab_count *now;
+	uint64_t t;
+	size_t i;
+
+	if (!cs)
+		return;
+	cc->frames += frames;
+	if (!cs->n_span_units)
+		return;
+	t = dmab_ticks();
+	now = cc->cur;
+	memcpy(now, cc->span, cs->n_live * sizeof(*now));
+	dmab_counters_read_scope(cc->set, now, 0);
+	cc->instrument_ticks += dmab_ticks() - t;
+	for (i = 0; i < cs->n_live; i++)
+		if (!cs->ev[cs->slot_event[i]].per_phase)
+			add_delta(&cc->sum[i * DMAB_PHASE_COUNT + DMAB_PHASE_FRAME], &cc->span[i],
+				  &now[i]);
+}
+
+void dmab_cell_counts_start(struct dmab_cell_counts *cc)
+{
+	dmab_counters_read_scope(cc->set, cc->prev, 1);
+}
+
 void dmab_cell_counts_phase(struct dmab_cell_counts *cc, unsigned int phase, int in_frame)
 {
-	size_t n = cc->set->n_live, i;
+	const struct dmab_counters *cs = cc->set;
 	struct dmab_count *t;
+	size_t u;
+	int i;
 
-	memcpy(cc->cur, cc->prev, n * sizeof(*cc->cur));
-	dmab_counters_read(cc->set, cc->cur);
-	for (i = 0; i < n; i++) {
-		add_delta(&cc->sum[i * DMAB_PHASE_COUNT + phase], &cc->prev[i], &cc->cur[i]);
-		if (in_frame)
-			add_delta(&cc->sum[i * DMAB_PHASE_COUNT + DMAB_PHASE_FRAME], &cc->prev[i],
+	memcpy(cc->cur, cc->prev, cs->n_live * sizeof(*cc->cur));
+	dmab_counters_read_scope(cc->set, cc->cur, 1);
+	for (u = 0; u < cs->n_units; u++) {
+		if (!cs->unit[u].per_phase)
+			continue;
+		for (i = cs->unit[u].first; i < cs->unit[u].first + cs->unit[u].count; i++) {
+			add_delta(&cc->sum[i * DMAB_PHASE_COUNT + phase], &cc->prev[i],
 				  &cc->cur[i]);
+			if (in_frame)
+				add_delta(&cc->sum[i * DMAB_PHASE_COUNT + DMAB_PHASE_FRAME],
+					  &cc->prev[i], &cc->cur[i]);
+		}
 	}
 	cc->phases |= 1u << phase;
 	if (in_frame)

@@ -18,6 +18,14 @@
 #define DMAB_MAX_EVENTS 32
 #define DMAB_EVENT_NAME_MAX 128
 
+/*
+ * dmab_counters_open() flags. By default software events (and tracepoints:
+ * events with no counter register, which only read() can read) are counted
+ * over a configuration's frames as a whole, not per phase: one read() costs
+ * more than 0.4 us, and five a frame cost most of a small frame's CPU work.
+ */
+#define DMAB_COUNT_SOFTWARE_PER_PHASE 1u	/* read them at every phase boundary too */
+
 /* The events counted when -e is not given (-e default names them too). */
 #define DMAB_DEFAULT_EVENTS \
 	"cycles,instructions,cache-references,cache-misses,L1-dcache-load-misses," \
@@ -64,6 +72,8 @@ struct dmab_event {
 	char group_note[192];		/* why it is read alone after all; "" */
 	enum dmab_read_method method;
 	char method_note[192];		/* why not rdpmc; "" when rdpmc */
+	int per_phase;			/* read at every phase boundary; 0: over the frames */
+	char scope_note[192];		/* why not per phase; "" when per phase */
 	double read_cost_ns;		/* median cost of one read by that method */
 	uint64_t read_errors;		/* reads that failed during the run */
 	int fd;
@@ -78,6 +88,7 @@ struct dmab_read_unit {
 	int fd;				/* the group leader, or the event */
 	int first, count;		/* slots [first, first + count) */
 	int grouped;			/* the fd has PERF_FORMAT_GROUP */
+	int per_phase;			/* read at phase boundaries; 0: around the frames */
 	double cost_ns;			/* median of one read of the whole unit */
 };
 
@@ -99,6 +110,9 @@ struct dmab_counters {
 	char init_error[128];			/* libpfm4 did not initialize; "" */
 	double snapshot_cost_ns;		/* median of one reading of every slot */
 	int syscalls_per_snapshot;		/* read() calls in one reading, at best */
+	double phase_read_cost_ns;		/* median of one phase-boundary reading */
+	int syscalls_per_phase_read;		/* read() calls in one, at best */
+	size_t n_phase_units, n_span_units;	/* read units by scope */
 };
 
 /* Phase sums of one event in one configuration. */
@@ -112,7 +126,9 @@ struct dmab_cell_counts {
 	struct dmab_counters *set;	/* NULL: nothing is counted */
 	struct dmab_count *prev, *cur;	/* n_live readings */
 	struct dmab_phase_sum *sum;	/* n_live x DMAB_PHASE_COUNT */
+	struct dmab_count *span;	/* n_live: the readings before the frames */
 	unsigned int phases;		/* DMAB_PHASE_BIT()s that were counted */
+	int per_phase;			/* some events are read at the phase boundaries */
 	uint64_t instrument_ticks;	/* timestamp ticks spent reading counters */
 	uint64_t frames;		/* frames that were counted */
 };
@@ -135,10 +151,11 @@ int dmab_counters_parse_list(char *list, const char **names, size_t *n, char *er
 
 /*
  * Encodes, probes and opens @names (at most DMAB_MAX_EVENTS) for the calling
- * thread. Never fails: an event that cannot be counted has a status that
- * says why.
+ * thread; @flags: DMAB_COUNT_*. Never fails: an event that cannot be counted
+ * has a status that says why.
  */
-void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n);
+void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n,
+			unsigned int flags);
 void dmab_counters_close(struct dmab_counters *cs);
 
 /*
@@ -153,6 +170,8 @@ int dmab_counters_for_each_known(int (*fn)(const char *name, void *arg), void *a
 
 /* Reads every slot into @out (n_live entries); returns the reads that failed. */
 int dmab_counters_read(struct dmab_counters *cs, struct dmab_count *out);
+/* The same for the slots of one scope only (@per_phase: 1 or 0); the others are left. */
+int dmab_counters_read_scope(struct dmab_counters *cs, struct dmab_count *out, int per_phase);
 
 /*
  * The count from a perf mmap page: @offset plus the counter register @pmc
@@ -182,13 +201,22 @@ int dmab_cell_counts_init(struct dmab_cell_counts *cc, struct dmab_counters *cs)
 void dmab_cell_counts_reset(struct dmab_cell_counts *cc);
 void dmab_cell_counts_free(struct dmab_cell_counts *cc);
 
-/* The first reading of a frame. */
+/*
+ * Around a run of frames: the events read over the frames are read before
+ * the first and after the last; their deltas go to the frame, and the
+ * @frames that ran are counted.
+ */
+void dmab_cell_counts_span_begin(struct dmab_cell_counts *cc);
+void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames);
+
+/* The events read per phase: the first reading of a frame. */
 void dmab_cell_counts_start(struct dmab_cell_counts *cc);
 /* A reading at the end of phase @phase: the deltas go to it (and to the frame). */
 void dmab_cell_counts_phase(struct dmab_cell_counts *cc, unsigned int phase, int in_frame);
 
 /*
- * What slot @slot counted in phase @phase over the counted frames, scaled
+ * What slot @slot counted in phase @phase (DMAB_PHASE_FRAME only for an
+ * event read over the frames) over the counted frames, scaled
  * where it was multiplexed, and the share of the time it was on the PMU (1:
  * never multiplexed). -ENODATA when it was never on the PMU.
  */

@@ -4,7 +4,8 @@
  * timestamp, and a reading of the counters when some are open. A reading sits
  * between two timestamps (the end of one phase, the start of the next), so no
  * phase pays for it; the time it took is kept as the counters' overhead.
- * Without counters a boundary is one timestamp, as it always was.
+ * Without counters read per phase a boundary is one timestamp, as it always
+ * was (events counted over the frames are read around them, in run.c).
  */
 #ifndef DMAB_MARK_H
 #define DMAB_MARK_H
@@ -24,7 +25,7 @@ static inline void dmab_marks_begin(struct dmab_marks *m, struct dmab_cell *c)
 
 	m->cell = c;
 	m->frame = 0;
-	if (!c->counts.set) {
+	if (!c->counts.per_phase) {
 		m->start = dmab_ticks();
 		return;
 	}
@@ -44,7 +45,7 @@ static inline void dmab_marks_phase(struct dmab_marks *m, enum dmab_phase p, int
 	ns[p] = dmab_ticks_to_ns(end - m->start);
 	if (in_frame)
 		m->frame += end - m->start;
-	if (!c->counts.set) {
+	if (!c->counts.per_phase) {
 		m->start = end;
 		return;
 	}

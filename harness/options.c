@@ -55,6 +55,9 @@ static const struct dmab_option run_options[] = {
 	{ "events", 'e', "LIST", OPT_EVENTS, FIELD(events), FIELD(n_events), 0, 0,
 	  "perf events per phase, libpfm4 names (default: 'default', the set `dmabench "
 	  "list` shows; 'none': no counters)" },
+	{ "software-per-phase", 0, NULL, OPT_FLAG, FIELD(software_per_phase), 0, 0, 0,
+	  "read software events (page-faults...) at every phase boundary too, with read(): "
+	  "~0.4 us each (default: counted over the frames)" },
 	{ "output", 'o', "FILE", OPT_TEXT, FIELD(output), 0, 0, 0,
 	  "result file (default: results/<host>-<kernel>-<UTC time>.json)" },
 	{ "quick", 0, NULL, OPT_FLAG, FIELD(quick), 0, 0, 0,
@@ -303,5 +306,6 @@ json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
 	for (i = 0; i < o->n_events; i++)
 		json_array_append_new(a, json_string(o->events[i]));
 	json_object_set_new(cfg, "events", a);
+	json_object_set_new(cfg, "software_per_phase", json_boolean(o->software_per_phase));
 	return cfg;
 }

@@ -135,6 +135,9 @@ static json_t *counter_json(const struct dmab_cell *c, const struct dmab_event *
 	json_object_set_new(o, "method", ok ? json_string(dmab_read_method_names[e->method]) :
 						json_null());
 	json_object_set_new(o, "method_note", ok ? string_or_null(e->method_note) : json_null());
+	json_object_set_new(o, "scope", !ok ? json_null() : json_string(e->per_phase ? "phase" :
+									 "frames"));
+	json_object_set_new(o, "scope_note", ok ? string_or_null(e->scope_note) : json_null());
 	json_object_set_new(o, "read_cost_ns", ok ? json_real(e->read_cost_ns) : json_null());
 	json_object_set_new(o, "read_errors", COUNT(ok ? e->read_errors : 0));
 	if (!ok) {
@@ -145,17 +148,23 @@ static json_t *counter_json(const struct dmab_cell *c, const struct dmab_event *
 		json_object_set_new(o, "phases", phases);
 		return o;
 	}
-	for (p = 0; p < DMAB_PHASE_COUNT; p++)
-		if (c->counts.phases & (1u << p))
-			json_object_set_new(phases, dmab_phase_names[p],
-					    counter_phase_json(c, e->slot, p));
-	frame = json_object_get(phases, "frame");
+	if (e->per_phase) {
+		for (p = 0; p < DMAB_PHASE_COUNT; p++)
+			if (c->counts.phases & (1u << p))
+				json_object_set_new(phases, dmab_phase_names[p],
+						    counter_phase_json(c, e->slot, p));
+		frame = json_incref(json_object_get(phases, "frame"));
+	} else {
+		/* counted over the frames: the frame's figures only, no phases */
+		frame = counter_phase_json(c, e->slot, DMAB_PHASE_FRAME);
+	}
 	json_object_set_new(o, "value", json_deep_copy(json_object_get(frame, "total")));
 	json_object_set_new(o, "per_frame", json_deep_copy(json_object_get(frame, "per_frame")));
 	json_object_set_new(o, "per_byte", json_deep_copy(json_object_get(frame, "per_byte")));
 	json_object_set_new(o, "running_share",
 			    json_deep_copy(json_object_get(frame, "running_share")));
 	json_object_set_new(o, "phases", phases);
+	json_decref(frame);
 	return o;
 }
 
@@ -342,10 +351,14 @@ static void report_counter_setup(FILE *out, const struct dmab_counters *cs)
 			else
 				fprintf(out, "%s%s by %s", i ? ", " : "", e->name,
 					u->method == DMAB_READ_RDPMC ? "rdpmc" : "read()");
-			fprintf(out, " (%.2f us)", u->cost_ns / 1e3);
+			fprintf(out, " (%.2f us, %s)", u->cost_ns / 1e3,
+				u->per_phase ? "at every phase boundary" : "around the frames");
 		}
-		fprintf(out, "; all at one boundary %.2f us, measured at start\n",
-			cs->snapshot_cost_ns / 1e3);
+		if (cs->n_phase_units)
+			fprintf(out, "; one phase-boundary reading %.2f us, measured at start\n",
+				cs->phase_read_cost_ns / 1e3);
+		else
+			fprintf(out, "; nothing is read per phase\n");
 		for (i = 0; i < cs->n; i++)
 			if (cs->ev[i].status == DMAB_COUNTER_OK && !cs->ev[i].kernel_counted) {
 				fprintf(out, "counters: the kernel is not counted (%s)\n",
@@ -399,7 +412,7 @@ static void report_counters(FILE *out, const struct dmab_run *run)
 			dmab_format_size(c->size, size, sizeof(size)));
 		for (k = 0; k < cs->n; k++) {
 			const struct dmab_event *e = &cs->ev[k];
-			int per_byte = e->attr.type != PERF_TYPE_SOFTWARE &&
+			int per_byte = e->per_phase && e->attr.type != PERF_TYPE_SOFTWARE &&
 				       (c->counts.phases & DMAB_PHASE_BIT(CPU_PROCESS));
 			unsigned int p = per_byte ? DMAB_PHASE_CPU_PROCESS : DMAB_PHASE_FRAME;
 			uint64_t total;
@@ -426,7 +439,7 @@ static void report_counters(FILE *out, const struct dmab_run *run)
 		}
 		fprintf(out, "; counter reads %.2f us a frame", counter_overhead_ns(c) / 1e3);
 		if (cpu)
-			fprintf(out, " (%.0f%% of cpu_process)", 100 * counter_overhead_ns(c) /
+			fprintf(out, " (%.1f%% of cpu_process)", 100 * counter_overhead_ns(c) /
 				(double)cpu);
 		fprintf(out, "\n");
 	}

@@ -267,6 +267,7 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 	uint64_t start = mono_ns(), k;
 	int ret = 0;
 
+	dmab_cell_counts_span_begin(&c->counts);
 	for (k = 0; k < count && !dmab_interrupted; k++) {
 		uint64_t ns[DMAB_PHASE_COUNT], due = start + k * period;
 		unsigned int p;
@@ -300,6 +301,7 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 			break;
 		}
 	}
+	dmab_cell_counts_span_end(&c->counts, k);
 	c->elapsed_s += (double)(mono_ns() - start) / 1e9;
 	for (k = 0; k < c->ring && c->bufs; k++) {
 		if (c->bufs[k].done_for_device)
@@ -494,7 +496,8 @@ int dmab_run_execute(struct dmab_run *run)
 			cell_fail(c, "opening the device", ret);
 	}
 	/* after the devices: the user backend pins this thread first */
-	dmab_counters_open(&run->counters, run->opt.events, run->opt.n_events);
+	dmab_counters_open(&run->counters, run->opt.events, run->opt.n_events,
+			   run->opt.software_per_phase ? DMAB_COUNT_SOFTWARE_PER_PHASE : 0);
 	ret = 0;
 	for (i = 0; i < run->n_cells; i++)
 		groups += !i || run->cells[i].size != run->cells[i - 1].size ||

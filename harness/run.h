@@ -36,6 +36,7 @@ struct dmab_run_options {
 	int events_given;	/* -e was given (else the default set is counted) */
 	const char *output;
 	int quick, json, quiet;
+	int software_per_phase;	/* read software events at every phase boundary */
 };
 
 /* One configuration of the matrix, and what running it found. */

@@ -120,7 +120,7 @@ else:
 rc=$?
 check "run -e with a nonsense event and hardware events this machine may lack exits 0" test "$rc" = 0
 check "... and its JSON is valid" "${validate[@]}" "$work/ev.json"
-check "... every event once, in order, with its status; page-faults counted per phase, none in cpu_process (prefaulted)" "${pyjson[@]}" "
+check "... every event once, in order, with its status; software events counted over the frames, not per phase" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/ev.json'))
 assert d['config']['events'] == ['cycles', 'page-faults', 'task-clock', 'context-switches', 'nonsense'], d['config']['events']
@@ -139,15 +139,34 @@ for x in rs:
         assert cy['value'] is None and cy['per_byte'] is None and cy['phases'] == {}, cy
     pf = c['page-faults']
     assert pf['status'] == 'ok' and pf['group'] == 'software' and pf['method'] == 'read-group', pf
+    assert pf['scope'] == 'frames' and pf['phases'] == {} and '--software-per-phase' in pf['scope_note'], pf
+    assert isinstance(pf['value'], int) and abs(pf['per_frame'] - pf['value'] / x['frames']) <= 1e-9 * (1 + pf['per_frame']), pf
+    tc = c['task-clock']
+    assert tc['value'] > 0 and tc['scope'] == 'frames' and tc['per_byte'] > 0, tc
+    assert tc['read_cost_ns'] > 0 and tc['running_share'] == 1, tc
+    assert x['counter_overhead_ns'] > 0 and x['counter_overhead_pct'] > 0, x
+"
+(cd "$work" && "$bin" run -q -s cached-sync -z 64K -n 50 -e page-faults,task-clock --software-per-phase \
+	-o "$work/evp.json" >"$work/evp.out" 2>"$work/evp.err")
+check "run --software-per-phase: page-faults per phase, none in cpu_process (prefaulted); the frame is the sum of the phases" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/evp.json'))
+assert d['config']['software_per_phase'] is True, d['config']
+rs = [x for x in d['results'] if not x['skipped']]
+assert rs
+for x in rs:
+    c = {e['event']: e for e in x['counters']}
+    pf = c['page-faults']
+    assert pf['scope'] == 'phase' and pf['scope_note'] is None, pf
     assert set(pf['phases']) == {'sync_for_device', 'device_write', 'sync_for_cpu', 'cpu_process', 'frame'}, pf['phases']
     assert pf['phases']['cpu_process']['total'] == 0, pf['phases']['cpu_process']
     tc = c['task-clock']
     assert tc['value'] > 0 and tc['phases']['frame']['total'] == sum(tc['phases'][p]['total'] for p in ('sync_for_device', 'device_write', 'sync_for_cpu', 'cpu_process')), tc
-    assert tc['read_cost_ns'] > 0 and tc['running_share'] == 1, tc
-    assert x['counter_overhead_ns'] > 0 and x['counter_overhead_pct'] > 0, x
 "
+check "... and its JSON is valid, and the table says the group is read at every phase boundary" \
+	bash -c "${validate[*]} $work/evp.json >/dev/null && grep -q 'the software group by one read() (.* us, at every phase boundary); one phase-boundary reading' $work/evp.out"
 check "... the table says once which events are missing and why, and what each configuration counted" \
-	bash -c "grep -q '^counters unknown_event: nonsense (libpfm4' $work/ev.out && grep -Eq '^counters cached-sync user capture (read|memcpy) 64KiB: .*page-faults 0/frame.*counter reads' $work/ev.out && { [ $has_pmu = 1 ] || [ \$(grep -c '^counters unsupported: cycles (ENOENT' $work/ev.out) = 1 ]; }"
+	bash -c "grep -q '^counters unknown_event: nonsense (libpfm4' $work/ev.out && grep -Eq '^counters cached-sync user capture (read|memcpy) 64KiB: .*page-faults [0-9.]+/frame.*counter reads' $work/ev.out && grep -q 'the software group by one read() (.* us, around the frames); nothing is read per phase' $work/ev.out && { [ $has_pmu = 1 ] || [ \$(grep -c '^counters unsupported: cycles (ENOENT' $work/ev.out) = 1 ]; }"
 (cd "$work" && "$bin" run -q -s cached-sync -z 64K -n 20 -e none -o "$work/none.json" >"$work/none.out" 2>&1)
 check "run -e none counts nothing and says nothing about counters" "${pyjson[@]}" "
 import json

@@ -45,6 +45,7 @@ static struct {
 	struct fake_event ev[MAX_FAKE];
 	int n;
 	int fail_reads;		/* reads of fake fds that fail from now on */
+	int reads;		/* read() calls on fake fds */
 	int group_running_zero;	/* group reads say the group never ran */
 } fake;
 
@@ -101,6 +102,7 @@ ssize_t __wrap_read(int fd, void *buf, size_t len)
 
 	if (!is_fake(fd))
 		return __real_read(fd, buf, len);
+	fake.reads++;
 	if (fake.fail_reads) {
 		errno = EIO;
 		return -1;
@@ -145,7 +147,7 @@ static int open_ok(const struct perf_event_attr *attr, int group_fd, int call)
 	return fake_fd(attr, group_fd);
 }
 
-static void open_events(struct dmab_counters *cs, const char *list)
+static void open_events_flags(struct dmab_counters *cs, const char *list, unsigned int flags)
 {
 	const char *names[DMAB_MAX_EVENTS];
 	char buf[512], err[256] = "";
@@ -153,7 +155,12 @@ static void open_events(struct dmab_counters *cs, const char *list)
 
 	snprintf(buf, sizeof(buf), "%s", list);
 	assert_int_equal(dmab_counters_parse_list(buf, names, &n, err, sizeof(err)), 0);
-	dmab_counters_open(cs, names, n);
+	dmab_counters_open(cs, names, n, flags);
+}
+
+static void open_events(struct dmab_counters *cs, const char *list)
+{
+	open_events_flags(cs, list, 0);
 }
 
 /* ---- every status from every errno class ---- */
@@ -456,6 +463,7 @@ static void test_multiplexed_counts_per_phase(void **state)
 	f = fake_event(cs.ev[0].fd);
 	f->now = (struct dmab_count){ 5000, 700, 600 };
 	assert_int_equal(dmab_cell_counts_init(&cc, &cs), 0);
+	dmab_cell_counts_span_begin(&cc);
 	for (frame = 0; frame < 2; frame++) {
 		dmab_cell_counts_start(&cc);
 		for (p = 0; p < 3; p++) {
@@ -468,6 +476,7 @@ static void test_multiplexed_counts_per_phase(void **state)
 		f->now.enabled += 99;
 		f->now.running += 99;
 	}
+	dmab_cell_counts_span_end(&cc, 2);
 	assert_int_equal(cc.frames, 2);
 	assert_int_equal(cc.phases, (1u << 0) | (1u << 1) | (1u << 2) | DMAB_PHASE_BIT(FRAME));
 	/* phase 0: 400 counted in 40 of 40: as read */
@@ -505,7 +514,7 @@ static void test_failed_read_adds_nothing(void **state)
 
 	(void)state;
 	fake_reset(open_ok);
-	open_events(&cs, "page-faults");
+	open_events(&cs, "cycles");
 	f = fake_event(cs.ev[0].fd);
 	f->now = (struct dmab_count){ 10, 100, 100 };
 	assert_int_equal(dmab_cell_counts_init(&cc, &cs), 0);
@@ -521,6 +530,89 @@ static void test_failed_read_adds_nothing(void **state)
 	assert_int_equal(dmab_cell_counts_total(&cc, 0, 1, &total, &share), 0);
 	assert_int_equal(total, 3);
 	dmab_cell_counts_free(&cc);
+	dmab_counters_close(&cs);
+}
+
+/*
+ * Software events only read() can read are counted over the frames: a phase
+ * boundary reads none of them, so with only them nothing is read per frame;
+ * their counts run from before the first frame to after the last, harness
+ * work between frames included, and are not spread over phases.
+ */
+static void test_software_events_counted_over_the_frames(void **state)
+{
+	struct dmab_counters cs;
+	struct dmab_cell_counts cc;
+	struct fake_event *sw, *hw;
+	uint64_t total;
+	double share;
+	int frame, p, reads;
+
+	(void)state;
+	fake_reset(open_ok);
+	open_events(&cs, "page-faults,cycles,context-switches");
+	assert_int_equal(cs.n_units, 2);
+	assert_int_equal(cs.n_phase_units, 1);
+	assert_int_equal(cs.n_span_units, 1);
+	assert_int_equal(cs.ev[0].per_phase, 0);
+	assert_int_equal(cs.ev[2].per_phase, 0);
+	assert_int_equal(cs.ev[1].per_phase, 1);
+	assert_non_null(strstr(cs.ev[0].scope_note, "software event can only be read with read()"));
+	assert_non_null(strstr(cs.ev[0].scope_note, "--software-per-phase"));
+	assert_string_equal(cs.ev[1].scope_note, "");
+	assert_int_equal(cs.syscalls_per_phase_read, 1);	/* cycles' own read() */
+	sw = fake_event(cs.ev[0].fd);
+	hw = fake_event(cs.ev[1].fd);
+	sw->now = (struct dmab_count){ 100, 1000, 1000 };
+	hw->now = (struct dmab_count){ 5000, 1000, 1000 };
+	assert_int_equal(dmab_cell_counts_init(&cc, &cs), 0);
+	assert_int_equal(cc.per_phase, 1);
+	dmab_cell_counts_span_begin(&cc);
+	for (frame = 0; frame < 3; frame++) {
+		reads = fake.reads;
+		dmab_cell_counts_start(&cc);
+		for (p = 0; p < 2; p++) {
+			sw->now.value += 1;
+			hw->now.value += 10;
+			dmab_cell_counts_phase(&cc, (unsigned int)p, 1);
+		}
+		/* three readings of the cycles unit, none of the software group */
+		assert_int_equal(fake.reads - reads, 3);
+		sw->now.value += 5;	/* between frames: the harness's own faults */
+	}
+	dmab_cell_counts_span_end(&cc, 3);
+	assert_int_equal(cc.frames, 3);
+	/* page-faults: 3 x (2 + 5) over the frames */
+	assert_int_equal(dmab_cell_counts_total(&cc, cs.ev[0].slot, DMAB_PHASE_FRAME, &total,
+						&share), 0);
+	assert_int_equal(total, 21);
+	assert_int_equal(dmab_cell_counts_total(&cc, cs.ev[0].slot, 0, &total, &share), 0);
+	assert_int_equal(total, 0);	/* no phase of its own */
+	/* cycles: per phase as ever */
+	assert_int_equal(dmab_cell_counts_total(&cc, cs.ev[1].slot, 1, &total, &share), 0);
+	assert_int_equal(total, 30);
+	assert_int_equal(dmab_cell_counts_total(&cc, cs.ev[1].slot, DMAB_PHASE_FRAME, &total,
+						&share), 0);
+	assert_int_equal(total, 60);
+	dmab_cell_counts_free(&cc);
+	dmab_counters_close(&cs);
+
+	/* software events alone: nothing to read at the phase boundaries */
+	fake_reset(open_ok);
+	open_events(&cs, "page-faults,task-clock");
+	assert_int_equal(cs.n_phase_units, 0);
+	assert_int_equal(dmab_cell_counts_init(&cc, &cs), 0);
+	assert_int_equal(cc.per_phase, 0);
+	dmab_cell_counts_free(&cc);
+	dmab_counters_close(&cs);
+
+	/* --software-per-phase: read at every boundary, as asked */
+	fake_reset(open_ok);
+	open_events_flags(&cs, "page-faults,task-clock", DMAB_COUNT_SOFTWARE_PER_PHASE);
+	assert_int_equal(cs.n_phase_units, 1);
+	assert_int_equal(cs.ev[0].per_phase, 1);
+	assert_string_equal(cs.ev[0].scope_note, "");
+	assert_int_equal(cs.syscalls_per_phase_read, 1);
 	dmab_counters_close(&cs);
 }
 
@@ -712,6 +804,7 @@ int main(void)
 		cmocka_unit_test(test_scaling_arithmetic),
 		cmocka_unit_test(test_multiplexed_counts_per_phase),
 		cmocka_unit_test(test_failed_read_adds_nothing),
+		cmocka_unit_test(test_software_events_counted_over_the_frames),
 		cmocka_unit_test(test_page_value_and_time),
 		cmocka_unit_test(test_event_list),
 		cmocka_unit_test(test_real_page_faults_exact),
