@@ -651,10 +651,12 @@ static int read_unit(struct dmab_counters *cs, const struct dmab_read_unit *u,
 		return u->count;
 	}
 	for (k = 0; k < u->count; k++) {
-		struct dmab_event *e = &cs->ev[cs->slot_event[u->first + k]];
+		struct dmab_event *e;
 
-		if (!page_read(e->page, &out[u->first + k]))
+		if (!page_read(cs->slot_page[u->first + k], &out[u->first + k]))
 			continue;
+		e = &cs->ev[cs->slot_event[u->first + k]];
+		e->fallback_reads++;
 		/* off the PMU just now (multiplexed): the kernel knows */
 		if (!have_group && read_fd(u->fd, u->grouped, u->grouped ? u->count : 1, group)) {
 			e->read_errors++;
@@ -971,6 +973,7 @@ static void add_unit(struct dmab_counters *cs, const int *members, int n, int gr
 	}
 	for (k = 0; k < n; k++) {
 		cs->ev[members[k]].method = u->method;
+		cs->slot_page[u->first + k] = cs->ev[members[k]].page;
 		if (u->method == DMAB_READ_RDPMC)
 			cs->ev[members[k]].method_note[0] = 0;
 	}
@@ -1065,8 +1068,11 @@ void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size
 		cs->snapshot_cost_ns = snapshot_cost_ns(cs, -1);
 	if (cs->n_phase_units)
 		cs->phase_read_cost_ns = snapshot_cost_ns(cs, 1);
-	for (i = 0; i < n; i++)
-		cs->ev[i].read_errors = 0;	/* the measurements above are not the run's */
+	for (i = 0; i < n; i++) {
+		/* the measurements above are not the run's */
+		cs->ev[i].read_errors = 0;
+		cs->ev[i].fallback_reads = 0;
+	}
 }
 
 void dmab_counters_close(struct dmab_counters *cs)

@@ -76,6 +76,7 @@ struct dmab_event {
 	char scope_note[192];		/* why not per phase; "" when per phase */
 	double read_cost_ns;		/* median cost of one read by that method */
 	uint64_t read_errors;		/* reads that failed during the run */
+	uint64_t fallback_reads;	/* rdpmc: reads that needed read() (off the PMU) */
 	int fd;
 	struct perf_event_mmap_page *page;	/* mapped for rdpmc, or NULL */
 	int unit;			/* which read unit reads it */
@@ -98,12 +99,15 @@ struct dmab_count {
 };
 
 struct dmab_counters {
+	/* what a reading touches first, together (ev[] is kilobytes) */
+	size_t n_units;
+	struct dmab_read_unit unit[DMAB_MAX_EVENTS];
+	const volatile struct perf_event_mmap_page *slot_page[DMAB_MAX_EVENTS];	/* rdpmc */
+	int slot_event[DMAB_MAX_EVENTS];	/* slot -> index in ev */
+	size_t n_live;				/* events that opened: the slots */
+
 	struct dmab_event ev[DMAB_MAX_EVENTS];	/* in the order asked */
 	size_t n;
-	size_t n_live;				/* events that opened: the slots */
-	int slot_event[DMAB_MAX_EVENTS];	/* slot -> index in ev */
-	struct dmab_read_unit unit[DMAB_MAX_EVENTS];
-	size_t n_units;
 	int paranoid;				/* perf_event_paranoid; INT_MIN unknown */
 	int user_access;			/* arm64 perf_user_access; -1 absent */
 	char group_note[256];			/* a group the kernel refused; "" */

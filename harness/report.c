@@ -140,6 +140,8 @@ static json_t *counter_json(const struct dmab_cell *c, const struct dmab_event *
 	json_object_set_new(o, "scope_note", ok ? string_or_null(e->scope_note) : json_null());
 	json_object_set_new(o, "read_cost_ns", ok ? json_real(e->read_cost_ns) : json_null());
 	json_object_set_new(o, "read_errors", COUNT(ok ? e->read_errors : 0));
+	json_object_set_new(o, "fallback_reads", ok && e->method == DMAB_READ_RDPMC ?
+				COUNT(e->fallback_reads) : json_null());
 	if (!ok) {
 		json_object_set_new(o, "value", json_null());
 		json_object_set_new(o, "per_frame", json_null());

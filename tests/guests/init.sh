@@ -63,6 +63,9 @@ t harness-list /dmabench list
 if [ -w /proc/sys/kernel/perf_user_access ]; then
 	echo 1 >/proc/sys/kernel/perf_user_access
 	/dmabench list --json >/tmp/list-ua.json 2>/dev/null && json list-ua /tmp/list-ua.json
+	# what the default set costs read from user space: 64 KiB capture frames (user backend)
+	/dmabench run -q -s cached-sync -p read -z 64K -n 300 -o /tmp/ua-run.json >/dev/null 2>&1 &&
+		json ua-run /tmp/ua-run.json
 	echo 0 >/proc/sys/kernel/perf_user_access
 fi
 if [ -f /dmabench.ko ]; then

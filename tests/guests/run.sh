@@ -464,6 +464,20 @@ def check(out, kver, machine, timer, read, maintenance, dmabuf):
         assert ua is None or (ua['probe_count'] > 0 and ua['method'] == 'rdpmc'), 'user access: %s' % ua
         counters_note += ', cycles in every cached-sync run (%s)%s' % (
             cy['method'], ', read from user space with perf_user_access=1' if ua else '')
+        if ua:
+            # a run with user-space reads: cycles per phase by mrs, the software events
+            # over the frames; its overhead is stated (TCG times, not a board's)
+            rs = [x for x in json.load(open(out + '/ua-run.json'))['results'] if not x['skipped']]
+            assert rs, 'the perf_user_access=1 run ran nothing'
+            for x in rs:
+                c = {e['event']: e for e in x['counters']}
+                cy, pf = c['cycles'], c['page-faults']
+                assert cy['method'] == 'rdpmc' and cy['scope'] == 'phase', cy
+                assert cy['phases']['cpu_process']['total'] > 0, cy['phases']
+                assert pf['scope'] == 'frames' and pf['phases'] == {}, pf
+                assert x['counter_overhead_pct'] is not None, x
+            counters_note += '; with it, counter reads %.2f us a 64KiB frame, %.2f%% of cpu_process (TCG)' % (
+                rs[0]['counter_overhead_ns'] / 1e3, rs[0]['counter_overhead_pct'])
     dmabuf_note += counters_note
     # the user backend: cache maintenance from user space where the architecture allows it
     user = [s for s in listed if s['name'] == 'cached-sync' and s['backend'] == 'user']
