@@ -1111,6 +1111,7 @@ void dmab_cell_counts_reset(struct dmab_cell_counts *cc)
 	memset(cc->sum, 0, cc->set->n_live * DMAB_PHASE_COUNT * sizeof(*cc->sum));
 	cc->phases = 0;
 	cc->instrument_ticks = 0;
+	cc->span_ticks = 0;
 	cc->frames = 0;
 }
 
@@ -1142,7 +1143,9 @@ void dmab_cell_counts_span_begin(struct dmab_cell_counts *cc)
 		return;
 	t = dmab_ticks();
 	dmab_counters_read_scope(cc->set, cc->span, 0);
-	cc->instrument_ticks += dmab_ticks() - t;
+	t = dmab_ticks() - t;
+	cc->instrument_ticks += t;
+	cc->span_ticks += t;
 }
 
 void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
@@ -1161,7 +1164,9 @@ void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
 	now = cc->cur;
 	memcpy(now, cc->span, cs->n_live * sizeof(*now));
 	dmab_counters_read_scope(cc->set, now, 0);
-	cc->instrument_ticks += dmab_ticks() - t;
+	t = dmab_ticks() - t;
+	cc->instrument_ticks += t;
+	cc->span_ticks += t;
 	for (i = 0; i < cs->n_live; i++)
 		if (!cs->ev[cs->slot_event[i]].per_phase)
 			add_delta(&cc->sum[i * DMAB_PHASE_COUNT + DMAB_PHASE_FRAME], &cc->span[i],

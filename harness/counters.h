@@ -134,6 +134,8 @@ struct dmab_cell_counts {
 	unsigned int phases;		/* DMAB_PHASE_BIT()s that were counted */
 	int per_phase;			/* some events are read at the phase boundaries */
 	uint64_t instrument_ticks;	/* timestamp ticks spent reading counters */
+	uint64_t frame_ticks;		/* of them, in the frame under way (mark.h) */
+	uint64_t span_ticks;		/* of them, around the runs of frames */
 	uint64_t frames;		/* frames that were counted */
 };
 

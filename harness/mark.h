@@ -33,6 +33,7 @@ static inline void dmab_marks_begin(struct dmab_marks *m, struct dmab_cell *c)
 	dmab_cell_counts_start(&c->counts);
 	m->start = dmab_ticks();
 	c->counts.instrument_ticks += m->start - t;
+	c->counts.frame_ticks = m->start - t;
 }
 
 /* Ends phase @p: its duration into @ns[p]; @in_frame: it is part of the frame. */
@@ -52,6 +53,7 @@ static inline void dmab_marks_phase(struct dmab_marks *m, enum dmab_phase p, int
 	dmab_cell_counts_phase(&c->counts, (unsigned int)p, in_frame);
 	m->start = dmab_ticks();
 	c->counts.instrument_ticks += m->start - end;
+	c->counts.frame_ticks += m->start - end;
 }
 
 /* The frame: the sum of its phases (without the readings between them). */

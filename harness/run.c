@@ -260,7 +260,24 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Runs @count frames of @c, recording them when @record; paced when fps is set. */
+/* A cell's turn in a round: BATCH_S worth of frames at @per_frame seconds each. */
+static void size_batch(const struct dmab_run *run, struct dmab_cell *c, double per_frame)
+{
+	if (run->opt.fps && per_frame < 1.0 / run->opt.fps)
+		per_frame = 1.0 / run->opt.fps;
+	c->batch = per_frame > 0 ? (uint64_t)(BATCH_S / per_frame) : 1000;
+	if (c->batch < 1)
+		c->batch = 1;
+	if (c->batch > 10000)
+		c->batch = 10000;
+}
+
+/*
+ * Runs @count frames of @c, recording them when @record; paced when fps is
+ * set. A recorded run sizes the next turn by its own pace: the warm-up's
+ * (first touches, code not yet in caches, a TCG guest translating it) can be
+ * far slower than the frames that follow.
+ */
 static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count, int record)
 {
 	uint64_t period = run->opt.fps ? (uint64_t)(1e9 / run->opt.fps) : 0;
@@ -296,6 +313,9 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 		for (p = 0; p < DMAB_PHASE_COUNT && !ret; p++)
 			if (ns[p] != UINT64_MAX)
 				ret = dmab_samples_push(&c->samples[p], ns[p]);
+		if (!ret && c->counts.per_phase)
+			ret = dmab_samples_push(&c->instrument,
+						dmab_ticks_to_ns(c->counts.frame_ticks));
 		if (ret) {
 			cell_fail(c, "recording", ret);
 			break;
@@ -303,6 +323,8 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 	}
 	dmab_cell_counts_span_end(&c->counts, k);
 	c->elapsed_s += (double)(mono_ns() - start) / 1e9;
+	if (record && k && !ret)
+		size_batch(run, c, (double)(mono_ns() - start) / 1e9 / (double)k);
 	for (k = 0; k < c->ring && c->bufs; k++) {
 		if (c->bufs[k].done_for_device)
 			c->done_for_device = c->bufs[k].done_for_device;
@@ -351,13 +373,7 @@ static int cell_warm_up(struct dmab_run *run, struct dmab_cell *c)
 	c->warmup_frames = warm;
 	per_frame = (c->elapsed_s - before) / (double)warm;
 	c->elapsed_s = before;
-	if (run->opt.fps && per_frame < 1.0 / run->opt.fps)
-		per_frame = 1.0 / run->opt.fps;
-	c->batch = per_frame > 0 ? (uint64_t)(BATCH_S / per_frame) : 1000;
-	if (c->batch < 1)
-		c->batch = 1;
-	if (c->batch > 10000)
-		c->batch = 10000;
+	size_batch(run, c, per_frame);
 	c->integrity = (struct dmab_integrity){ 0 };
 	dmab_cell_counts_reset(&c->counts);
 	return 0;
@@ -375,6 +391,8 @@ static void cell_finish(struct dmab_cell *c)
 	}
 	dmab_summarize(&c->lateness, &c->lateness_summary);
 	dmab_samples_free(&c->lateness);
+	dmab_summarize(&c->instrument, &c->instrument_summary);
+	dmab_samples_free(&c->instrument);
 	cell_teardown(c);
 }
 
@@ -562,6 +580,7 @@ void dmab_run_free(struct dmab_run *run)
 			dmab_samples_free(&run->cells[i].kept[p]);
 		}
 		dmab_samples_free(&run->cells[i].lateness);
+		dmab_samples_free(&run->cells[i].instrument);
 		dmab_cell_counts_free(&run->cells[i].counts);
 	}
 	free(run->cells);

@@ -59,6 +59,7 @@ struct dmab_cell {
 
 	struct dmab_samples samples[DMAB_PHASE_COUNT];
 	struct dmab_samples lateness;		/* --fps: start minus schedule */
+	struct dmab_samples instrument;		/* per frame: its counter readings */
 	struct dmab_samples kept[DMAB_PHASE_COUNT];	/* what the result file keeps */
 	uint64_t deadline_misses;
 	struct dmab_integrity integrity;
@@ -76,6 +77,7 @@ struct dmab_cell {
 	const char *done_for_device, *done_for_cpu;	/* what the backend said its syncs did */
 	struct dmab_summary summary[DMAB_PHASE_COUNT];
 	struct dmab_summary lateness_summary;
+	struct dmab_summary instrument_summary;
 };
 
 #define DMAB_MAX_DEVICES 4

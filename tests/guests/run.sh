@@ -476,8 +476,15 @@ def check(out, kver, machine, timer, read, maintenance, dmabuf):
                 assert cy['phases']['cpu_process']['total'] > 0, cy['phases']
                 assert pf['scope'] == 'frames' and pf['phases'] == {}, pf
                 assert x['counter_overhead_pct'] is not None, x
-            counters_note += '; with it, counter reads %.2f us a 64KiB frame, %.2f%% of cpu_process (TCG)' % (
-                rs[0]['counter_overhead_ns'] / 1e3, rs[0]['counter_overhead_pct'])
+                by = x['counter_overhead_by_scope']
+                assert by['phase'] > 0 and by['frames'] > 0, by
+            x = rs[0]
+            by = x['counter_overhead_by_scope']
+            counters_note += ('; with it, counter reads %.2f us a 64KiB frame (%.2f by mrs at the phase '
+                              'boundaries, median; %.2f by read() around the frames), %.1f%% of '
+                              'cpu_process %.1f us (TCG)') % (
+                x['counter_overhead_ns'] / 1e3, by['phase'] / 1e3, by['frames'] / 1e3,
+                x['counter_overhead_pct'], x['phases']['cpu_process']['p50_ns'] / 1e3)
     dmabuf_note += counters_note
     # the user backend: cache maintenance from user space where the architecture allows it
     user = [s for s in listed if s['name'] == 'cached-sync' and s['backend'] == 'user']
