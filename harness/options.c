@@ -53,11 +53,11 @@ static const struct dmab_option run_options[] = {
 	{ "budget", 't', "SECONDS", OPT_SECONDS, FIELD(budget_s), 0, 0, 86400,
 	  "time budget per configuration (default: 3, --quick: 1; none with -n)" },
 	{ "events", 'e', "LIST", OPT_EVENTS, FIELD(events), FIELD(n_events), 0, 0,
-	  "perf events per phase, libpfm4 names (default: 'default', the set `dmabench "
-	  "list` shows; 'none': no counters)" },
+	  "perf events, libpfm4 names: hardware ones read per phase, software ones over "
+	  "the frames (default: 'default', the set `dmabench list` shows; 'none': no counters)" },
 	{ "software-per-phase", 0, NULL, OPT_FLAG, FIELD(software_per_phase), 0, 0, 0,
-	  "read software events (page-faults...) at every phase boundary too, with read(): "
-	  "~0.4 us each (default: counted over the frames)" },
+	  "read software events (page-faults...) at every phase boundary too: a read() "
+	  "each time, 0.4-1 us (default: counted over the frames)" },
 	{ "output", 'o', "FILE", OPT_TEXT, FIELD(output), 0, 0, 0,
 	  "result file (default: results/<host>-<kernel>-<UTC time>.json)" },
 	{ "quick", 0, NULL, OPT_FLAG, FIELD(quick), 0, 0, 0,

@@ -132,6 +132,7 @@ static void test_events(void **state)
 		NULL,
 	};
 	static const char *const none[] = { "-e", "none", NULL };
+	static const char *const per_phase[] = { "--software-per-phase", NULL };
 	struct dmab_run_options o;
 	char err[DMAB_ERRLEN];
 	struct args a;
@@ -146,10 +147,15 @@ static void test_events(void **state)
 	assert_string_equal(o.events[8], "context-switches");
 	assert_string_equal(o.events[9], "arm_ac53::L1D_CACHE_REFILL");
 	assert_string_equal(o.events[10], "nonsense");
+	assert_int_equal(o.software_per_phase, 0);
 	args_make(&a, none);
 	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
 	assert_int_equal(o.events_given, 1);
 	assert_int_equal(o.n_events, 0);
+	args_make(&a, per_phase);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.software_per_phase, 1);
+	assert_int_equal(o.events_given, 0);	/* the default set, read per phase */
 }
 
 static void test_long_forms_and_lists(void **state)
