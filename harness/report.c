@@ -157,9 +157,10 @@ static json_t *counter_json(const struct dmab_cell *c, const struct dmab_event *
 						    counter_phase_json(c, e->slot, p));
 		frame = json_incref(json_object_get(phases, "frame"));
 	} else {
-		/* counted over the frames: the frame's figures only, no phases */
-		frame = counter_phase_json(c, e->slot, DMAB_PHASE_FRAME);
+		frame = NULL;	/* counted over the frames: the frame's figures, no phases */
 	}
+	if (!frame)	/* or no frame was counted (interrupted after the warm-up) */
+		frame = counter_phase_json(c, e->slot, DMAB_PHASE_FRAME);
 	json_object_set_new(o, "value", json_deep_copy(json_object_get(frame, "total")));
 	json_object_set_new(o, "per_frame", json_deep_copy(json_object_get(frame, "per_frame")));
 	json_object_set_new(o, "per_byte", json_deep_copy(json_object_get(frame, "per_byte")));
