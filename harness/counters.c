@@ -723,8 +723,8 @@ static double unit_cost_ns(struct dmab_counters *cs, const struct dmab_read_unit
 	return median_ns(d, COST_READS);
 }
 
-/* One reading of every slot (@per_phase < 0), or of the slots of one scope. */
-static double snapshot_cost_ns(struct dmab_counters *cs, int per_phase)
+/* One reading at a phase boundary: the slots read per phase. */
+static double phase_read_cost_ns(struct dmab_counters *cs)
 {
 	struct dmab_count out[DMAB_MAX_EVENTS];
 	double d[COST_READS];
@@ -733,10 +733,7 @@ static double snapshot_cost_ns(struct dmab_counters *cs, int per_phase)
 	for (i = 0; i < COST_READS; i++) {
 		uint64_t t0 = dmab_ticks();
 
-		if (per_phase < 0)
-			dmab_counters_read(cs, out);
-		else
-			dmab_counters_read_scope(cs, out, per_phase);
+		dmab_counters_read_scope(cs, out, 1);
 		d[i] = (double)dmab_ticks_to_ns(dmab_ticks() - t0);
 	}
 	return median_ns(d, COST_READS);
@@ -1064,10 +1061,8 @@ void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size
 			cs->syscalls_per_phase_read += u->per_phase;
 		}
 	}
-	if (cs->n_live)
-		cs->snapshot_cost_ns = snapshot_cost_ns(cs, -1);
 	if (cs->n_phase_units)
-		cs->phase_read_cost_ns = snapshot_cost_ns(cs, 1);
+		cs->phase_read_cost_ns = phase_read_cost_ns(cs);
 	for (i = 0; i < n; i++) {
 		/* the measurements above are not the run's */
 		cs->ev[i].read_errors = 0;

@@ -112,7 +112,6 @@ struct dmab_counters {
 	int user_access;			/* arm64 perf_user_access; -1 absent */
 	char group_note[256];			/* a group the kernel refused; "" */
 	char init_error[128];			/* libpfm4 did not initialize; "" */
-	double snapshot_cost_ns;		/* median of one reading of every slot */
 	int syscalls_per_snapshot;		/* read() calls in one reading, at best */
 	double phase_read_cost_ns;		/* median of one phase-boundary reading */
 	int syscalls_per_phase_read;		/* read() calls in one, at best */
