@@ -1130,6 +1130,30 @@ static void add_delta(struct dmab_phase_sum *s, const struct dmab_count *a,
 	s->running += b->running > a->running ? b->running - a->running : 0;
 }
 
+/*
+ * The deltas from @a to @b of the slots read @per_phase (1: at the phase
+ * boundaries, 0: around the frames) into @phase, and into the frame too when
+ * @and_frame.
+ */
+static void add_scope_deltas(struct dmab_cell_counts *cc, int per_phase, unsigned int phase,
+			     int and_frame, const struct dmab_count *a, const struct dmab_count *b)
+{
+	const struct dmab_counters *cs = cc->set;
+	size_t u;
+	int i;
+
+	for (u = 0; u < cs->n_units; u++) {
+		if (cs->unit[u].per_phase != per_phase)
+			continue;
+		for (i = cs->unit[u].first; i < cs->unit[u].first + cs->unit[u].count; i++) {
+			add_delta(&cc->sum[i * DMAB_PHASE_COUNT + phase], &a[i], &b[i]);
+			if (and_frame)
+				add_delta(&cc->sum[i * DMAB_PHASE_COUNT + DMAB_PHASE_FRAME], &a[i],
+					  &b[i]);
+		}
+	}
+}
+
 void dmab_cell_counts_span_begin(struct dmab_cell_counts *cc)
 {
 	uint64_t t;
@@ -1148,7 +1172,6 @@ void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
 	const struct dmab_counters *cs = cc->set;
 	struct dmab_count *now;
 	uint64_t t;
-	size_t i;
 
 	if (!cs)
 		return;
@@ -1162,10 +1185,7 @@ void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
 	t = dmab_ticks() - t;
 	cc->instrument_ticks += t;
 	cc->span_ticks += t;
-	for (i = 0; i < cs->n_live; i++)
-		if (!cs->ev[cs->slot_event[i]].per_phase)
-			add_delta(&cc->sum[i * DMAB_PHASE_COUNT + DMAB_PHASE_FRAME], &cc->span[i],
-				  &now[i]);
+	add_scope_deltas(cc, 0, DMAB_PHASE_FRAME, 0, cc->span, now);
 }
 
 void dmab_cell_counts_start(struct dmab_cell_counts *cc)
@@ -1175,24 +1195,11 @@ void dmab_cell_counts_start(struct dmab_cell_counts *cc)
 
 void dmab_cell_counts_phase(struct dmab_cell_counts *cc, unsigned int phase, int in_frame)
 {
-	const struct dmab_counters *cs = cc->set;
 	struct dmab_count *t;
-	size_t u;
-	int i;
 
-	memcpy(cc->cur, cc->prev, cs->n_live * sizeof(*cc->cur));
+	memcpy(cc->cur, cc->prev, cc->set->n_live * sizeof(*cc->cur));
 	dmab_counters_read_scope(cc->set, cc->cur, 1);
-	for (u = 0; u < cs->n_units; u++) {
-		if (!cs->unit[u].per_phase)
-			continue;
-		for (i = cs->unit[u].first; i < cs->unit[u].first + cs->unit[u].count; i++) {
-			add_delta(&cc->sum[i * DMAB_PHASE_COUNT + phase], &cc->prev[i],
-				  &cc->cur[i]);
-			if (in_frame)
-				add_delta(&cc->sum[i * DMAB_PHASE_COUNT + DMAB_PHASE_FRAME],
-					  &cc->prev[i], &cc->cur[i]);
-		}
-	}
+	add_scope_deltas(cc, 1, phase, in_frame, cc->prev, cc->cur);
 	cc->phases |= 1u << phase;
 	if (in_frame)
 		cc->phases |= DMAB_PHASE_BIT(FRAME);
