@@ -1105,7 +1105,6 @@ void dmab_cell_counts_reset(struct dmab_cell_counts *cc)
 		return;
 	memset(cc->sum, 0, cc->set->n_live * DMAB_PHASE_COUNT * sizeof(*cc->sum));
 	cc->phases = 0;
-	cc->instrument_ticks = 0;
 	cc->span_ticks = 0;
 	cc->frames = 0;
 }
@@ -1162,9 +1161,7 @@ void dmab_cell_counts_span_begin(struct dmab_cell_counts *cc)
 		return;
 	t = dmab_ticks();
 	dmab_counters_read_scope(cc->set, cc->span, 0);
-	t = dmab_ticks() - t;
-	cc->instrument_ticks += t;
-	cc->span_ticks += t;
+	cc->span_ticks += dmab_ticks() - t;
 }
 
 void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
@@ -1182,9 +1179,7 @@ void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
 	now = cc->cur;
 	memcpy(now, cc->span, cs->n_live * sizeof(*now));
 	dmab_counters_read_scope(cc->set, now, 0);
-	t = dmab_ticks() - t;
-	cc->instrument_ticks += t;
-	cc->span_ticks += t;
+	cc->span_ticks += dmab_ticks() - t;
 	add_scope_deltas(cc, 0, DMAB_PHASE_FRAME, 0, cc->span, now);
 }
 

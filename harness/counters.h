@@ -132,9 +132,8 @@ struct dmab_cell_counts {
 	struct dmab_count *span;	/* n_live: the readings before the frames */
 	unsigned int phases;		/* DMAB_PHASE_BIT()s that were counted */
 	int per_phase;			/* some events are read at the phase boundaries */
-	uint64_t instrument_ticks;	/* timestamp ticks spent reading counters */
-	uint64_t frame_ticks;		/* of them, in the frame under way (mark.h) */
-	uint64_t span_ticks;		/* of them, around the runs of frames */
+	uint64_t frame_ticks;		/* ticks reading them in the frame under way (mark.h) */
+	uint64_t span_ticks;		/* ticks reading them around the runs of frames */
 	uint64_t frames;		/* frames that were counted */
 };
 

@@ -32,7 +32,6 @@ static inline void dmab_marks_begin(struct dmab_marks *m, struct dmab_cell *c)
 	t = dmab_ticks();
 	dmab_cell_counts_start(&c->counts);
 	m->start = dmab_ticks();
-	c->counts.instrument_ticks += m->start - t;
 	c->counts.frame_ticks = m->start - t;
 }
 
@@ -52,7 +51,6 @@ static inline void dmab_marks_phase(struct dmab_marks *m, enum dmab_phase p, int
 	}
 	dmab_cell_counts_phase(&c->counts, (unsigned int)p, in_frame);
 	m->start = dmab_ticks();
-	c->counts.instrument_ticks += m->start - end;
 	c->counts.frame_ticks += m->start - end;
 }
 

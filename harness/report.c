@@ -212,9 +212,12 @@ static json_t *counter_overhead_by_scope(const struct dmab_cell *c)
 /* The same as a mean over the counted frames, outliers and all. */
 static double counter_overhead_mean_ns(const struct dmab_cell *c)
 {
+	const struct dmab_summary *s = &c->instrument_summary;
+
 	if (!c->counts.set || !c->counts.frames)
 		return -1;
-	return (double)dmab_ticks_to_ns(c->counts.instrument_ticks) / (double)c->counts.frames;
+	return (s->mean_ns * (double)s->n + (double)dmab_ticks_to_ns(c->counts.span_ticks)) /
+	       (double)c->counts.frames;
 }
 
 /*

@@ -282,6 +282,7 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 {
 	uint64_t period = run->opt.fps ? (uint64_t)(1e9 / run->opt.fps) : 0;
 	uint64_t start = mono_ns(), k;
+	double took;
 	int ret = 0;
 
 	dmab_cell_counts_span_begin(&c->counts);
@@ -322,9 +323,10 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 		}
 	}
 	dmab_cell_counts_span_end(&c->counts, k);
-	c->elapsed_s += (double)(mono_ns() - start) / 1e9;
+	took = (double)(mono_ns() - start) / 1e9;
+	c->elapsed_s += took;
 	if (record && k && !ret)
-		size_batch(run, c, (double)(mono_ns() - start) / 1e9 / (double)k);
+		size_batch(run, c, took / (double)k);
 	for (k = 0; k < c->ring && c->bufs; k++) {
 		if (c->bufs[k].done_for_device)
 			c->done_for_device = c->bufs[k].done_for_device;
