@@ -40,6 +40,15 @@ static void summarize(const struct dmab_samples *s, struct dmab_summary *out)
 	assert_int_equal(dmab_summarize(s, out), 0);
 }
 
+/* A table case's samples: its values @v, or 1..@n when it has none. */
+static void push_case(struct dmab_samples *s, const uint64_t *v, size_t n)
+{
+	if (v)
+		push_all(s, v, n);
+	else
+		push_one_to(s, n);
+}
+
 static const uint64_t one[] = { 42 };
 static const uint64_t unsorted[] = { 9, 1, 8, 2, 7, 3, 6, 4, 5, 10 };
 static const uint64_t duplicates[] = { 5, 9, 1, 9, 5, 9, 1, 9, 5, 9 };
@@ -72,10 +81,7 @@ static void test_percentiles_nearest_rank(void **state)
 		struct dmab_samples s = { 0 };
 		struct dmab_summary sum;
 
-		if (c->v)
-			push_all(&s, c->v, c->n);
-		else
-			push_one_to(&s, c->n);
+		push_case(&s, c->v, c->n);
 		summarize(&s, &sum);
 		CHECK_U64(c->name, "n", sum.n, c->n);
 		CHECK_U64(c->name, "min", sum.min_ns, c->min);
@@ -132,10 +138,7 @@ static void test_mean_and_sample_stddev(void **state)
 		struct dmab_samples s = { 0 };
 		struct dmab_summary sum;
 
-		if (c->v)
-			push_all(&s, c->v, c->n);
-		else
-			push_one_to(&s, c->n);
+		push_case(&s, c->v, c->n);
 		summarize(&s, &sum);
 		if (fabs(sum.mean_ns - c->mean) > 1e-9 * fmax(1.0, c->mean))
 			fail_msg("%s: mean is %.12g, want %.12g", c->name, sum.mean_ns, c->mean);
