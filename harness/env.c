@@ -197,6 +197,96 @@ static json_t *board(void)
 }
 
 /* The module's parameters as sysfs shows them, name to value. */
+/* Whether a line of /proc/cpuinfo's flags names @flag. */
+static int cpuinfo_flag(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ':'), *tok, *save = NULL;
+
+		if (strncmp(line, "flags", 5) || !p)
+			continue;
+		for (tok = strtok_r(p + 1, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save))
+			if (!strcmp(tok, flag))
+				found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+int dmab_env_virtualization(const char **name, const char **source)
+{
+	static int known, virtualized;
+	static char name_buf[64], source_buf[96];
+	struct dmab_info info;
+	const char *reason;
+	char buf[256];
+
+	if (known) {
+		*name = name_buf[0] ? name_buf : NULL;
+		*source = source_buf;
+		return virtualized;
+	}
+	known = 1;
+	virtualized = -1;
+	/* What the kernel knows (x86: CPUID and the hypervisor's signature). */
+	if (!dmab_kmod_info(&info, &reason) && !(info.flags & DMAB_INFO_HYPERVISOR_UNKNOWN)) {
+		virtualized = !!(info.flags & DMAB_INFO_HYPERVISOR);
+		snprintf(name_buf, sizeof(name_buf), "%.*s", (int)sizeof(info.hypervisor),
+			 info.hypervisor);
+		snprintf(source_buf, sizeof(source_buf), "dmabench.ko (x86 CPUID)");
+	} else if (cpuinfo_flag("hypervisor")) {
+		virtualized = 1;
+		snprintf(source_buf, sizeof(source_buf), "/proc/cpuinfo flag hypervisor");
+	} else if (read_line("/sys/hypervisor/type", buf, sizeof(buf))) {
+		virtualized = 1;
+		snprintf(name_buf, sizeof(name_buf), "%.63s", buf);
+		snprintf(source_buf, sizeof(source_buf), "/sys/hypervisor/type");
+	} else if (!access("/proc/device-tree/hypervisor", F_OK)) {
+		virtualized = 1;
+		snprintf(source_buf, sizeof(source_buf), "device tree /hypervisor node");
+	} else if (read_line("/proc/device-tree/compatible", buf, sizeof(buf)) &&
+		   !strcmp(buf, "linux,dummy-virt")) {
+		/* QEMU's (and crosvm's) virt machine: emulated, or a VM under KVM */
+		virtualized = 1;
+		snprintf(name_buf, sizeof(name_buf), "QEMU virt machine");
+		snprintf(source_buf, sizeof(source_buf), "device tree compatible linux,dummy-virt");
+	} else if (read_line("/sys/class/dmi/id/sys_vendor", buf, sizeof(buf)) &&
+		   (!strcmp(buf, "QEMU") || strstr(buf, "VMware") || !strcmp(buf, "Xen") ||
+		    strstr(buf, "Microsoft Corporation"))) {
+		virtualized = 1;
+		snprintf(name_buf, sizeof(name_buf), "%.63s", buf);
+		snprintf(source_buf, sizeof(source_buf), "DMI sys_vendor");
+	} else {
+#if defined(__x86_64__) || defined(__i386__)
+		virtualized = 0;	/* CPUID's hypervisor bit is clear */
+		snprintf(source_buf, sizeof(source_buf), "/proc/cpuinfo (no hypervisor flag)");
+#else
+		/* ARM has no architectural bit: an emulated board looks like the real one */
+		snprintf(source_buf, sizeof(source_buf),
+			 "nothing found; ARM has no architectural way to tell");
+#endif
+	}
+	*name = name_buf[0] ? name_buf : NULL;
+	*source = source_buf;
+	return virtualized;
+}
+
+static json_t *virtualization_json(void)
+{
+	const char *name, *source;
+	int v = dmab_env_virtualization(&name, &source);
+
+	return json_pack("{s:o, s:o, s:s}", "virtualized", v < 0 ? json_null() : json_boolean(v),
+			 "name", string_or_null(name), "source", source);
+}
+
 static json_t *kmod_params(void)
 {
 	static const char dir_path[] = "/sys/module/dmabench/parameters";
@@ -240,6 +330,16 @@ static json_t *kmod_json(void)
 	json_object_set_new(kmod, "arch", json_stringn(info.arch, strnlen(info.arch,
 									  sizeof(info.arch))));
 	json_object_set_new(kmod, "cache_line", json_integer(info.cache_line));
+	json_object_set_new(kmod, "dma_alignment", json_integer(info.dma_alignment));
+	json_object_set_new(kmod, "outer_cache", json_boolean(info.flags & DMAB_INFO_OUTER_CACHE));
+	json_object_set_new(kmod, "mappings_bounce", json_boolean(info.flags & DMAB_INFO_BOUNCE));
+	json_object_set_new(kmod, "full_flush_refused",
+			    string_or_null(dmab_kmod_full_flush_refusal(info.full_flush)));
+	json_object_set_new(kmod, "dma_controller",
+			    info.flags & DMAB_INFO_DMAENGINE ?
+			    json_stringn(info.dma_controller, strnlen(info.dma_controller,
+								      sizeof(info.dma_controller))) :
+			    json_null());
 	json_object_set_new(kmod, "max_total_bytes", json_integer((json_int_t)info.max_total_bytes));
 	json_object_set_new(kmod, "dma_channel",
 			    info.flags & DMAB_INFO_DMAENGINE ?
@@ -333,6 +433,7 @@ json_t *dmab_env_json(void)
 			    json_integer((json_int_t)dmab_env_mem_available()));
 
 	json_object_set_new(env, "kmod", kmod_json());
+	json_object_set_new(env, "virtualization", virtualization_json());
 
 	json_object_set_new(user, "cache_maintenance", json_string(dmab_user_maintenance));
 	json_object_set_new(user, "cache_line", json_integer((json_int_t)dmab_user_cache_line()));

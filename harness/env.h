@@ -13,6 +13,13 @@ size_t dmab_env_cache_line(void);
 uint64_t dmab_env_mem_available(void);
 /* The "environment" object of DESIGN.md's result format. */
 json_t *dmab_env_json(void);
+
+/*
+ * Whether this kernel runs in a virtual machine (1), on bare metal (0), or
+ * cannot tell (-1: ARM without a sign of one); *name (NULL if unknown) and
+ * *source say which and how it was found. Read once.
+ */
+int dmab_env_virtualization(const char **name, const char **source);
 /* results/<host>-<kernel release>-<UTC time>.json, under @dir. */
 int dmab_env_result_path(const char *dir, const char *utc_compact, char *out, size_t len);
 

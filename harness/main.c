@@ -266,6 +266,32 @@ static void print_kmod(json_t *kmod)
 	json_array_foreach(strategies, i, v)
 		printf("%s %s", i ? "," : "", json_string_value(v));
 	printf("\n");
+	if (json_is_string(json_object_get(kmod, "dma_controller")))
+		printf("          the device: %s on %s\n",
+		       json_string_value(json_object_get(kmod, "dma_channel")),
+		       json_string_value(json_object_get(kmod, "dma_controller")));
+	printf("          CPU cache line %lld (the kernel's DMA alignment %lld)%s%s\n",
+	       json_integer_value(json_object_get(kmod, "cache_line")),
+	       json_integer_value(json_object_get(kmod, "dma_alignment")),
+	       json_is_true(json_object_get(kmod, "outer_cache")) ? ", an outer cache" : "",
+	       json_is_true(json_object_get(kmod, "mappings_bounce")) ?
+	       ", streaming mappings bounce (swiotlb)" : "");
+	if (json_is_string(json_object_get(kmod, "full_flush_refused")))
+		printf("          no whole-cache flush without a buffer: %s\n",
+		       json_string_value(json_object_get(kmod, "full_flush_refused")));
+}
+
+static void print_virtualization(json_t *v)
+{
+	json_t *virt = json_object_get(v, "virtualized");
+
+	printf("virt      %s%s%s (%s)\n",
+	       json_is_null(virt) ? "cannot tell" : json_is_true(virt) ? "a virtual machine" :
+	       "bare metal",
+	       json_is_string(json_object_get(v, "name")) ? ": " : "",
+	       json_is_string(json_object_get(v, "name")) ?
+	       json_string_value(json_object_get(v, "name")) : "",
+	       json_string_value(json_object_get(v, "source")));
 }
 
 static void print_names(json_t *arr)
@@ -331,6 +357,7 @@ static int cmd_info(int argc, char **argv)
 		       json_is_true(json_object_get(t, "calibrated")) ? " (calibrated)" : "",
 		       json_real_value(json_object_get(t, "overhead_ns")));
 		print_kmod(json_object_get(env, "kmod"));
+		print_virtualization(json_object_get(env, "virtualization"));
 		printf("user sync %s\n", dmab_user_maintenance);
 		print_perf(json_object_get(env, "perf"));
 		printf("config    %zu kernel options recorded%s\n",

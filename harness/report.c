@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "oracle.h"
 #include "parse.h"
 #include "timer.h"
@@ -490,8 +491,10 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 		DMAB_PHASE_DEVICE_BUSY,
 		DMAB_PHASE_SYNC_FOR_CPU, DMAB_PHASE_CPU_PROCESS, DMAB_PHASE_FRAME,
 	};
+	const char *vm_name, *vm_source;
 	char size[32];
 	size_t i, j, k;
+	int virtualized;
 
 	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
 		"strategy", "via", "workload", "pattern", "size", "frames", "sync_dev", "dev_write",
@@ -565,6 +568,13 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 				c->mapping_effective);
 	}
 	report_counters(out, run);
+	virtualized = dmab_env_virtualization(&vm_name, &vm_source);
+	if (virtualized > 0)
+		fprintf(out, "note: this kernel runs in a virtual machine (%s; %s): memory types and "
+			"whole-cache flushes there may not be what they are on bare metal (KVM on "
+			"Intel keeps guest memory write-back unless the VM has non-coherent DMA, "
+			"and ignores a guest's WBINVD)\n", vm_name ? vm_name : "unidentified",
+			vm_source);
 	/* each skipped strategy once, with why */
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];

@@ -10,6 +10,8 @@
 #define DMAB_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>	/* pte_unmap() on 32-bit ARM (kunmap_atomic) */
 #include <linux/mm.h>
 
 /*
@@ -68,6 +70,20 @@ static inline int dmab_read_leaf(struct vm_area_struct *vma, unsigned long addre
 	__acquire(ptl);		/* follow_pte took it; sparse cannot see that */
 	*entry = (u64)pte_val(ptep_get(ptep));
 	pte_unmap_unlock(ptep, ptl);
+	return 0;
+#endif
+}
+
+/*
+ * dma_set_max_seg_size() returned -EIO without dma_parms until 6.11; since
+ * then it returns nothing (a platform device always has dma_parms).
+ */
+static inline int dmab_set_max_seg_size(struct device *dev, unsigned int size)
+{
+#ifdef DMAB_HAVE_SET_MAX_SEG_SIZE_INT
+	return dma_set_max_seg_size(dev, size);
+#else
+	dma_set_max_seg_size(dev, size);
 	return 0;
 #endif
 }

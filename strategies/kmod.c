@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 /* The user and kernel views of the ABI must agree on every size. */
-_Static_assert(sizeof(struct dmab_info) == 128, "struct dmab_info changed size");
+_Static_assert(sizeof(struct dmab_info) == 256, "struct dmab_info changed size");
 _Static_assert(sizeof(struct dmab_alloc) == 48, "struct dmab_alloc changed size");
 _Static_assert(sizeof(struct dmab_sync) == 56, "struct dmab_sync changed size");
 _Static_assert(sizeof(struct dmab_device_op) == 64, "struct dmab_device_op changed size");
@@ -80,10 +80,42 @@ int dmab_kmod_probe(const struct dmab_strategy *s, const char **reason)
 		return ret;
 	}
 	if (s->id >= 32 || !(ctl.info.strategy_mask & (1u << s->id))) {
-		*reason = "the loaded dmabench.ko does not offer it on this kernel";
+		*reason = dmab_kmod_refusal(&ctl.info, s->id);
 		return -EOPNOTSUPP;
 	}
 	return 0;
+}
+
+const char *dmab_kmod_full_flush_refusal(unsigned int full_flush)
+{
+	static const char *const reasons[] = {
+		[DMAB_FULL_FLUSH_NO_ARCH_OP] = "arm64 has no whole-cache operation a kernel may use "
+					       "(set/way is not for memory maintenance there)",
+		[DMAB_FULL_FLUSH_OUTER_CACHE] = "the outer cache (L2C-310) can be flushed whole only "
+						"by way, with interrupts off and every other CPU "
+						"held: full-flush does it by range over the buffer",
+		[DMAB_FULL_FLUSH_TDX] = "WBINVD raises #VE in a TDX guest, which the kernel does "
+					"not handle",
+	};
+
+	if (full_flush == DMAB_FULL_FLUSH_OK)
+		return NULL;
+	return full_flush < sizeof(reasons) / sizeof(reasons[0]) && reasons[full_flush] ?
+	       reasons[full_flush] : "dmabench.ko refuses it for a reason this harness does not know";
+}
+
+const char *dmab_kmod_refusal(const struct dmab_info *info, unsigned int strategy)
+{
+	if (strategy == DMAB_STRAT_FULL_FLUSH && info->full_flush == DMAB_FULL_FLUSH_TDX)
+		return dmab_kmod_full_flush_refusal(info->full_flush);
+	if (info->flags & DMAB_INFO_BOUNCE)
+		return strcmp(info->arch, "x86_64") ?
+		       "streaming DMA mappings bounce through swiotlb here, and the emulated device "
+		       "has no non-cacheable view of a bounce slot on this architecture" :
+		       "streaming DMA mappings bounce through swiotlb here (swiotlb=force, a "
+		       "confidential VM): the device's data reaches the buffer only by dma_sync, "
+		       "which this strategy never calls";
+	return "the loaded dmabench.ko does not offer it on this kernel";
 }
 
 /* A buffer is the fd ALLOC returned, mapped shared; @mapped: the page-rounded length. */
@@ -158,9 +190,15 @@ const char *dmab_kmod_done_name(unsigned int done)
 		[DMAB_DONE_DMA_SYNC] = "dma_sync_single on the range",
 		[DMAB_DONE_BARRIER] = "a write barrier (wmb)",
 		[DMAB_DONE_WBINVD] = "wbinvd on all CPUs",
-		[DMAB_DONE_FLUSH_ALL] = "flush_cache_all on every CPU, then the outer cache",
+		[DMAB_DONE_FLUSH_ALL] = "flush_cache_all (L1 by set/way) on every CPU in turn; "
+					"no outer cache",
 		[DMAB_DONE_DMA_SYNC_ALL] = "dma_sync_single on the whole buffer (arm64 has no "
 					   "whole-cache flush)",
+		[DMAB_DONE_FLUSH_ALL_OUTER_RANGE] = "flush_cache_all (L1 by set/way) on every CPU "
+						    "in turn, then the outer cache (L2C-310) by "
+						    "range over the frame, not by way",
+		[DMAB_DONE_DMA_SYNC_BOUNCE] = "dma_sync_single on the range, copied through a "
+					      "swiotlb bounce buffer",
 	};
 
 	return done < sizeof(names) / sizeof(names[0]) ? names[done] : NULL;
@@ -232,6 +270,7 @@ int dmab_kmod_mapping(struct dmab_buffer *buf, const char **effective, const cha
 /* The module's device: DEVICE_WRITE and DEVICE_READ on the buffer's fd. */
 
 static size_t device_line;
+static char device_name[DMAB_NAME_LEN + 16];
 static char device_description[320];
 
 static int device_open(size_t line)
@@ -245,9 +284,14 @@ static int device_open(size_t line)
 	device_line = line;
 	if (ctl.info.flags & DMAB_INFO_DMAENGINE) {
 		dmab_kmod_device.emulated = 0;
+		snprintf(device_name, sizeof(device_name), "dmaengine %.*s", DMAB_NAME_LEN,
+			 ctl.info.dma_channel);
+		dmab_kmod_device.name = device_name;
 		snprintf(device_description, sizeof(device_description),
-			 "dmabench.ko driving the dmaengine channel %.*s (DMA_MEMCPY) as the device",
-			 DMAB_NAME_LEN, ctl.info.dma_channel);
+			 "%.*s on %.*s: a DMA_MEMCPY channel of the board's DMA controller, driven "
+			 "by dmabench.ko (dmaengine=on), copying each frame from or to a coherent "
+			 "staging buffer", DMAB_NAME_LEN, ctl.info.dma_channel, DMAB_CONTROLLER_LEN,
+			 ctl.info.dma_controller);
 	} else {
 		dmab_kmod_device.emulated = 1;
 		snprintf(device_description, sizeof(device_description),

@@ -42,6 +42,11 @@ extern struct dmab_device dmab_kmod_device;
  */
 int dmab_kmod_info(struct dmab_info *info, const char **reason);
 
+/* Why the module does not offer @strategy (its strategy_mask lacks it). */
+const char *dmab_kmod_refusal(const struct dmab_info *info, unsigned int strategy);
+/* Why FULL_FLUSH without a buffer is refused (DMAB_FULL_FLUSH_*); NULL when it is not. */
+const char *dmab_kmod_full_flush_refusal(unsigned int full_flush);
+
 /* What a DMAB_DONE_* means, for the JSON; NULL for an unknown value. */
 const char *dmab_kmod_done_name(unsigned int done);
 /* A DMAB_MT_* as the JSON writes it ("UC-", "Normal-NC"); NULL when unknown. */

@@ -10,7 +10,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DMAB_ABI_VERSION	1
+#define DMAB_ABI_VERSION	2
 #define DMAB_DEVICE_PATH	"/dev/dmabench"
 
 /* Strategies, as bits of dmab_info.strategy_mask. */
@@ -27,21 +27,44 @@
 #define DMAB_LINE_MIN		16
 #define DMAB_LINE_MAX		512
 #define DMAB_NAME_LEN		32
+#define DMAB_CONTROLLER_LEN	64
 
 /* dmab_info.flags */
 #define DMAB_INFO_DMA_COHERENT	(1U << 0)	/* the device is cache-coherent */
 #define DMAB_INFO_DMAENGINE	(1U << 1)	/* a DMA_MEMCPY channel plays the device */
+#define DMAB_INFO_HYPERVISOR	(1U << 2)	/* the kernel runs under a hypervisor */
+#define DMAB_INFO_HYPERVISOR_UNKNOWN (1U << 3)	/* whether it does cannot be told here */
+#define DMAB_INFO_OUTER_CACHE	(1U << 4)	/* an outer cache (ARM L2C-310/PL310) */
+#define DMAB_INFO_BOUNCE	(1U << 5)	/* streaming mappings bounce (swiotlb) */
+
+/*
+ * dmab_info.full_flush: why FULL_FLUSH (the whole cache, no buffer) is
+ * refused here, or DMAB_FULL_FLUSH_OK. The full-flush strategy itself works
+ * wherever strategy_mask has it (on a buffer there is always a range).
+ */
+#define DMAB_FULL_FLUSH_OK		0
+#define DMAB_FULL_FLUSH_NO_ARCH_OP	1	/* arm64: no whole-cache operation for a kernel */
+#define DMAB_FULL_FLUSH_OUTER_CACHE	2	/* the outer cache only by range (see dmab_done) */
+#define DMAB_FULL_FLUSH_TDX		3	/* WBINVD raises #VE in a TDX guest */
 
 struct dmab_info {
 	__u32 abi_version;
 	__u32 flags;
-	__u32 cache_line;		/* bytes */
+	__u32 cache_line;		/* bytes: the CPU's L1 data cache line
+					 * (ARM CTR.DminLine, x86 CLFLUSH size)
+					 */
 	__u32 strategy_mask;		/* 1 << DMAB_STRAT_* the module offers here */
 	__u64 max_total_bytes;		/* the bound on all buffers (max_total_mb) */
 	char arch[DMAB_NAME_LEN];	/* "x86_64", "arm64", "arm" */
 	char dma_channel[DMAB_NAME_LEN];/* the dmaengine channel, or "" */
 	__u64 kernel_ns;		/* out: time spent in the kernel */
-	__u64 reserved[4];
+	__u32 dma_alignment;		/* cache_line_size(): the kernel's own bound
+					 * (ARM: a build-time maximum), not the CPU's
+					 */
+	__u32 full_flush;		/* DMAB_FULL_FLUSH_* */
+	char dma_controller[DMAB_CONTROLLER_LEN]; /* "12680000.dma-controller (dma-pl330)" */
+	char hypervisor[DMAB_NAME_LEN];	/* "KVM", "Microsoft Hyper-V"...; "" */
+	__u64 reserved[7];
 };
 
 struct dmab_alloc {
@@ -63,8 +86,14 @@ struct dmab_alloc {
 #define DMAB_DONE_DMA_SYNC	1	/* dma_sync_single_for_{device,cpu} on the range */
 #define DMAB_DONE_BARRIER	2	/* a write barrier (wc) */
 #define DMAB_DONE_WBINVD	3	/* wbinvd on all CPUs (x86) */
-#define DMAB_DONE_FLUSH_ALL	4	/* flush_cache_all (ARMv7), outer cache too */
+#define DMAB_DONE_FLUSH_ALL	4	/* flush_cache_all on each CPU (ARMv7, no outer cache) */
 #define DMAB_DONE_DMA_SYNC_ALL	5	/* arm64 has no whole-cache flush: the whole buffer */
+#define DMAB_DONE_FLUSH_ALL_OUTER_RANGE 6 /* flush_cache_all on each CPU, then the
+					 * outer cache by range over the buffer
+					 */
+#define DMAB_DONE_DMA_SYNC_BOUNCE 7	/* dma_sync on the range, copied through
+					 * a swiotlb bounce buffer
+					 */
 
 struct dmab_sync {
 	__u32 direction;		/* in: DMAB_DIR_* */
