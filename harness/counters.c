@@ -279,8 +279,10 @@ static void encode(struct dmab_event *e, const char *name)
 	memset(&pmu, 0, sizeof(pmu));
 	pmu.size = sizeof(pmu);
 	if (pfm_get_event_info(arg.idx, PFM_OS_PERF_EVENT_EXT, &info) == PFM_SUCCESS &&
-	    pfm_get_pmu_info(info.pmu, &pmu) == PFM_SUCCESS)
+	    pfm_get_pmu_info(info.pmu, &pmu) == PFM_SUCCESS) {
 		snprintf(e->pmu, sizeof(e->pmu), "%s", pmu.name);
+		e->core_pmu = pmu.type == PFM_PMU_TYPE_CORE;
+	}
 	e->attr.size = sizeof(e->attr);
 	e->status = DMAB_COUNTER_OK;
 }
@@ -749,6 +751,188 @@ static void close_event(struct dmab_event *e)
 	e->fd = -1;
 }
 
+/*
+ * ---- the probe loop: does an event that opens count at all? ----
+ *
+ * An event can open and never count: a PMU whose registers exist but whose
+ * counters do not advance (an emulated one, see no_count_reason()) takes
+ * events like any other. So each CPU PMU event that opens is counted over
+ * the probe loop on its probe descriptor, alone: spin(PROBE_ITERATIONS), in
+ * user space, about 10 instructions an iteration (4 loads, 3 stores, 2 adds
+ * and a branch at -O2) on the stack, touching no fresh page.
+ *
+ * A zero is a verdict only where it cannot be a measurement:
+ * - cycles, instructions and ref-cycles (counting user space) count over any
+ *   loop on a PMU that counts at all: their zero is enough.
+ * - Any other CPU PMU event (cache-misses, L1-dcache-load-misses, raw codes,
+ *   a core PMU's own names) may truly count 0 over a loop that lives in L1.
+ *   The loop does not walk a buffer to force misses: no size is enough
+ *   everywhere (last-level caches of hundreds of MiB, prefetchers that hide a
+ *   walk, events for rarer things still), and a walk of tens of MiB at every
+ *   open would cost far more than the loop, most of all under TCG. Instead
+ *   such a zero is judged by the PMU's cycle counter over the same loop: when
+ *   that counted nothing too, this PMU counts nothing here; when it counted,
+ *   the zero is a measurement and stays ok.
+ * Software events and tracepoints (page-faults, context-switches,
+ * cpu-migrations: often 0 over a short loop) are never judged, nor is a
+ * probe that was multiplexed, off the PMU, or not read: the event stays ok.
+ */
+#define PROBE_ITERATIONS 50000u
+
+enum probe_count {
+	PROBE_NOT_YET,		/* not counted */
+	PROBE_UNDECIDED,	/* not on the PMU throughout, or a read failed */
+	PROBE_COUNTED,
+	PROBE_ZERO,		/* 0, on the PMU for the whole loop */
+};
+
+/* Events a CPU's PMU counts: what a zero over the probe loop can condemn. */
+static int cpu_pmu_event(const struct dmab_event *e)
+{
+	return core_type(e->attr.type) || (e->attr.type >= PERF_TYPE_MAX && e->core_pmu);
+}
+
+/* Events that count over any loop on a PMU that counts at all. */
+static int counts_over_any_loop(const struct perf_event_attr *a)
+{
+	if (a->type != PERF_TYPE_HARDWARE || a->exclude_user || a->exclude_host)
+		return 0;
+	switch (a->config & 0xffffffffull) {	/* above: a hybrid's PMU type */
+	case PERF_COUNT_HW_CPU_CYCLES:
+	case PERF_COUNT_HW_INSTRUCTIONS:
+	case PERF_COUNT_HW_REF_CPU_CYCLES:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* What the event open as @fd (alone, FORMAT_ALONE) counts over the probe loop. */
+static enum probe_count count_over_probe_loop(int fd)
+{
+	struct dmab_count before, after;
+	uint64_t enabled, running;
+
+	if (read_fd(fd, 0, 1, &before))
+		return PROBE_UNDECIDED;
+	spin(PROBE_ITERATIONS);
+	if (read_fd(fd, 0, 1, &after))
+		return PROBE_UNDECIDED;
+	enabled = after.enabled - before.enabled;
+	running = after.running - before.running;
+	/* multiplexed, part of the loop may have gone uncounted: no verdict */
+	if (!running || running < enabled)
+		return PROBE_UNDECIDED;
+	return after.value != before.value ? PROBE_COUNTED : PROBE_ZERO;
+}
+
+/* The CPU PMU's cycle counter over the probe loop: does that PMU count at all? */
+static enum probe_count pmu_cycles_over_probe_loop(int paranoid)
+{
+	struct dmab_event cycles;
+	enum probe_count count = PROBE_UNDECIDED;
+	int fd;
+
+	memset(&cycles, 0, sizeof(cycles));
+	cycles.fd = -1;
+	cycles.status = DMAB_COUNTER_OK;
+	cycles.attr.size = sizeof(cycles.attr);
+	cycles.attr.type = PERF_TYPE_HARDWARE;
+	cycles.attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	fd = probe_open(&cycles, paranoid, -1);
+	if (fd >= 0) {
+		count = count_over_probe_loop(fd);
+		close(fd);
+	}
+	return count;
+}
+
+/* How this machine says it is QEMU; "" when it does not. */
+static void emulation_evidence(char *out, size_t len)
+{
+	char buf[512] = "";
+	size_t got = 0;
+	FILE *f;
+
+	out[0] = 0;
+	f = fopen("/proc/device-tree/compatible", "r");	/* NUL-separated strings */
+	if (f) {
+		got = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+	}
+	if (memmem(buf, got, "linux,dummy-virt", strlen("linux,dummy-virt"))) {
+		snprintf(out, len, "device tree: linux,dummy-virt");
+		return;
+	}
+	f = fopen("/sys/class/dmi/id/sys_vendor", "r");
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	if (!strncmp(buf, "QEMU", 4))
+		snprintf(out, len, "DMI vendor: QEMU");
+	else if (!access("/sys/firmware/qemu_fw_cfg", F_OK))
+		snprintf(out, len, "/sys/firmware/qemu_fw_cfg");
+}
+
+/*
+ * The reason of a no_count event; @pmu_silent: its own zero was not enough,
+ * the PMU's cycle counter counted nothing too.
+ *
+ * QEMU is named only when the machine says so. What QEMU 7.2 counts (Debian
+ * 12's; target/arm/helper.c and cpu_tcg.c): pm_events[] has SW_INCR,
+ * INST_RETIRED (only with -icount precise), CPU_CYCLES, and the STALL events
+ * that always read 0 (PMUv3p1/p4 models only); pmu_counter_enabled() is false
+ * for every counter, PMCCNTR included, of a CPU model without
+ * ARM_FEATURE_PMU. cortex_a9_initfn() sets no ARM_FEATURE_PMU (a7, a15, r5
+ * and max do) but does set PMCR.N = 6 (reset_pmcr_el0 0x41093000), and
+ * define_pmu_regs() gives every v7 CPU the registers: Linux registers
+ * armv7_cortex_a9 and its events open, but nothing ever counts. Where QEMU
+ * models the PMU, the cycle counter counts and an event counter counts only
+ * CPU_CYCLES, or INST_RETIRED under -icount: any other event the kernel
+ * opens there reads 0. instructions is then no_count; a cache event, judged
+ * by a cycle counter that counts, stays ok with its zeros.
+ */
+static void no_count_reason(struct dmab_event *e, int pmu_silent)
+{
+	char evidence[64];
+	size_t used;
+
+	used = (size_t)snprintf(e->reason, sizeof(e->reason), "opened, but counted 0 over the "
+				"probe loop of %u iterations (loads, adds, stores)%s: this PMU "
+				"does not count %s here", PROBE_ITERATIONS,
+				pmu_silent ? ", and so did the PMU's cycle counter" :
+				", on the PMU throughout", pmu_silent ? "anything" : "this event");
+	emulation_evidence(evidence, sizeof(evidence));
+	if (evidence[0] && used < sizeof(e->reason))
+		snprintf(e->reason + used, sizeof(e->reason) - used, "; this machine is QEMU "
+			 "(%s): an emulated PMU", evidence);
+}
+
+/*
+ * After @e opened as @fd: no_count when it counted nothing over the probe
+ * loop and that cannot be a measurement. @cycles: the PMU's cycle counter
+ * over the loop, counted at the first need and kept for the other events.
+ */
+static void check_probe_count(struct dmab_event *e, int fd, int paranoid,
+			      enum probe_count *cycles)
+{
+	int alone_is_enough = counts_over_any_loop(&e->attr);
+
+	if (!cpu_pmu_event(e) || count_over_probe_loop(fd) != PROBE_ZERO)
+		return;
+	if (!alone_is_enough) {
+		if (*cycles == PROBE_NOT_YET)
+			*cycles = pmu_cycles_over_probe_loop(paranoid);
+		if (*cycles != PROBE_ZERO)
+			return;		/* the PMU counts: this zero is a measurement */
+	}
+	e->status = DMAB_COUNTER_NO_COUNT;
+	no_count_reason(e, !alone_is_enough);
+}
+
 /* Why the kernel will not let user space read the counter, for the JSON. */
 static void no_rdpmc_note(const struct dmab_counters *cs, char *out, size_t len)
 {
@@ -979,6 +1163,7 @@ static void add_unit(struct dmab_counters *cs, const int *members, int n, int gr
 void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n,
 			unsigned int flags)
 {
+	enum probe_count cycles = PROBE_NOT_YET;
 	size_t i, j;
 	int k;
 
@@ -994,8 +1179,10 @@ void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size
 
 		encode(e, names[i]);
 		fd = probe_open(e, cs->paranoid, cs->user_access);
-		if (fd >= 0)
+		if (fd >= 0) {
+			check_probe_count(e, fd, cs->paranoid, &cycles);
 			close(fd);
+		}
 		if (e->status == DMAB_COUNTER_OK)
 			group_key(e, e->group, sizeof(e->group));
 	}

@@ -31,13 +31,18 @@
 	"cycles,instructions,cache-references,cache-misses,L1-dcache-load-misses," \
 	"LLC-load-misses,task-clock,page-faults,context-switches"
 
-/* DMAB_COUNTER_STATUS(symbol, "json name") */
+/*
+ * DMAB_COUNTER_STATUS(symbol, "json name"). NO_COUNT: a CPU PMU event that
+ * opened but counted 0 over the probe loop (see counters.c), so its zeros
+ * would not be measurements.
+ */
 #define DMAB_COUNTER_STATUS_LIST(X)		\
 	X(OK, "ok")				\
 	X(UNSUPPORTED, "unsupported")		\
 	X(DENIED, "denied")			\
 	X(INVALID, "invalid")			\
-	X(UNKNOWN_EVENT, "unknown_event")
+	X(UNKNOWN_EVENT, "unknown_event")	\
+	X(NO_COUNT, "no_count")
 
 enum dmab_counter_status {
 #define DMAB_COUNTER_STATUS_ENUM(sym, name) DMAB_COUNTER_##sym,
@@ -60,6 +65,7 @@ struct dmab_event {
 	char name[DMAB_EVENT_NAME_MAX];	/* as given to -e */
 	char encoding[256];		/* libpfm4's fully qualified name; "" when unknown */
 	char pmu[32];			/* libpfm4's PMU name; "" when unknown */
+	int core_pmu;			/* libpfm4 calls that PMU a CPU core's */
 	struct perf_event_attr attr;	/* as encoded, then as opened */
 	enum dmab_counter_status status;
 	int err;			/* errno of the failed open (positive); 0 */
@@ -156,7 +162,8 @@ int dmab_counters_parse_list(char *list, const char **names, size_t *n, char *er
 /*
  * Encodes, probes and opens @names (at most DMAB_MAX_EVENTS) for the calling
  * thread; @flags: DMAB_COUNT_*. Never fails: an event that cannot be counted
- * has a status that says why.
+ * has a status that says why (no_count for a CPU PMU event that opened but
+ * counted nothing over the probe loop).
  */
 void dmab_counters_open(struct dmab_counters *cs, const char *const *names, size_t n,
 			unsigned int flags);

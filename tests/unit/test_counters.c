@@ -34,6 +34,7 @@ struct fake_event {
 	struct perf_event_attr attr;
 	int leader;		/* fd of its group leader; its own fd when it leads */
 	struct dmab_count now;	/* what a read returns */
+	struct dmab_count step;	/* added to now by every read() of it alone, first */
 };
 
 /* Decides an open: a descriptor (>= 0, from fake_fd()) or -errno. */
@@ -110,6 +111,9 @@ ssize_t __wrap_read(int fd, void *buf, size_t len)
 	e = &fake.ev[fd - FAKE_FD0];
 	if (!(e->attr.read_format & PERF_FORMAT_GROUP)) {
 		assert_true(len >= 3 * sizeof(uint64_t));
+		e->now.value += e->step.value;
+		e->now.enabled += e->step.enabled;
+		e->now.running += e->step.running;
 		v[0] = e->now.value;
 		v[1] = e->now.enabled;
 		v[2] = e->now.running;
@@ -282,6 +286,132 @@ static void test_user_only_by_modifier(void **state)
 	assert_int_equal(cs.ev[0].status, DMAB_COUNTER_OK);
 	assert_int_equal(cs.ev[0].kernel_counted, 0);
 	assert_non_null(strstr(cs.ev[0].kernel_note, "modifiers"));
+	dmab_counters_close(&cs);
+}
+
+/* ---- events that open but count nothing: no_count ---- */
+
+/*
+ * What the probe loop counts between two reads: the event itself, and the
+ * PMU's cycle counter when it is opened to judge a zero (the first later
+ * open of plain cycles counting user space).
+ */
+static const struct no_count_case {
+	const char *name;
+	const char *event;		/* as given to -e */
+	uint64_t counts;		/* what it counts over the probe loop */
+	uint64_t cycles;		/* what the PMU's cycle counter counts over it */
+	int multiplexed;		/* on the PMU half of the loop */
+	enum dmab_counter_status status;
+	const char *reason;		/* in the reason; NULL: ok, none */
+} no_count_cases[] = {
+	/* cycles and instructions count over any loop: their zero is enough */
+	{ "cycles counting 0 (QEMU's Cortex-A9)", "cycles", 0, 0, 0, DMAB_COUNTER_NO_COUNT,
+	  "does not count this event here" },
+	{ "instructions counting 0 where cycles count (QEMU without -icount)", "instructions", 0,
+	  5000, 0, DMAB_COUNTER_NO_COUNT, "counted 0 over the probe loop of 50000 iterations" },
+	{ "cycles counting", "cycles", 5000, 5000, 0, DMAB_COUNTER_OK, NULL },
+	{ "instructions counting", "instructions", 40000, 5000, 0, DMAB_COUNTER_OK, NULL },
+	/* a miss event may truly count 0: only the PMU's silent cycle counter condemns it */
+	{ "cache-misses 0 where the PMU counts cycles: a measurement", "cache-misses", 0, 5000, 0,
+	  DMAB_COUNTER_OK, NULL },
+	{ "L1-dcache-load-misses 0 where the PMU counts cycles", "L1-dcache-load-misses", 0, 5000,
+	  0, DMAB_COUNTER_OK, NULL },
+	{ "cache-misses 0 on a PMU whose cycle counter counts 0 too", "cache-misses", 0, 0, 0,
+	  DMAB_COUNTER_NO_COUNT, "and so did the PMU's cycle counter" },
+	{ "L1-dcache-load-misses 0 on a silent PMU", "L1-dcache-load-misses", 0, 0, 0,
+	  DMAB_COUNTER_NO_COUNT, "does not count anything here" },
+	{ "cache-misses counting on a silent cycle counter", "cache-misses", 7, 0, 0,
+	  DMAB_COUNTER_OK, NULL },
+	/* kernel-only cycles may count 0 over a user-space loop */
+	{ "cycles:k 0 where the PMU counts cycles", "cycles:k", 0, 5000, 0, DMAB_COUNTER_OK, NULL },
+	/* software events may count 0 over a short loop: never judged */
+	{ "page-faults 0", "page-faults", 0, 0, 0, DMAB_COUNTER_OK, NULL },
+	{ "context-switches 0", "context-switches", 0, 0, 0, DMAB_COUNTER_OK, NULL },
+	{ "cpu-migrations 0", "cpu-migrations", 0, 0, 0, DMAB_COUNTER_OK, NULL },
+	/* off the PMU part of the loop, a zero proves nothing */
+	{ "cycles 0 while multiplexed", "cycles", 0, 0, 1, DMAB_COUNTER_OK, NULL },
+};
+
+static const struct no_count_case *no_count_case;
+
+static int open_probe_counting(const struct perf_event_attr *attr, int group_fd, int call)
+{
+	const struct no_count_case *c = no_count_case;
+	int fd = fake_fd(attr, group_fd);
+	struct fake_event *f = fake_event(fd);
+	int cycles = attr->type == PERF_TYPE_HARDWARE &&
+		     attr->config == PERF_COUNT_HW_CPU_CYCLES && !attr->exclude_user;
+
+	/* 1000 ns per loop, on the PMU throughout unless multiplexed */
+	f->step = (struct dmab_count){ c->counts, 1000, c->multiplexed ? 500 : 1000 };
+	if (call > 0 && cycles)
+		f->step.value = c->cycles;
+	return fd;
+}
+
+static void test_events_that_count_nothing(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_string_equal(dmab_counter_status_names[DMAB_COUNTER_NO_COUNT], "no_count");
+	for (i = 0; i < ARRAY_SIZE(no_count_cases); i++) {
+		const struct no_count_case *c = &no_count_cases[i];
+		struct dmab_counters cs;
+		const struct dmab_event *e = &cs.ev[0];
+
+		no_count_case = c;
+		fake_reset(open_probe_counting);
+		open_events(&cs, c->event);
+		if (e->status != c->status)
+			fail_msg("%s: status %s, want %s (%s)", c->name,
+				 dmab_counter_status_names[e->status],
+				 dmab_counter_status_names[c->status], e->reason);
+		CHECK_U64(c->name, "errno", e->err, 0);
+		if (c->status == DMAB_COUNTER_OK) {
+			assert_string_equal(e->reason, "");
+			CHECK_U64(c->name, "slots (read during the run)", cs.n_live, 1);
+		} else {
+			/* not read during the run, and the reason says what was seen */
+			CHECK_U64(c->name, "slots (read during the run)", cs.n_live, 0);
+			CHECK_U64(c->name, "fd", e->fd, -1);
+			if (!strstr(e->reason, "opened, but counted 0") ||
+			    !strstr(e->reason, c->reason))
+				fail_msg("%s: reason '%s' lacks '%s'", c->name, e->reason,
+					 c->reason);
+		}
+		dmab_counters_close(&cs);
+	}
+}
+
+/*
+ * A PMU that takes every event and counts none (QEMU 7.2's Cortex-A9): the
+ * default set's hardware events are no_count, each listed once with the same
+ * reason, and only the software events are read during the run.
+ */
+static void test_silent_pmu_leaves_software_events(void **state)
+{
+	static const struct no_count_case silent = { "silent PMU", NULL, 0, 0, 0, 0, NULL };
+	struct dmab_counters cs;
+	size_t i;
+
+	(void)state;
+	no_count_case = &silent;
+	fake_reset(open_probe_counting);
+	open_events(&cs, "cycles,instructions,cache-misses,L1-dcache-load-misses,task-clock,"
+			 "page-faults,context-switches");
+	for (i = 0; i < 4; i++)
+		if (cs.ev[i].status != DMAB_COUNTER_NO_COUNT)
+			fail_msg("%s: %s, want no_count", cs.ev[i].name,
+				 dmab_counter_status_names[cs.ev[i].status]);
+	assert_string_equal(cs.ev[0].reason, cs.ev[1].reason);
+	assert_string_equal(cs.ev[2].reason, cs.ev[3].reason);
+	for (i = 4; i < 7; i++)
+		assert_int_equal(cs.ev[i].status, DMAB_COUNTER_OK);
+	assert_int_equal(cs.n_live, 3);
+	assert_int_equal(cs.n_units, 1);
+	assert_string_equal(cs.ev[cs.slot_event[0]].group, "software");
 	dmab_counters_close(&cs);
 }
 
@@ -798,6 +928,8 @@ int main(void)
 		cmocka_unit_test(test_every_status_from_every_errno_class),
 		cmocka_unit_test(test_unknown_and_unencodable_events),
 		cmocka_unit_test(test_user_only_by_modifier),
+		cmocka_unit_test(test_events_that_count_nothing),
+		cmocka_unit_test(test_silent_pmu_leaves_software_events),
 		cmocka_unit_test(test_one_group_per_pmu_read_at_once),
 		cmocka_unit_test(test_refused_group_falls_back_to_single_events),
 		cmocka_unit_test(test_group_that_never_runs_falls_back),
