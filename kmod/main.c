@@ -231,7 +231,7 @@ static u32 dmab_hypervisor(char *name, size_t len)
 	if (x86_hyper_type < ARRAY_SIZE(names) && names[x86_hyper_type])
 		strscpy(name, names[x86_hyper_type], len);
 	else
-		strscpy(name, "unidentified (CPUID hypervisor bit)", len);
+		strscpy(name, "unidentified (CPUID bit)", len);
 	return DMAB_INFO_HYPERVISOR;
 #else
 	/* ARM has no architectural way for a kernel at EL1 to tell. */

@@ -246,6 +246,15 @@ const char *dmab_kmod_memory_type_name(unsigned int memory_type)
 		[DMAB_MT_WT] = "write-through",
 	};
 
+	/* pgprot_noncached is one type per architecture: name it plainly */
+	if (memory_type == DMAB_MT_DEVICE && ctl_open() == 0) {
+		if (!strcmp(ctl.info.arch, "arm64"))
+			return "uncached: Device-nGnRnE (arm64 pgprot_noncached; no gathering or "
+			       "reordering; an unaligned access or DC ZVA faults)";
+		if (!strcmp(ctl.info.arch, "arm"))
+			return "uncached: strongly ordered (ARMv7 pgprot_noncached; an unaligned "
+			       "access faults)";
+	}
 	return memory_type < sizeof(names) / sizeof(names[0]) ? names[memory_type] : NULL;
 }
 
