@@ -9,6 +9,22 @@
 #include <immintrin.h>
 #elif defined(__aarch64__)
 #include <arm_neon.h>
+#define NEON_FUNCTION
+#elif defined(__arm__) && defined(__ARM_FP)
+/*
+ * 32-bit ARM: NEON is optional (Debian armhf's default FPU is vfpv3-d16), so
+ * only read_neon is compiled for it and the CPU is asked at run time.
+ */
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#pragma GCC push_options
+#pragma GCC target("fpu=neon")
+#include <arm_neon.h>
+#pragma GCC pop_options
+#ifndef HWCAP_NEON
+#define HWCAP_NEON (1 << 12)
+#endif
+#define NEON_FUNCTION __attribute__((target("fpu=neon")))
 #endif
 
 const char *dmab_read_isa = "scalar";
@@ -68,7 +84,9 @@ static uint64_t read_avx2(unsigned char *frame, unsigned char *copy, size_t size
 	return lanes[0] + lanes[1] + lanes[2] + lanes[3] +
 	       read_scalar(frame + i, NULL, size - i, line);
 }
-#elif defined(__aarch64__)
+#elif defined(NEON_FUNCTION)
+/* 16-byte loads at 16-byte aligned addresses (frames are page aligned): Device memory allows them. */
+NEON_FUNCTION
 static uint64_t read_neon(unsigned char *frame, unsigned char *copy, size_t size,
 			  size_t line)
 {
@@ -77,7 +95,7 @@ static uint64_t read_neon(unsigned char *frame, unsigned char *copy, size_t size
 
 	(void)copy;
 	for (i = 0; i + 64 <= size; i += 64) {
-		const uint64_t *p = (const uint64_t *)(frame + i);
+		const uint64_t *p = __builtin_assume_aligned(frame + i, 16);
 
 		a0 = vaddq_u64(a0, vld1q_u64(p));
 		a1 = vaddq_u64(a1, vld1q_u64(p + 2));
@@ -103,6 +121,11 @@ void dmab_patterns_init(void)
 #elif defined(__aarch64__)
 	read_impl = read_neon;
 	dmab_read_isa = "neon";
+#elif defined(NEON_FUNCTION)
+	if (getauxval(AT_HWCAP) & HWCAP_NEON) {
+		read_impl = read_neon;
+		dmab_read_isa = "neon";
+	}
 #endif
 }
 
@@ -112,6 +135,48 @@ static uint64_t pattern_read(unsigned char *frame, unsigned char *copy, size_t s
 	return read_impl(frame, copy, size, line);
 }
 
+#if defined(__arm__) || defined(__aarch64__)
+/*
+ * On ARM the frame may be Device memory (the uncached strategy's mapping is
+ * Device-nGnRnE on arm64, strongly ordered on ARMv7), where an unaligned
+ * access faults, and glibc's memcpy makes unaligned loads (the overlapping
+ * tail of a copy) whatever the alignment of its arguments. So the copy is an
+ * explicit loop of aligned 64-bit words: what a driver copying out of such
+ * memory must do too.
+ */
+#define MEMCPY_DESCRIPTION "an aligned 64-bit word copy of the frame into a cached buffer " \
+	"(not glibc's memcpy, whose unaligned loads fault on Device memory)"
+
+static uint64_t pattern_memcpy(unsigned char *frame, unsigned char *copy, size_t size,
+			       size_t line)
+{
+	const uint64_t *from = (const uint64_t *)frame;
+	uint64_t *to = (uint64_t *)copy;
+	size_t i, n = size / 8;
+
+	(void)line;
+	for (i = 0; i + 4 <= n; i += 4) {
+		uint64_t w0 = from[i], w1 = from[i + 1], w2 = from[i + 2], w3 = from[i + 3];
+
+		/* or the compiler sees a copy loop and calls memcpy after all */
+		__asm__("" : "+r"(w0), "+r"(w1), "+r"(w2), "+r"(w3));
+		to[i] = w0;
+		to[i + 1] = w1;
+		to[i + 2] = w2;
+		to[i + 3] = w3;
+	}
+	for (; i < n; i++) {
+		uint64_t w = from[i];
+
+		__asm__("" : "+r"(w));
+		to[i] = w;
+	}
+	return copy[size - 1];
+}
+#else
+/* x86 has no memory type that faults on unaligned access: glibc's memcpy, what users call. */
+#define MEMCPY_DESCRIPTION "memcpy() of the frame into a cached buffer"
+
 static uint64_t pattern_memcpy(unsigned char *frame, unsigned char *copy, size_t size,
 			       size_t line)
 {
@@ -119,6 +184,7 @@ static uint64_t pattern_memcpy(unsigned char *frame, unsigned char *copy, size_t
 	memcpy(copy, frame, size);
 	return copy[size - 1];
 }
+#endif
 
 static uint64_t pattern_bytes(unsigned char *frame, unsigned char *copy, size_t size,
 			      size_t line)
@@ -177,7 +243,7 @@ static uint64_t pattern_write(unsigned char *frame, unsigned char *copy, size_t 
 const struct dmab_pattern dmab_patterns[] = {
 	{ .name = "read", .description = "wide loads summing the whole frame",
 	  .check = DMAB_CHECK_FRAME, .run = pattern_read, .reference = dmab_reference_read },
-	{ .name = "memcpy", .description = "memcpy() of the frame into a cached buffer",
+	{ .name = "memcpy", .description = MEMCPY_DESCRIPTION,
 	  .check = DMAB_CHECK_COPY, .run = pattern_memcpy },
 	{ .name = "bytes", .description = "a byte-at-a-time loop, the naive consumer",
 	  .check = DMAB_CHECK_FRAME, .run = pattern_bytes },
