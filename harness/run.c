@@ -9,11 +9,14 @@
 #include "run.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "env.h"
 #include "oracle.h"
@@ -260,6 +263,132 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A SIGBUS while a configuration runs fails that configuration, not the run.
+ * On ARM the uncached mapping is Device memory (strongly ordered on ARMv7),
+ * where an unaligned access faults on real hardware; a pattern that makes
+ * one, or a backend whose mapping ends early, is then a result to report.
+ * Only the thread that runs the frames jumps back, and only while a turn of
+ * a configuration is under way (bus_armed); any other SIGBUS (the user
+ * backend's device thread, the harness outside a turn) gets the default
+ * action, as if no handler were installed.
+ */
+static sigjmp_buf bus_jump;
+static volatile sig_atomic_t bus_armed;
+static volatile sig_atomic_t bus_code;
+static void *volatile bus_addr;
+static pid_t measuring_thread;
+
+static void on_sigbus(int sig, siginfo_t *info, void *context)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+
+	(void)context;
+	/* gettid by syscall(): async-signal-safe in practice, unlike pthread_self() */
+	if (bus_armed && (pid_t)syscall(SYS_gettid) == measuring_thread) {
+		bus_armed = 0;
+		bus_code = info->si_code;
+		bus_addr = info->si_addr;
+		siglongjmp(bus_jump, 1);
+	}
+	/* pending until this handler returns (SIGBUS is blocked in it), then fatal */
+	sigaction(sig, &dfl, NULL);
+	raise(sig);
+}
+
+static const char *bus_code_name(int code, const char **why)
+{
+	switch (code) {
+	case BUS_ADRALN:
+		*why = "an access this memory type does not allow: unaligned, or an instruction "
+		       "Device memory faults on (ARM: DC ZVA, an unaligned load or store)";
+		return "BUS_ADRALN";
+	case BUS_ADRERR:
+		*why = "an address with nothing behind it (past the end of the mapped object, "
+		       "or a physical address that does not exist)";
+		return "BUS_ADRERR";
+	case BUS_OBJERR:
+		*why = "a hardware error specific to the mapped object";
+		return "BUS_OBJERR";
+#ifdef BUS_MCEERR_AR
+	case BUS_MCEERR_AR:
+	case BUS_MCEERR_AO:
+		*why = "a memory error reported by a machine check";
+		return code == BUS_MCEERR_AR ? "BUS_MCEERR_AR" : "BUS_MCEERR_AO";
+#endif
+	case SI_USER:
+	case SI_TKILL:
+		*why = "sent by kill() or raise(), not by a fault";
+		return code == SI_USER ? "SI_USER" : "SI_TKILL";
+	default:
+		*why = "an si_code this harness does not know";
+		return "unknown si_code";
+	}
+}
+
+/* After the jump back: the configuration failed; its buffers are released at once. */
+static void cell_bus_fault(struct dmab_cell *c, const char *during)
+{
+	const char *why, *name = bus_code_name(bus_code, &why);
+
+	snprintf(c->skipped, sizeof(c->skipped), "SIGBUS at %p (%s) during %s: %s", bus_addr,
+		 name, during, why);
+	c->failed = 1;
+	c->done = 1;
+	cell_teardown(c);
+}
+
+/*
+ * The test hook DMAB_TEST_SIGBUS=STRATEGY[:PATTERN], for the tests only (not
+ * an option): QEMU does not fault where a board does, so a matching
+ * configuration gets a real SIGBUS at the start of each recorded turn, by a
+ * load from a page of an empty file (BUS_ADRERR); by raise() if that page
+ * cannot be had.
+ */
+static char test_sigbus_strategy[64], *test_sigbus_pattern;
+static volatile unsigned char *test_sigbus_page;
+
+static void test_sigbus_init(void)
+{
+	const char *v = getenv("DMAB_TEST_SIGBUS");
+	int fd;
+
+	test_sigbus_strategy[0] = 0;
+	test_sigbus_pattern = NULL;
+	if (!v || !*v)
+		return;
+	snprintf(test_sigbus_strategy, sizeof(test_sigbus_strategy), "%s", v);
+	test_sigbus_pattern = strchr(test_sigbus_strategy, ':');
+	if (test_sigbus_pattern)
+		*test_sigbus_pattern++ = 0;
+	fd = memfd_create("dmabench-test-sigbus", MFD_CLOEXEC);
+	if (fd >= 0) {
+		void *p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED, fd, 0);
+
+		test_sigbus_page = p == MAP_FAILED ? NULL : p;
+		close(fd);
+	}
+}
+
+static void test_sigbus_end(void)
+{
+	if (test_sigbus_page)
+		munmap((void *)test_sigbus_page, (size_t)sysconf(_SC_PAGESIZE));
+	test_sigbus_page = NULL;
+	test_sigbus_strategy[0] = 0;
+}
+
+static void test_sigbus(const struct dmab_cell *c)
+{
+	if (!test_sigbus_strategy[0] || strcmp(c->strategy->name, test_sigbus_strategy) ||
+	    (test_sigbus_pattern &&
+	     (!c->pattern || strcmp(c->pattern->name, test_sigbus_pattern))))
+		return;
+	if (test_sigbus_page)
+		(void)*test_sigbus_page;
+	raise(SIGBUS);
+}
+
 /* A cell's turn in a round: BATCH_S worth of frames at @per_frame seconds each. */
 static void size_batch(const struct dmab_run *run, struct dmab_cell *c, double per_frame)
 {
@@ -398,6 +527,36 @@ static void cell_finish(struct dmab_cell *c)
 	cell_teardown(c);
 }
 
+enum cell_turn_kind {
+	TURN_START,	/* set up the buffers, warm up */
+	TURN_RECORD,	/* recorded frames */
+};
+
+/* A turn of @c, a SIGBUS in it made the configuration's failure (see on_sigbus). */
+static int cell_turn(struct dmab_run *run, struct dmab_cell *c, enum cell_turn_kind kind,
+		     uint64_t count)
+{
+	int ret;
+
+	if (sigsetjmp(bus_jump, 1)) {
+		cell_bus_fault(c, kind == TURN_START ? "its set-up and warm-up" : "its frames");
+		return -EIO;
+	}
+	bus_armed = 1;
+	if (kind == TURN_START) {
+		ret = cell_setup(c);
+		if (!ret)
+			ret = cell_warm_up(run, c);
+		if (ret)
+			cell_teardown(c);
+	} else {
+		test_sigbus(c);
+		ret = cell_frames(run, c, count, 1);
+	}
+	bus_armed = 0;
+	return ret;
+}
+
 static void progress(struct dmab_run *run, size_t first, size_t end, size_t done_groups,
 		     size_t groups, int final)
 {
@@ -453,10 +612,8 @@ static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t grou
 			ret = -EIO;
 			continue;
 		}
-		if (cell_setup(c) || cell_warm_up(run, c)) {
-			cell_teardown(c);
+		if (cell_turn(run, c, TURN_START, 0))
 			ret = -EIO;
-		}
 	}
 	do {
 		running = 0;
@@ -468,7 +625,7 @@ static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t grou
 				continue;
 			if (run->opt.frames && want > run->opt.frames - c->samples[DMAB_PHASE_FRAME].n)
 				want = run->opt.frames - c->samples[DMAB_PHASE_FRAME].n;
-			if (cell_frames(run, c, want, 1))
+			if (cell_turn(run, c, TURN_RECORD, want))
 				ret = -EIO;
 			cell_decide(run, c);
 			running += !c->done;
@@ -503,9 +660,14 @@ int dmab_run_execute(struct dmab_run *run)
 {
 	size_t first, end, groups = 0, group = 0, i;
 	uint64_t bound = memory_bound();
+	struct sigaction bus = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old_bus;
 	int ret = 0;
 
 	run->started_ns = mono_ns();
+	measuring_thread = (pid_t)syscall(SYS_gettid);
+	sigemptyset(&bus.sa_mask);
+	sigaction(SIGBUS, &bus, &old_bus);
+	test_sigbus_init();
 	for (i = 0; i < run->n_cells; i++) {
 		struct dmab_cell *c = &run->cells[i];
 
@@ -563,6 +725,8 @@ int dmab_run_execute(struct dmab_run *run)
 	for (i = 0; i < run->n_devices; i++)
 		run->devices[i]->close();
 	dmab_counters_close(&run->counters);
+	test_sigbus_end();
+	sigaction(SIGBUS, &old_bus, NULL);
 	for (i = 0; i < run->n_cells; i++)
 		cell_decide(run, &run->cells[i]);
 	run->interrupted = dmab_interrupted;

@@ -310,6 +310,40 @@ ca = [x for x in rs if x['workload'] == 'cpu-access' and x['pattern'] == 'read']
 assert ca and all(x['throughput_mbps']['reference_read'] > 0 for x in ca)
 "
 
+# --- a SIGBUS fails its configuration, the others run on ---
+# DMAB_TEST_SIGBUS=STRATEGY[:PATTERN] is a test hook, not an option: QEMU and x86 do not
+# fault where a board's Device memory does, so it makes a real SIGBUS in those configurations.
+(cd "$work" && DMAB_TEST_SIGBUS=cached-sync "$bin" run -q -s cached-sync,coherent -p read -z 64K -n 30 \
+	-e none -o "$work/sigbus.json" >"$work/sigbus.out" 2>"$work/sigbus.err")
+rc=$?
+check "a SIGBUS in one strategy's frames exits 1 (a configuration failed)" test "$rc" = 1
+check "... that one failed with the SIGBUS, its address and si_code; the other ran all its frames, integrity ok" "${pyjson[@]}" "
+import json, re
+d = json.load(open('$work/sigbus.json'))
+r = {x['strategy']: x for x in d['results']}
+assert set(r) == {'cached-sync', 'coherent'}, list(r)
+f = r['cached-sync']
+assert f['failed'] is True and re.match(r'SIGBUS at 0x[0-9a-f]+ \(BUS_ADRERR\) during its frames: ', f['skipped']), f['skipped']
+o = r['coherent']
+assert o['skipped'] is None and o['frames'] == 30 and o['integrity']['verdict'] == 'ok', o
+"
+check "... and its JSON is valid" "${validate[@]}" "$work/sigbus.json"
+check "... the table says FAILED: SIGBUS on that row" grep -Eq '^cached-sync +user +capture +read +64KiB +FAILED: SIGBUS at 0x' "$work/sigbus.out"
+if [ -n "$asan" ]; then
+	(cd "$work" && DMAB_TEST_SIGBUS=cached-sync:memcpy "$asan" run -q -s cached-sync,coherent -p read,memcpy \
+		-z 64K -n 20 -e none -o "$work/sigbus-asan.json" >/dev/null 2>"$work/sigbus-asan.err")
+	rc=$?
+	check "under ASan/UBSan, DMAB_TEST_SIGBUS=cached-sync:memcpy fails that configuration alone (exit 1)" "${pyjson[@]}" "
+import json
+assert $rc == 1, $rc
+d = json.load(open('$work/sigbus-asan.json'))
+failed = [(x['strategy'], x['pattern']) for x in d['results'] if x['skipped']]
+assert failed == [('cached-sync', 'memcpy')], failed
+assert all(x['integrity']['verdict'] == 'ok' for x in d['results'] if not x['skipped'])
+"
+	check "... with no sanitizer report" bash -c "! grep -Eq 'ERROR: AddressSanitizer|runtime error' $work/sigbus-asan.err"
+fi
+
 # --- pacing ---
 (cd "$work" && "$bin" run -q -s coherent -z 64K -n 20 --fps 200 -o "$work/fps.json" >"$work/fps.out" 2>&1)
 check "--fps: the table says how many frames missed their deadline" \
