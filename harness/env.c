@@ -48,15 +48,166 @@ static json_t *string_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-size_t dmab_env_cache_line(void)
+/*
+ * The L1 data cache line of ARM's own cores, by the part number of their
+ * MIDR ("CPU part" in /proc/cpuinfo), as each core's Technical Reference
+ * Manual gives it.
+ */
+static const struct {
+	unsigned int part;
+	const char *name;
+	unsigned int line;
+} arm_cores[] = {
+	{ 0xc05, "Cortex-A5", 32 },
+	{ 0xc07, "Cortex-A7", 64 },
+	{ 0xc08, "Cortex-A8", 64 },
+	{ 0xc09, "Cortex-A9", 32 },
+	{ 0xc0e, "Cortex-A17", 64 },
+	{ 0xc0f, "Cortex-A15", 64 },
+	{ 0xd03, "Cortex-A53", 64 },
+	{ 0xd07, "Cortex-A57", 64 },
+	{ 0xd08, "Cortex-A72", 64 },
+};
+
+#define ARM_IMPLEMENTER 0x41	/* 'A': ARM Limited */
+
+/* The number after "@key<spaces>:" on a line of @text, the first such line; -1 if none. */
+static long cpuinfo_number(const char *text, const char *key)
 {
-	size_t line = dmab_user_cache_line();
+	size_t n = strlen(key);
+	const char *line;
+
+	for (line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		const char *v = line + n;
+
+		if (strncmp(line, key, n))
+			continue;
+		v += strspn(v, " \t");
+		if (*v != ':')
+			continue;
+		v += 1 + strspn(v + 1, " \t");
+		/* a number on this line, not one strtol would find on the next */
+		return isdigit((unsigned char)*v) ? strtol(v, NULL, 0) : -1;
+	}
+	return -1;
+}
+
+size_t dmab_env_cpuinfo_cache_line(const char *cpuinfo, char *source, size_t len)
+{
+	long implementer = cpuinfo_number(cpuinfo, "CPU implementer");
+	long part = cpuinfo_number(cpuinfo, "CPU part");
+	size_t i;
+
+	if (implementer != ARM_IMPLEMENTER)
+		return 0;
+	for (i = 0; i < sizeof(arm_cores) / sizeof(arm_cores[0]); i++) {
+		if (arm_cores[i].part != (unsigned long)part)
+			continue;
+		snprintf(source, len, "cpuinfo part 0x%03lx (%s)", (unsigned long)part,
+			 arm_cores[i].name);
+		return arm_cores[i].line;
+	}
+	return 0;
+}
+
+static int line_plausible(long line)
+{
+	return line >= 16 && line <= 512 && !(line & (line - 1));
+}
+
+/* The line of the first level 1 data (or unified) cache sysfs lists, 0 if none. */
+static long sysfs_cache_line(void)
+{
+	char path[96], buf[32];
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/level", i);
+		if (!read_line(path, buf, sizeof(buf)))
+			return 0;
+		if (strcmp(buf, "1"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/type", i);
+		if (!read_line(path, buf, sizeof(buf)) ||
+		    (strcmp(buf, "Data") && strcmp(buf, "Unified")))
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu0/cache/index%u/coherency_line_size", i);
+		return read_line(path, buf, sizeof(buf)) ? atol(buf) : 0;
+	}
+	return 0;
+}
+
+static size_t cache_line;
+static char cache_line_source[64];
+
+/*
+ * Where the line comes from, the first that answers: the register user space
+ * may read where there is one (x86 CPUID's CLFLUSH line, arm64 CTR_EL0's
+ * DminLine: the line the user backend's maintenance steps by), sysfs, sysconf,
+ * the core's part number in /proc/cpuinfo (a Debian armhf kernel gives
+ * neither of the two before, and ARMv7 user space cannot read CTR), and last
+ * an assumption. The place for a better source (the module's CTR.DminLine
+ * when it is loaded) is first in this list.
+ */
+static void cache_line_resolve(void)
+{
+	char cpuinfo[16384];
+	size_t n = 0;
+	FILE *f;
 	long l;
 
-	if (line >= 16 && line <= 512 && !(line & (line - 1)))
-		return line;
+	if (cache_line)
+		return;
+#if defined(__x86_64__) || defined(__aarch64__)
+	l = (long)dmab_user_cache_line();
+	if (line_plausible(l)) {
+		cache_line = (size_t)l;
+#if defined(__x86_64__)
+		snprintf(cache_line_source, sizeof(cache_line_source), "cpuid");
+#else
+		snprintf(cache_line_source, sizeof(cache_line_source), "ctr_el0");
+#endif
+		return;
+	}
+#endif
+	l = sysfs_cache_line();
+	if (line_plausible(l)) {
+		cache_line = (size_t)l;
+		snprintf(cache_line_source, sizeof(cache_line_source), "sysfs");
+		return;
+	}
 	l = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
-	return l >= 16 && l <= 512 ? (size_t)l : 64;
+	if (line_plausible(l)) {
+		cache_line = (size_t)l;
+		snprintf(cache_line_source, sizeof(cache_line_source), "sysconf");
+		return;
+	}
+	f = fopen("/proc/cpuinfo", "r");
+	if (f) {
+		/* the first processor's lines are enough */
+		n = fread(cpuinfo, 1, sizeof(cpuinfo) - 1, f);
+		fclose(f);
+	}
+	cpuinfo[n] = 0;
+	cache_line = dmab_env_cpuinfo_cache_line(cpuinfo, cache_line_source,
+						 sizeof(cache_line_source));
+	if (cache_line)
+		return;
+	cache_line = 64;
+	snprintf(cache_line_source, sizeof(cache_line_source), "assumed");
+}
+
+size_t dmab_env_cache_line(void)
+{
+	cache_line_resolve();
+	return cache_line;
+}
+
+const char *dmab_env_cache_line_source(void)
+{
+	cache_line_resolve();
+	return cache_line_source;
 }
 
 uint64_t dmab_env_mem_available(void)
@@ -422,6 +573,7 @@ json_t *dmab_env_json(void)
 	json_object_set_new(cpu, "model", cpu_model());
 	json_object_set_new(cpu, "count", json_integer(ncpu > 0 ? ncpu : 0));
 	json_object_set_new(cpu, "cache_line", json_integer((json_int_t)dmab_env_cache_line()));
+	json_object_set_new(cpu, "cache_line_source", json_string(dmab_env_cache_line_source()));
 	json_object_set_new(cpu, "caches", cpu_caches());
 	json_object_set_new(cpu, "governor",
 			    string_or_null(read_line("/sys/devices/system/cpu/cpu0/cpufreq/"

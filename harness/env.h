@@ -9,6 +9,17 @@
 
 /* The data cache line (the oracle's line), 64 when the system does not say. */
 size_t dmab_env_cache_line(void);
+/*
+ * Where dmab_env_cache_line() found it: "cpuid", "ctr_el0", "sysfs",
+ * "sysconf", "cpuinfo part 0xc09 (Cortex-A9)" or "assumed".
+ */
+const char *dmab_env_cache_line_source(void);
+/*
+ * The L1 data cache line of the ARM core that @cpuinfo (the text of
+ * /proc/cpuinfo) names first, from a table of ARM's own cores; 0 when it names
+ * none of them. Then @source gets "cpuinfo part 0x... (name)".
+ */
+size_t dmab_env_cpuinfo_cache_line(const char *cpuinfo, char *source, size_t len);
 /* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
 uint64_t dmab_env_mem_available(void);
 /* The "environment" object of DESIGN.md's result format. */
