@@ -147,8 +147,8 @@ static char cache_line_source[64];
  * DminLine: the line the user backend's maintenance steps by), sysfs, sysconf,
  * the core's part number in /proc/cpuinfo (a Debian armhf kernel gives
  * neither of the two before, and ARMv7 user space cannot read CTR), and last
- * an assumption. The place for a better source (the module's CTR.DminLine
- * when it is loaded) is first in this list.
+ * an assumption. The loaded module's reading (CTR.DminLine, CLFLUSH size)
+ * comes first.
  */
 static void cache_line_resolve(void)
 {
@@ -157,8 +157,19 @@ static void cache_line_resolve(void)
 	FILE *f;
 	long l;
 
+	struct dmab_info info;
+	const char *reason;
+
 	if (cache_line)
 		return;
+	/* the module reads the CPU's own statement, which ARMv7 user space cannot */
+	if (!dmab_kmod_info(&info, &reason) && line_plausible((long)info.cache_line)) {
+		cache_line = info.cache_line;
+		snprintf(cache_line_source, sizeof(cache_line_source), "dmabench.ko (%s)",
+			 !strcmp(info.arch, "arm") || !strcmp(info.arch, "arm64") ?
+			 "CTR.DminLine" : "CPUID CLFLUSH line size");
+		return;
+	}
 #if defined(__x86_64__) || defined(__aarch64__)
 	l = (long)dmab_user_cache_line();
 	if (line_plausible(l)) {

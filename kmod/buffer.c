@@ -258,7 +258,6 @@ static void dmab_pages_unmap_dma(struct dmab_buffer *buf)
 	sg_free_table(&buf->sgt);
 }
 
-
 static int dmab_pages_alloc(struct dmab_buffer *buf)
 {
 	int ret;
@@ -505,6 +504,7 @@ int dmab_full_flush(struct dmab_buffer *buf, bool for_device, enum dma_data_dire
 	return 0;
 #endif
 }
+
 /* ---- What each strategy does on SYNC ---- */
 
 static u32 dmab_sync_nothing(struct dmab_buffer *buf, bool for_device,

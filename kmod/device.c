@@ -80,7 +80,6 @@ static int dmab_pages_map_device_view(struct dmab_buffer *buf)
 	struct page **pages;
 	pgprot_t prot;
 
-
 	prot = pgprot_writecombine(PAGE_KERNEL);
 	if (buf->strategy->map == DMAB_MAP_CACHED && dev_is_dma_coherent(buf->dev))
 		prot = PAGE_KERNEL;

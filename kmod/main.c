@@ -334,6 +334,7 @@ bool dmab_is_buffer_vma(struct vm_area_struct *vma)
 	return vma->vm_ops == &dmab_vm_ops && vma->vm_file &&
 	       vma->vm_file->f_op == &dmab_buffer_fops;
 }
+
 static long dmab_ioctl_query_mapping(void __user *uarg)
 {
 	struct dmab_query_mapping req;
@@ -465,7 +466,8 @@ static int __init dmab_init(void)
 	dev_info(dmab_dev, "ABI %d, %s, DMA %scoherent%s, up to %u MiB, device: %s\n",
 		 DMAB_ABI_VERSION, dmab_arch(), dev_is_dma_coherent(dmab_dma_dev) ? "" : "non-",
 		 dmab_mappings_bounce() ? ", streaming mappings bounce" : "",
-		 dmab_max_total_mb, dmab_device_is_dmaengine() ? dev_name(dmab_dma_dev) : "emulated");
+		 dmab_max_total_mb,
+		 dmab_device_is_dmaengine() ? dev_name(dmab_dma_dev) : "emulated");
 	return 0;
 
 out_release_device:

@@ -88,12 +88,10 @@ struct dmab_alloc {
 #define DMAB_DONE_WBINVD	3	/* wbinvd on all CPUs (x86) */
 #define DMAB_DONE_FLUSH_ALL	4	/* flush_cache_all on each CPU (ARMv7, no outer cache) */
 #define DMAB_DONE_DMA_SYNC_ALL	5	/* arm64 has no whole-cache flush: the whole buffer */
-#define DMAB_DONE_FLUSH_ALL_OUTER_RANGE 6 /* flush_cache_all on each CPU, then the
-					 * outer cache by range over the buffer
-					 */
-#define DMAB_DONE_DMA_SYNC_BOUNCE 7	/* dma_sync on the range, copied through
-					 * a swiotlb bounce buffer
-					 */
+/* flush_cache_all on each CPU, then the outer cache by range over the frame */
+#define DMAB_DONE_FLUSH_ALL_OUTER_RANGE	6
+/* dma_sync on the range, copied through a swiotlb bounce buffer */
+#define DMAB_DONE_DMA_SYNC_BOUNCE	7
 
 struct dmab_sync {
 	__u32 direction;		/* in: DMAB_DIR_* */
