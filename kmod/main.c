@@ -421,6 +421,7 @@ static int dmab_check_params(void)
 
 static int __init dmab_init(void)
 {
+	char channel[DMAB_NAME_LEN] = "", controller[DMAB_CONTROLLER_LEN] = "";
 	int ret;
 
 	ret = dmab_check_params();
@@ -463,11 +464,12 @@ static int __init dmab_init(void)
 	if (ret)
 		goto out_release_device;
 
-	dev_info(dmab_dev, "ABI %d, %s, DMA %scoherent%s, up to %u MiB, device: %s\n",
+	dmab_device_names(channel, sizeof(channel), controller, sizeof(controller));
+	dev_info(dmab_dev, "ABI %d, %s, DMA %scoherent%s, up to %u MiB, device: %s%s%s\n",
 		 DMAB_ABI_VERSION, dmab_arch(), dev_is_dma_coherent(dmab_dma_dev) ? "" : "non-",
 		 dmab_mappings_bounce() ? ", streaming mappings bounce" : "",
-		 dmab_max_total_mb,
-		 dmab_device_is_dmaengine() ? dev_name(dmab_dma_dev) : "emulated");
+		 dmab_max_total_mb, channel[0] ? channel : "emulated", channel[0] ? " on " : "",
+		 controller);
 	return 0;
 
 out_release_device:
