@@ -241,10 +241,15 @@ static int dmab_pages_map_dma(struct dmab_buffer *buf)
 	if (ret)
 		goto out_free_table;
 	dma_sync_sgtable_for_cpu(buf->dev, &buf->sgt, DMA_BIDIRECTIONAL);
-	/* No IOMMU sits behind these devices: a DMA address elsewhere is a bounce slot. */
-	for_each_sgtable_sg(&buf->sgt, sg, i)
-		if (sg_dma_address(sg) != phys_to_dma(buf->dev, sg_phys(sg)))
-			buf->bounced = true;
+	/*
+	 * Without an IOMMU, dma-direct maps each entry alone: a DMA address
+	 * other than the page's is a swiotlb slot. Behind an IOMMU (a board's
+	 * DMA controller) addresses are IOVAs, and no bounce is assumed.
+	 */
+	if (!device_iommu_mapped(buf->dev))
+		for_each_sgtable_sg(&buf->sgt, sg, i)
+			if (sg_dma_address(sg) != phys_to_dma(buf->dev, sg_phys(sg)))
+				buf->bounced = true;
 	return 0;
 
 out_free_table:
@@ -442,19 +447,28 @@ static void dmab_flush_local_cache(void *unused)
 
 /*
  * The outer cache over the buffer's [offset, offset + length), by physical
- * address, a line at a time. Never outer_flush_all(): on an L2C-310 it is
- * a background operation by way that must run with interrupts off and no
- * other CPU issuing outer-cache operations (an operation issued meanwhile
- * gets SLVERR; l2c210_flush_all() has BUG_ON(!irqs_disabled())). The kernel
+ * address (the chunks', not the DMA addresses, which may be IOVAs), a line
+ * at a time. Never outer_flush_all(): on an L2C-310 it is a background
+ * operation by way that must run with interrupts off and no other CPU
+ * issuing outer-cache operations (an operation issued meanwhile gets
+ * SLVERR; l2c210_flush_all() has BUG_ON(!irqs_disabled())). The kernel
  * calls it only to disable the cache; a driver can have it only by holding
  * every CPU (stop_machine), a cost no DMA path pays.
  */
-static int dmab_outer_flush_range(struct dmab_buffer *buf, dma_addr_t addr, u64 len, void *arg)
+static void dmab_outer_flush_range(struct dmab_buffer *buf, u64 offset, u64 length)
 {
-	phys_addr_t start = dma_to_phys(buf->dev, addr);
+	u64 end = offset + length, pos = 0;
+	unsigned int i;
 
-	outer_flush_range(start, start + len);
-	return 0;
+	for (i = 0; i < buf->nr_chunks && pos < end; i++) {
+		u64 chunk_end = pos + dmab_chunk_bytes(&buf->chunks[i]);
+		u64 from = max(offset, pos), to = min(end, chunk_end);
+		phys_addr_t base = page_to_phys(buf->chunks[i].page);
+
+		if (from < to)
+			outer_flush_range(base + (from - pos), base + (to - pos));
+		pos = chunk_end;
+	}
 }
 #endif
 
@@ -491,7 +505,7 @@ int dmab_full_flush(struct dmab_buffer *buf, bool for_device, enum dma_data_dire
 		return -EOPNOTSUPP;
 	if (for_device)
 		on_each_cpu(dmab_flush_local_cache, NULL, 1);
-	dmab_walk_dma_ranges(buf, offset, length, dmab_outer_flush_range, NULL);
+	dmab_outer_flush_range(buf, offset, length);
 	if (!for_device)
 		on_each_cpu(dmab_flush_local_cache, NULL, 1);
 	*done = DMAB_DONE_FLUSH_ALL_OUTER_RANGE;
@@ -636,7 +650,7 @@ int dmab_buffers_probe(struct device *dev)
 		__free_page(page);
 		return -EIO;
 	}
-	dmab_bounce = addr != phys_to_dma(dev, page_to_phys(page));
+	dmab_bounce = !device_iommu_mapped(dev) && addr != phys_to_dma(dev, page_to_phys(page));
 	dma_unmap_page(dev, addr, PAGE_SIZE, DMA_TO_DEVICE);
 	__free_page(page);
 	return 0;
