@@ -288,25 +288,26 @@ static DEFINE_MUTEX(dmab_staging_lock);	/* one transfer at a time: protects the 
  * The transfer being waited for. The callback finds it by number, never
  * through the waiter's stack: a callback that comes after a timeout or a
  * fatal signal (the waiter gone) matches no number and does nothing.
+ *
+ * The plain callback, not callback_result: pl330 keeps one descriptor pool
+ * per controller and, in kernels without the fix that clears it in
+ * pluck_desc(), hands a descriptor on with our callback_result still set;
+ * the next user of that controller (the serial port's DMA on Exynos) then
+ * calls this module instead of its own callback, and after rmmod an
+ * address that is gone. Errors and residue come from dmaengine_tx_status().
  */
 static DEFINE_SPINLOCK(dmab_xfer_lock);
 static unsigned long dmab_xfer_waiting;	/* 0: nobody waits */
 static unsigned long dmab_xfer_last;
-static enum dmaengine_tx_result dmab_xfer_result;
-static u32 dmab_xfer_residue;
 static DECLARE_COMPLETION(dmab_xfer_done);
 
-static void dmab_dma_complete(void *param, const struct dmaengine_result *result)
+static void dmab_dma_complete(void *param)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&dmab_xfer_lock, flags);
-	if ((unsigned long)param == dmab_xfer_waiting) {
-		/* Drivers that do not report a result pass NULL: no error seen. */
-		dmab_xfer_result = result ? result->result : DMA_TRANS_NOERROR;
-		dmab_xfer_residue = result ? result->residue : 0;
+	if ((unsigned long)param == dmab_xfer_waiting)
 		complete(&dmab_xfer_done);
-	}
 	spin_unlock_irqrestore(&dmab_xfer_lock, flags);
 }
 
@@ -322,6 +323,8 @@ static void dmab_xfer_wait_for(unsigned long id)
 static int dmab_dma_memcpy(dma_addr_t dst, dma_addr_t src, size_t len)
 {
 	struct dma_async_tx_descriptor *tx;
+	struct dma_tx_state state = { 0 };
+	enum dma_status status;
 	unsigned long id;
 	dma_cookie_t cookie;
 	long left;
@@ -332,7 +335,7 @@ static int dmab_dma_memcpy(dma_addr_t dst, dma_addr_t src, size_t len)
 		return -EIO;
 	id = ++dmab_xfer_last ? dmab_xfer_last : ++dmab_xfer_last;	/* never 0 */
 	dmab_xfer_wait_for(id);
-	tx->callback_result = dmab_dma_complete;
+	tx->callback = dmab_dma_complete;
 	tx->callback_param = (void *)id;
 	cookie = dmaengine_submit(tx);
 	if (dma_submit_error(cookie)) {
@@ -351,14 +354,12 @@ static int dmab_dma_memcpy(dma_addr_t dst, dma_addr_t src, size_t len)
 				    left ? "interrupted" : "timed out");
 		return left ? -EINTR : -ETIMEDOUT;
 	}
-	if (dmab_xfer_result != DMA_TRANS_NOERROR || dmab_xfer_residue) {
-		pr_warn_ratelimited("%s: memcpy of %zu bytes failed (result %d, residue %u)\n",
-				    dma_chan_name(dmab_chan), len, dmab_xfer_result,
-				    dmab_xfer_residue);
+	status = dmaengine_tx_status(dmab_chan, cookie, &state);
+	if (status != DMA_COMPLETE || state.residue) {
+		pr_warn_ratelimited("%s: memcpy of %zu bytes failed (status %d, residue %u)\n",
+				    dma_chan_name(dmab_chan), len, status, state.residue);
 		return -EIO;
 	}
-	if (dma_async_is_tx_complete(dmab_chan, cookie, NULL, NULL) != DMA_COMPLETE)
-		return -EIO;
 	return 0;
 }
 
@@ -490,6 +491,12 @@ void dmab_device_release(void)
 {
 	if (!dmab_chan)
 		return;
+	/*
+	 * The last completion woke its waiter from inside the channel's
+	 * callback (a tasklet on pl330): wait until no callback runs any more
+	 * before this module's code and the staging buffer can go away.
+	 */
+	dmaengine_terminate_sync(dmab_chan);
 	dma_free_coherent(dmab_dma_dev, DMAB_STAGING_BYTES, dmab_staging, dmab_staging_dma);
 	dma_release_channel(dmab_chan);
 	dmab_staging = NULL;
