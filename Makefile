@@ -101,7 +101,7 @@ cli: dmabench $(B)/dmabench-asan
 # Debian's own kernels under QEMU (TCG): the harness and the module, for real.
 # Every guest runs; the target fails if one of them did. x86_64-bpo is the
 # backports' 6.12 cloud kernel (dma-heaps, udmabuf), through a private apt setup.
-GUEST_ARCHES ?= x86_64 x86_64-bpo arm64 armhf
+GUEST_ARCHES ?= x86_64 x86_64-bpo arm64 armhf armv7-a9
 test-guests: dmabench
 	@status=0; for a in $(GUEST_ARCHES); do tests/guests/run.sh $$a || status=1; done; exit $$status
 
