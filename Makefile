@@ -100,8 +100,11 @@ cli: dmabench $(B)/dmabench-asan
 
 # Debian's own kernels under QEMU (TCG): the harness and the module, for real.
 # Every guest runs; the target fails if one of them did. x86_64-bpo is the
-# backports' 6.12 cloud kernel (dma-heaps, udmabuf), through a private apt setup.
-GUEST_ARCHES ?= x86_64 x86_64-bpo arm64 armhf armv7-a9
+# backports' 6.12 cloud kernel (dma-heaps, udmabuf), through a private apt setup;
+# x86_64-swiotlb the 6.1 cloud kernel with swiotlb=force (every streaming mapping
+# bounces); armv7-a9 QEMU's Exynos4210 (two Cortex-A9, an L2C-310 outer cache,
+# PL330 DMA controllers: the Zynq-7000 and i.MX6 class) with Debian's armmp kernel.
+GUEST_ARCHES ?= x86_64 x86_64-swiotlb x86_64-bpo arm64 armhf armv7-a9
 test-guests: dmabench
 	@status=0; for a in $(GUEST_ARCHES); do tests/guests/run.sh $$a || status=1; done; exit $$status
 
