@@ -460,7 +460,11 @@ int dmab_device_setup(struct device *own, bool force_coherent)
 	chan = dma_request_chan_by_mask(&mask);
 	if (IS_ERR(chan)) {
 		if (on) {
-			pr_err("dmaengine=on: no DMA_MEMCPY channel (%pe)\n", chan);
+			/* EPROBE_DEFER here means no controller offers one, not "try later" */
+			if (PTR_ERR(chan) == -EPROBE_DEFER || PTR_ERR(chan) == -ENODEV)
+				pr_err("dmaengine=on: no DMA_MEMCPY channel: no DMA controller here offers one\n");
+			else
+				pr_err("dmaengine=on: no DMA_MEMCPY channel (%pe)\n", chan);
 			return -ENODEV;
 		}
 		pr_info("dmaengine=auto: no DMA_MEMCPY channel, the device is emulated\n");
