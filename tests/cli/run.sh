@@ -80,6 +80,17 @@ check "dmabench list shows cached-sync available and uncached with the reason" \
 	bash -c "out=\$('$bin' list) && grep -Eq '^  cached-sync +user +available' <<<\"\$out\" && grep -Eq '^  uncached +user +needs dmabench.ko' <<<\"\$out\""
 check "dmabench list --json is JSON with strategies, workloads and patterns" \
 	bash -c "'$bin' list --json | ${pyjson[*]} 'import json,sys; d=json.load(sys.stdin); assert {s[\"name\"] for s in d[\"strategies\"]} >= {\"uncached\",\"wc\",\"cached-sync\",\"full-flush\",\"coherent\",\"cached-nosync\"}; assert len(d[\"workloads\"]) == 4 and len(d[\"patterns\"]) == 6'"
+# a VM says so: /proc/cpuinfo's hypervisor flag (x86) means virtualized, and the table then
+# warns that memory types and whole-cache flushes may not be bare metal's; no note otherwise
+check "environment.virtualization follows /proc/cpuinfo's hypervisor flag, and the table notes a VM" \
+	bash -c "'$bin' run -s cached-sync -z 64K -n 20 -q -o '$work/virt.json' >'$work/virt.table' &&
+		${pyjson[*]} 'import json,sys
+v = json.load(open(sys.argv[1]))[\"environment\"][\"virtualization\"]
+flag = any(l.startswith(\"flags\") and \" hypervisor\" in l for l in open(\"/proc/cpuinfo\"))
+note = \"note: this kernel runs in a virtual machine\" in open(sys.argv[2]).read()
+assert not flag or v[\"virtualized\"] is True, v
+assert note == (v[\"virtualized\"] is True), (v, note)
+assert v[\"source\"], v' '$work/virt.json' '$work/virt.table'"
 check "dmabench info --json names this kernel and a calibrated timer" \
 	bash -c "'$bin' info --json | ${pyjson[*]} 'import json,sys,os; d=json.load(sys.stdin); assert d[\"kernel\"][\"release\"] == os.uname().release, d[\"kernel\"]; assert d[\"timer\"][\"freq_hz\"] > 0; assert d[\"cpu\"][\"cache_line\"] in (32, 64, 128)'"
 
