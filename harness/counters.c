@@ -24,6 +24,7 @@
 
 #include <perfmon/pfmlib_perf_event.h>
 
+#include "parse.h"
 #include "timer.h"
 
 const char *const dmab_counter_status_names[] = {
@@ -121,6 +122,9 @@ int dmab_counters_parse_list(char *list, const char **names, size_t *n, char *er
 		snprintf(err, errlen, "--events needs at least one event (or none)");
 		return -EINVAL;
 	}
+	ret = dmab_parse_list_items("events", list, err, errlen);
+	if (ret)
+		return ret;
 	dmab_counters_defaults(default_names, &n_defaults);
 	for (item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(item, "none")) {

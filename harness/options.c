@@ -161,6 +161,9 @@ static int parse_list(const struct dmab_option *opt, struct dmab_run_options *o,
 		snprintf(err, errlen, "--%s needs at least one value", opt->name);
 		return -EINVAL;
 	}
+	ret = dmab_parse_list_items(opt->name, arg, err, errlen);
+	if (ret)
+		return ret;
 	for (item = strtok_r(arg, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		if (opt->kind == OPT_STRATEGIES && !strcmp(item, "all")) {
 			o->n_strategies = 0;

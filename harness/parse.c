@@ -119,6 +119,24 @@ int dmab_parse_positive(const char *s, double max, double *out, char *err, size_
 	return 0;
 }
 
+int dmab_parse_list_items(const char *option, const char *list, char *err, size_t errlen)
+{
+	const char *item = list;
+	unsigned int k;
+
+	for (k = 1;; k++) {
+		size_t len = strcspn(item, ",");
+
+		if (!len) {
+			snprintf(err, errlen, "--%s '%s': item %u is empty", option, list, k);
+			return -EINVAL;
+		}
+		if (!item[len])
+			return 0;
+		item += len + 1;
+	}
+}
+
 const char *dmab_format_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };

@@ -21,6 +21,13 @@ int dmab_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, ch
 /* A finite number > 0 and <= max. */
 int dmab_parse_positive(const char *s, double max, double *out, char *err, size_t errlen);
 
+/*
+ * A comma-separated list given to --@option has no empty item ("a,,b", "4K,",
+ * ",read"): splitting with strtok_r would skip it silently. Returns 0, or
+ * -EINVAL with a message naming the option, the list and the item.
+ */
+int dmab_parse_list_items(const char *option, const char *list, char *err, size_t errlen);
+
 /* "64KiB", "1MiB", "1000B": the largest binary unit that divides @bytes. */
 const char *dmab_format_size(uint64_t bytes, char *buf, size_t len);
 

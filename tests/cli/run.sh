@@ -47,6 +47,12 @@ bad_inputs=$(cat <<'TABLE'
 2	unexpected argument '--bogus'	list	--bogus
 2	unexpected argument 'extra'	info	extra
 2	--events needs at least one event	run	-e	,
+2	--strategy 'a,,b': item 2 is empty	run	-s	a,,b
+2	--strategy 'cached-sync,,coherent': item 2 is empty	run	-s	cached-sync,,coherent
+2	--size '4K,': item 2 is empty	run	-z	4K,
+2	--workload 'capture,': item 2 is empty	run	-w	capture,
+2	--pattern ',read': item 1 is empty	run	-p	,read
+2	--events 'cycles,,page-faults': item 2 is empty	run	-e	cycles,,page-faults
 2	'none' cannot be combined	run	-e	none,cycles
 2	unexpected argument '--bogus' (usage: dmabench list [--events] [--json])	list	--events	--bogus
 TABLE

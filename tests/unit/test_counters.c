@@ -777,7 +777,7 @@ static void test_event_list(void **state)
 
 	(void)state;
 	n = 0;
-	snprintf(buf, sizeof(buf), "cycles,default,page-faults,,arm_ac53::L1D_CACHE_REFILL");
+	snprintf(buf, sizeof(buf), "cycles,default,page-faults,arm_ac53::L1D_CACHE_REFILL");
 	assert_int_equal(dmab_counters_parse_list(buf, names, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, 10);	/* cycles and page-faults once, from default */
 	assert_string_equal(names[0], "cycles");
@@ -794,10 +794,16 @@ static void test_event_list(void **state)
 	n = 0;
 	snprintf(buf, sizeof(buf), ",,");
 	assert_int_equal(dmab_counters_parse_list(buf, names, &n, err, sizeof(err)), -EINVAL);
+	/* an empty item is refused by place, not skipped */
+	n = 0;
+	snprintf(buf, sizeof(buf), "cycles,,page-faults");
+	assert_int_equal(dmab_counters_parse_list(buf, names, &n, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--events 'cycles,,page-faults': item 2 is empty");
+	assert_int_equal(n, 0);
 	n = 0;
 	buf[0] = 0;
 	for (i = 0; i <= DMAB_MAX_EVENTS; i++)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "e%zu,", i);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%se%zu", i ? "," : "", i);
 	assert_int_equal(dmab_counters_parse_list(buf, names, &n, err, sizeof(err)), -E2BIG);
 	assert_non_null(strstr(err, "too many events"));
 }

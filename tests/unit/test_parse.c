@@ -193,6 +193,42 @@ static void test_parse_positive(void **state)
 	}
 }
 
+static const struct list_case {
+	const char *in;
+	int ret;
+	const char *message;	/* the whole message when refused */
+} list_cases[] = {
+	{ "a", 0, NULL },
+	{ "a,b", 0, NULL },
+	{ "cached-sync,coherent,wc", 0, NULL },
+	{ "a,,b", -EINVAL, "--size 'a,,b': item 2 is empty" },
+	{ "4K,", -EINVAL, "--size '4K,': item 2 is empty" },
+	{ ",read", -EINVAL, "--size ',read': item 1 is empty" },
+	{ "a,b,,", -EINVAL, "--size 'a,b,,': item 3 is empty" },
+	{ ",", -EINVAL, "--size ',': item 1 is empty" },
+	{ "", -EINVAL, "--size '': item 1 is empty" },
+};
+
+/* strtok_r skips empty items; the check before it must not. */
+static void test_parse_list_items(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(list_cases); i++) {
+		const struct list_case *c = &list_cases[i];
+		char err[DMAB_ERRLEN] = "";
+		int ret = dmab_parse_list_items("size", c->in, err, sizeof(err));
+
+		if (ret != c->ret)
+			fail_msg("list '%s': returned %d, want %d (%s)", c->in, ret, c->ret, err);
+		if (c->message && strcmp(err, c->message))
+			fail_msg("list '%s': message \"%s\", want \"%s\"", c->in, err, c->message);
+		if (!c->message && *err)
+			fail_msg("list '%s': accepted, yet a message \"%s\"", c->in, err);
+	}
+}
+
 static const struct format_case {
 	uint64_t bytes;
 	const char *text;
@@ -258,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_uint),
 		cmocka_unit_test(test_parse_positive),
+		cmocka_unit_test(test_parse_list_items),
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_format_size_short_buffer),
 		cmocka_unit_test(test_format_parses_back),
