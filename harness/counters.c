@@ -23,6 +23,9 @@
 #include <unistd.h>
 
 #include <perfmon/pfmlib_perf_event.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>	/* __rdpmc */
+#endif
 
 #include "parse.h"
 #include "timer.h"
