@@ -15,6 +15,7 @@ enum opt_kind {
 	OPT_PATTERNS,
 	OPT_SIZES,
 	OPT_EVENTS,		/* comma list of event names, checked when opened */
+	OPT_INJECT,		/* comma list of NAME=VALUE faults (inject.h) */
 	OPT_COUNT,		/* whole number in [min, max] */
 	OPT_SECONDS,		/* positive number up to max */
 	OPT_TEXT,
@@ -65,6 +66,11 @@ static const struct dmab_option run_options[] = {
 	{ "json", 0, NULL, OPT_FLAG, FIELD(json), 0, 0, 0,
 	  "print the result JSON on stdout, and nothing else" },
 	{ "quiet", 'q', NULL, OPT_FLAG, FIELD(quiet), 0, 0, 0, "no progress on stderr" },
+	{ "inject", 0, "FAULTS", OPT_INJECT, FIELD(inject), 0, 0, 0,
+	  "a self-test of the harness, not a measurement: stale=LINES (the emulated "
+	  "device leaves the last LINES lines of each frame unwritten; kmod configurations "
+	  "are skipped), delay=NS (cpu_process spins NS more each frame); both: "
+	  "stale=LINES,delay=NS or the option twice. The result file and the table say so" },
 	{ "help", 'h', NULL, OPT_HELP, 0, 0, 0, 0, "this text" },
 };
 
@@ -193,6 +199,8 @@ static int apply(const struct dmab_option *opt, struct dmab_run_options *o, char
 	case OPT_EVENTS:
 		o->events_given = 1;
 		return dmab_counters_parse_list(arg, o->events, &o->n_events, err, errlen);
+	case OPT_INJECT:
+		return dmab_inject_parse(arg, field, err, errlen);
 	case OPT_COUNT:
 		ret = dmab_parse_uint(arg, opt->min, opt->max, field, msg, sizeof(msg));
 		break;
@@ -310,5 +318,6 @@ json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
 		json_array_append_new(a, json_string(o->events[i]));
 	json_object_set_new(cfg, "events", a);
 	json_object_set_new(cfg, "software_per_phase", json_boolean(o->software_per_phase));
+	json_object_set_new(cfg, "inject", dmab_inject_json(&o->inject));
 	return cfg;
 }

@@ -496,6 +496,13 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	size_t i, j, k;
 	int virtualized;
 
+	/* first, before any number: these numbers were made to be wrong */
+	if (dmab_inject_any(&run->opt.inject)) {
+		char what[512];
+
+		dmab_inject_describe(&run->opt.inject, what, sizeof(what));
+		fprintf(out, "%s\n", what);
+	}
 	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
 		"strategy", "via", "workload", "pattern", "size", "frames", "sync_dev", "dev_write",
 		"dev_read", "dev_busy", "sync_cpu", "cpu", "frame", "cpu MB/s", "frame MB/s",

@@ -54,6 +54,7 @@ static int add_cell(struct dmab_run *run, const struct dmab_strategy *s,
 	c->size = size;
 	c->ring = (unsigned int)run->opt.ring;
 	c->line = run->line;
+	c->inject_delay_ns = run->opt.inject.delay_ns;
 	if (skipped) {
 		snprintf(c->skipped, sizeof(c->skipped), "%s", skipped);
 		c->done = 1;
@@ -119,7 +120,9 @@ static int plan_group(struct dmab_run *run, const struct dmab_workload *w, uint6
 					return ret;
 			}
 			for (j = 0; j < n; j++) {
-				ret = add_cell(run, tables[j], w, patterns[k], size, NULL);
+				ret = add_cell(run, tables[j], w, patterns[k], size,
+					       dmab_inject_refused(&run->opt.inject, tables[j], w,
+								   why, sizeof(why)) ? why : NULL);
 				if (ret)
 					return ret;
 			}
@@ -650,6 +653,11 @@ static int open_device(struct dmab_run *run, const struct dmab_device *d)
 			return 0;
 	if (run->n_devices == DMAB_MAX_DEVICES)
 		return -ENOSPC;
+	if (d->inject_stale) {
+		ret = d->inject_stale(run->opt.inject.stale_lines);
+		if (ret)
+			return ret;
+	}
 	ret = d->open(run->line);
 	if (!ret)
 		run->devices[run->n_devices++] = d;

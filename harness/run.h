@@ -9,6 +9,7 @@
 
 #include "counters.h"
 #include "dmabench.h"
+#include "inject.h"
 #include "patterns.h"
 #include "stats.h"
 #include "../strategies/strategy.h"
@@ -37,6 +38,7 @@ struct dmab_run_options {
 	const char *output;
 	int quick, json, quiet;
 	int software_per_phase;	/* read software events at every phase boundary */
+	struct dmab_inject inject;	/* --inject: a self-test of the harness */
 };
 
 /* One configuration of the matrix, and what running it found. */
@@ -47,6 +49,7 @@ struct dmab_cell {
 	uint64_t size;
 	unsigned int ring;
 	size_t line;				/* the oracle's line */
+	uint64_t inject_delay_ns;		/* --inject delay: spun in cpu_process */
 
 	/* while it runs */
 	struct dmab_buffer *bufs;

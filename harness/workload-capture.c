@@ -30,6 +30,8 @@ int dmab_capture_frame(struct dmab_cell *c, uint64_t *ns)
 		return ret;
 	dmab_marks_phase(&m, DMAB_PHASE_SYNC_FOR_CPU, 1, ns);
 	c->sink += c->pattern->run(b->cpu, c->copy, c->size, c->line);
+	if (c->inject_delay_ns)
+		dmab_inject_spin(c->inject_delay_ns);
 	dmab_marks_phase(&m, DMAB_PHASE_CPU_PROCESS, 1, ns);
 	dmab_marks_frame(&m, ns);
 

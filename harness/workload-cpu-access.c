@@ -16,6 +16,8 @@ static int cpu_access_frame(struct dmab_cell *c, uint64_t *ns)
 
 	dmab_marks_begin(&m, c);
 	c->sink += c->pattern->run(b->cpu, c->copy, c->size, c->line);
+	if (c->inject_delay_ns)
+		dmab_inject_spin(c->inject_delay_ns);
 	dmab_marks_phase(&m, DMAB_PHASE_CPU_PROCESS, 1, ns);
 	dmab_marks_frame(&m, ns);
 	if (c->pattern->reference) {

@@ -19,6 +19,8 @@ static int playback_frame(struct dmab_cell *c, uint64_t *ns)
 
 	dmab_marks_begin(&m, c);
 	dmab_oracle_fill(b->cpu, c->size, c->line, c->seq);
+	if (c->inject_delay_ns)
+		dmab_inject_spin(c->inject_delay_ns);
 	dmab_marks_phase(&m, DMAB_PHASE_CPU_PROCESS, 1, ns);
 	ret = s->sync_for_device(b, 0, c->size, DMAB_TO_DEVICE);
 	if (ret)

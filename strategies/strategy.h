@@ -32,6 +32,13 @@ struct dmab_device {
 		    struct dmab_integrity *seen, uint64_t *busy_ns);
 	/* one sentence on how the device works here, for the JSON */
 	const char *(*describe)(void);
+	/*
+	 * NULL where the device cannot do it; else the harness self-test
+	 * --inject stale=LINES, called before open: each frame it writes from
+	 * then on lacks its last @lines lines of the oracle's (every line of a
+	 * smaller frame), which keep what the buffer held. 0: whole frames.
+	 */
+	int (*inject_stale)(size_t lines);
 };
 
 /* Which way the data goes, as in the DMA API. */

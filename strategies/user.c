@@ -256,7 +256,8 @@ static struct {
 	uint64_t seq;
 	struct dmab_integrity seen;
 	uint64_t busy_ticks;
-	char description[512];
+	size_t stale_lines;		/* --inject stale: lines left unwritten a frame */
+	char description[768];
 } dev = { .consumer_cpu = -1, .device_cpu = -1 };
 
 static void futex_wait(_Atomic uint32_t *word, uint32_t value)
@@ -267,6 +268,21 @@ static void futex_wait(_Atomic uint32_t *word, uint32_t value)
 static void futex_wake(_Atomic uint32_t *word)
 {
 	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/*
+ * The bytes of a frame of @length the device writes: all of them, or with
+ * --inject stale those before its last dev.stale_lines lines. The oracle's
+ * words depend only on their place in the frame, so a shorter fill from the
+ * start writes exactly the lines it covers.
+ */
+static size_t written_length(size_t length)
+{
+	size_t lines = (length + dev.line - 1) / dev.line;
+
+	if (dev.stale_lines >= lines)
+		return 0;
+	return dev.stale_lines ? (lines - dev.stale_lines) * dev.line : length;
 }
 
 static void *device_main(void *arg)
@@ -283,7 +299,8 @@ static void *device_main(void *arg)
 			break;
 		start = dmab_ticks();
 		if (dev.op == DEVICE_WRITE) {
-			dmab_oracle_fill_device(dev.frame, dev.length, dev.line, dev.seq);
+			dmab_oracle_fill_device(dev.frame, written_length(dev.length), dev.line,
+						dev.seq);
 		} else {
 			memset(&dev.seen, 0, sizeof(dev.seen));
 			dmab_oracle_check(dev.frame, dev.length, dev.line, dev.seq, 0, &dev.seen);
@@ -336,12 +353,17 @@ static void choose_cpus(void)
 
 static int device_open(size_t line)
 {
+	char note[192] = "";
 	pthread_attr_t attr;
 	cpu_set_t set;
 	int ret;
 
 	if (dev.running)
 		return 0;
+	if (dev.stale_lines)
+		snprintf(note, sizeof(note), " unless told to: in this run (--inject stale=%zu, "
+			 "a self-test of the harness) it leaves the last %zu lines of each frame "
+			 "unwritten", dev.stale_lines, dev.stale_lines);
 	dev.line = line;
 	choose_cpus();
 	pthread_attr_init(&attr);
@@ -359,10 +381,16 @@ static int device_open(size_t line)
 		 "emulated: a thread on CPU %d (the consumer is on CPU %d%s) writes frames with %s "
 		 "and reads them with ordinary loads; requests and completions are futex "
 		 "wake-ups, never spinning. Its caches are coherent with the consumer's, so "
-		 "stale data cannot appear with this device",
+		 "stale data cannot appear with this device%s",
 		 dev.device_cpu, dev.consumer_cpu,
 		 dev.device_cpu == dev.consumer_cpu ? ", the same CPU: only one is usable" : "",
-		 dmab_oracle_device_stores);
+		 dmab_oracle_device_stores, note);
+	return 0;
+}
+
+static int device_inject_stale(size_t lines)
+{
+	dev.stale_lines = lines;
 	return 0;
 }
 
@@ -411,4 +439,5 @@ const struct dmab_device dmab_user_device = {
 	.write = device_write,
 	.read = device_read,
 	.describe = device_describe,
+	.inject_stale = device_inject_stale,
 };

@@ -122,6 +122,30 @@ static void test_valid_command_line(void **state)
 	assert_int_equal(o.n_events, 0);
 	assert_int_equal(o.events_given, 0);
 	assert_int_equal(o.quiet, 0);
+	assert_false(dmab_inject_any(&o.inject));
+}
+
+/* --inject: repeated or comma-separated, both faults land in the options. */
+static void test_inject(void **state)
+{
+	static const char *const words[] = {
+		"--inject", "stale=8", "-n", "3", "--inject=delay=200000", NULL,
+	};
+	static const char *const one[] = { "--inject", "delay=5,stale=2", NULL };
+	struct dmab_run_options o;
+	char err[DMAB_ERRLEN];
+	struct args a;
+
+	(void)state;
+	args_make(&a, words);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.inject.stale_lines, 8);
+	assert_int_equal(o.inject.delay_ns, 200000);
+	assert_int_equal(o.frames, 3);
+	args_make(&a, one);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.inject.stale_lines, 2);
+	assert_int_equal(o.inject.delay_ns, 5);
 }
 
 /* -e: names as given (libpfm4 judges them when they are opened), "default" expanded. */
@@ -287,6 +311,12 @@ static const struct bad_case {
 	{ { "-e", "none,cycles" }, -EINVAL, "'none'", "--events" },
 	{ { "-e", "cycles", "-e", "none" }, -EINVAL, "'none'", "--events" },
 	{ { "-e" }, -EINVAL, "'-e'", NULL },
+	{ { "--inject", "stale=-1" }, -EINVAL, "'-1'", "--inject" },
+	{ { "--inject", "foo=1" }, -EINVAL, "'foo'", "--inject" },
+	{ { "--inject", "delay=" }, -EINVAL, "delay=", "--inject" },
+	{ { "--inject", "stale=0" }, -ERANGE, "'0'", "--inject" },
+	{ { "--inject", "stale=1", "--inject", "stale=2" }, -EINVAL, "stale=2", "--inject" },
+	{ { "--inject" }, -EINVAL, "'--inject'", NULL },
 };
 
 static void test_bad_input_is_refused_by_name(void **state)
@@ -396,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_valid_command_line),
 		cmocka_unit_test(test_long_forms_and_lists),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_inject),
 		cmocka_unit_test(test_no_options),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_input_is_refused_by_name),
