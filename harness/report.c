@@ -252,10 +252,19 @@ static json_t *samples_json(const struct dmab_cell *c)
 			 decimated ? "even" : "all", "phases", phases);
 }
 
+/* An interrupt came before the cell's first recorded frame (stop_reason not_started). */
+static int cell_not_started(const struct dmab_cell *c)
+{
+	return !c->skipped[0] && !c->summary[DMAB_PHASE_FRAME].n;
+}
+
 static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 {
 	const struct dmab_summary *cpu = &c->summary[DMAB_PHASE_CPU_PROCESS];
 	json_t *r = json_object(), *phases = json_object(), *tp = json_object();
+	/* a configuration that never started is listed as skipped, saying why */
+	const char *skipped = cell_not_started(c) ? "not started: the run was interrupted "
+						   "before its first recorded frame" : c->skipped;
 	double overhead;
 	unsigned int p;
 
@@ -275,10 +284,14 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 			    c->done_for_device || c->done_for_cpu ?
 			    json_pack("{s:s?, s:s?}", "sync_for_device", c->done_for_device,
 				      "sync_for_cpu", c->done_for_cpu) : json_null());
-	json_object_set_new(r, "counters", counters_json(run, c));
-	if (c->skipped[0]) {
-		json_object_set_new(r, "skipped", json_string(c->skipped));
+	json_object_set_new(r, "counters", skipped[0] ? json_array() : counters_json(run, c));
+	if (skipped[0]) {
+		json_object_set_new(r, "skipped", json_string(skipped));
 		json_object_set_new(r, "failed", json_boolean(c->failed));
+		if (cell_not_started(c)) {
+			json_object_set_new(r, "complete", json_false());
+			json_object_set_new(r, "stop_reason", json_string("not_started"));
+		}
 		json_object_set_new(r, "phases", phases);
 		json_object_set_new(r, "throughput_mbps", json_null());
 		json_object_set_new(r, "integrity", json_null());
@@ -323,20 +336,13 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 	return r;
 }
 
-/* A cell an interrupt stopped before its first recorded frame has nothing to say. */
-static int cell_reported(const struct dmab_cell *c)
-{
-	return c->skipped[0] || c->summary[DMAB_PHASE_FRAME].n;
-}
-
 json_t *dmab_report_json(const struct dmab_run *run, json_t *env, json_t *config)
 {
 	json_t *results = json_array();
 	size_t i;
 
 	for (i = 0; i < run->n_cells; i++)
-		if (cell_reported(&run->cells[i]))
-			json_array_append_new(results, cell_json(run, &run->cells[i]));
+		json_array_append_new(results, cell_json(run, &run->cells[i]));
 	return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:f, s:b, s:o, s:o, s:o}",
 			 "schema_version", DMAB_SCHEMA_VERSION,
 			 "tool", "name", DMAB_NAME, "version", DMAB_VERSION, "git", DMAB_GIT,
@@ -493,7 +499,7 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	};
 	const char *vm_name, *vm_source;
 	char size[32];
-	size_t i, j, k;
+	size_t i, j, k, not_started = 0;
 	int virtualized;
 
 	/* first, before any number: these numbers were made to be wrong */
@@ -512,7 +518,8 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];
 
-		if ((c->skipped[0] && !c->failed) || !cell_reported(c))
+		not_started += cell_not_started(c);
+		if ((c->skipped[0] && !c->failed) || cell_not_started(c))
 			continue;
 		fprintf(out, "%-14s %-8s %-10s %-7s %-7s ", c->strategy->name, c->strategy->backend,
 			c->workload->name,
@@ -532,6 +539,10 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			c->stop_reason && !strcmp(c->stop_reason, "interrupted") ?
 			" (interrupted)" : "");
 	}
+	if (not_started)
+		fprintf(out, "interrupted: %zu configuration%s never started (in the result file "
+			"with frames 0, stop_reason not_started)\n", not_started,
+			not_started == 1 ? "" : "s");
 	/* the wide loads against the plain loop, where both ran */
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];

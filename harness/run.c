@@ -482,7 +482,7 @@ static void cell_decide(struct dmab_run *run, struct dmab_cell *c)
 	if (c->done)
 		return;
 	if (dmab_interrupted)
-		c->stop_reason = "interrupted";
+		c->stop_reason = n ? "interrupted" : "not_started";
 	else if (run->opt.frames && n >= run->opt.frames)
 		c->stop_reason = "frames";
 	else if (n >= MAX_FRAMES)

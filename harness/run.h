@@ -73,7 +73,8 @@ struct dmab_cell {
 	int done;
 
 	/* the verdict */
-	const char *stop_reason;	/* "frames", "stable", "budget", "max_frames", "interrupted" */
+	/* "frames", "stable", "budget", "max_frames", "interrupted", "not_started" */
+	const char *stop_reason;
 	char skipped[512];		/* empty, or why it did not run */
 	int failed;			/* an operation failed while running */
 	const char *mapping_effective, *mapping_how;

@@ -452,8 +452,9 @@ assert x['elapsed_s'] >= 0.085, x['elapsed_s']
 "
 
 # --- Ctrl-C keeps the finished results, marked interrupted ---
+# The 64 KiB configurations run for 30 s each, so the 1 MiB ones never start.
 interrupt_test() { # interrupt_test SIGNAL EXPECTED_EXIT
-	(cd "$work" && exec "$bin" run -q -z 64K,1M -p read,memcpy -t 30 -o "$work/int.json" >/dev/null 2>"$work/int.err") &
+	(cd "$work" && exec "$bin" run -q -z 64K,1M -p read,memcpy -t 30 -o "$work/int.json" >"$work/int.out" 2>"$work/int.err") &
 	local pid=$! rc
 	sleep 2
 	kill -"$1" "$pid"
@@ -467,7 +468,23 @@ assert d['interrupted'] is True
 rs = [x for x in d['results'] if not x['skipped']]
 assert rs and all(x['frames'] > 0 for x in rs) and any(x['stop_reason'] == 'interrupted' for x in rs), rs
 "
+	check "... listing the configurations that never started: frames 0, stop_reason not_started" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/int.json'))
+key = lambda x: (x['strategy'], x['backend'], x['pattern'])
+small = {key(x): x for x in d['results'] if x['size_bytes'] == 65536}
+big = {key(x): x for x in d['results'] if x['size_bytes'] == 1048576}
+assert len(d['results']) == len(small) + len(big) and set(small) == set(big), (sorted(small), sorted(big))
+ns = [x for x in big.values() if not small[key(x)]['skipped']]
+assert ns and all(x['stop_reason'] == 'not_started' and x['frames'] == 0 and x['complete'] is False for x in ns), ns
+assert all(x['skipped'].startswith('not started: ') and x['failed'] is False for x in ns), ns
+assert all(x['phases'] == {} and x['integrity'] is None and x['counters'] == [] for x in ns), ns
+assert not [x for x in small.values() if x.get('stop_reason') == 'not_started'], small
+print(len(ns), 'not started')
+"
 	check "... which validates against the schema" "${validate[@]}" "$work/int.json"
+	check "... and the table says how many never started" \
+		grep -Eq '^interrupted: [0-9]+ configurations never started \(in the result file with frames 0, stop_reason not_started\)$' "$work/int.out"
 	rm -f "$work/int.json"
 }
 interrupt_test INT 130
