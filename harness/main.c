@@ -43,8 +43,9 @@ static void usage(FILE *out)
 		"  plot RESULT... [-o DIR] [--format png|svg] [--report]\n"
 		"                       figures with gnuplot (plots/*.gp); --report: DIR/report.md\n"
 		"  help                 this text\n\n"
-		"Exit codes: 0 ok, 1 the work failed, 2 bad usage or input, 3 a needed\n"
-		"resource is missing, 4 unsupported here, 130 interrupted.\n");
+		"Exit codes: 0 ok, 1 the work failed (run: a configuration failed, or one\n"
+		"other than the cached-nosync control saw stale or corrupt data), 2 bad usage\n"
+		"or input, 3 a needed resource is missing, 4 unsupported here, 130 interrupted.\n");
 }
 
 static int fail(int code, const char *cmd, const char *msg)
@@ -444,7 +445,7 @@ static int cmd_run(int argc, char **argv)
 	struct dmab_run run = { 0 };
 	char path[4096];
 	json_t *root, *args = json_array();
-	size_t i, ran = 0, failed = 0;
+	size_t i, ran = 0, failed = 0, bad_integrity = 0;
 	int ret, code;
 
 	/* before parsing, which splits lists in place */
@@ -472,8 +473,10 @@ static int cmd_run(int argc, char **argv)
 	for (i = 0; i < run.n_cells; i++) {
 		ran += !run.cells[i].skipped[0];
 		failed += run.cells[i].failed;
+		bad_integrity += dmab_cell_integrity_failed(&run.cells[i]);
 	}
-	code = run.interrupted ? 128 + run.interrupted : failed ? DMAB_EXIT_FAILED :
+	code = run.interrupted ? 128 + run.interrupted :
+	       failed || bad_integrity ? DMAB_EXIT_FAILED :
 	       !ran ? DMAB_EXIT_UNSUPPORTED : DMAB_EXIT_OK;
 	dmab_run_free(&run);
 	if (ret) {
@@ -485,6 +488,10 @@ static int cmd_run(int argc, char **argv)
 	if (code == DMAB_EXIT_UNSUPPORTED)
 		fprintf(stderr, "dmabench run: none of the requested strategies can run here "
 			"(see the skipped lines, or dmabench list)\n");
+	if (bad_integrity)
+		fprintf(stderr, "dmabench run: stale or corrupt data in %zu configuration%s "
+			"other than the %s control (see the integrity column)\n", bad_integrity,
+			bad_integrity == 1 ? "" : "s", DMAB_NEGATIVE_CONTROL);
 	return code;
 }
 

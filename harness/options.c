@@ -97,8 +97,10 @@ void dmab_run_options_help(FILE *out)
 		fprintf(out, "  %-24s %s\n", left, o->help);
 	}
 	fprintf(out, "\nSizes take K, M, G (powers of 1024) and must be multiples of 64 bytes.\n"
-		"Exit: 0 ok, 1 a configuration failed, 2 bad usage, 4 nothing could run here,\n"
-		"130 interrupted (the finished results are kept, marked interrupted).\n");
+		"Exit: 0 ok, 1 a configuration failed, or one other than the cached-nosync\n"
+		"control saw stale or corrupt data (integrity stale or corrupt), 2 bad usage,\n"
+		"4 nothing could run here, 130 interrupted (the finished results are kept,\n"
+		"marked interrupted; those that never started are listed as not_started).\n");
 }
 
 static int add_name(const struct dmab_option *opt, struct dmab_run_options *o,

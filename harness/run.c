@@ -742,6 +742,15 @@ int dmab_run_execute(struct dmab_run *run)
 	return ret;
 }
 
+int dmab_cell_integrity_failed(const struct dmab_cell *c)
+{
+	const char *verdict = dmab_integrity_verdict(&c->integrity);
+
+	if (c->skipped[0] || !strcmp(c->strategy->name, DMAB_NEGATIVE_CONTROL))
+		return 0;
+	return strcmp(verdict, "ok") && strcmp(verdict, "not_checked");
+}
+
 void dmab_run_free(struct dmab_run *run)
 {
 	size_t i;

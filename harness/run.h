@@ -109,6 +109,12 @@ extern volatile sig_atomic_t dmab_interrupted;
 int dmab_run_plan(struct dmab_run *run);
 /* Runs every cell that is not skipped, interleaving those of one workload and size. */
 int dmab_run_execute(struct dmab_run *run);
+/*
+ * 1 when @c ran and the oracle's verdict is neither ok nor not_checked
+ * (stale or corrupt lines), unless @c is the negative control
+ * (DMAB_NEGATIVE_CONTROL), whose stale lines are the point.
+ */
+int dmab_cell_integrity_failed(const struct dmab_cell *c);
 void dmab_run_free(struct dmab_run *run);
 
 #endif /* DMAB_RUN_H */

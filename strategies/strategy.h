@@ -102,4 +102,10 @@ size_t dmab_page_round(size_t size);
 /* 1 when any table carries the strategy @name. */
 int dmab_strategy_known(const char *name);
 
+/*
+ * The negative control, in every backend: cacheable memory, no maintenance.
+ * Stale data there is its point, not a failure.
+ */
+#define DMAB_NEGATIVE_CONTROL "cached-nosync"
+
 #endif /* DMAB_STRATEGY_H */

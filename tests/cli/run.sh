@@ -89,6 +89,8 @@ run_bad_inputs "$bin" plain
 check "dmabench --help names the commands" bash -c "'$bin' --help | grep -q 'run \[options\]' && '$bin' --help | grep -q compare"
 check "dmabench with no command prints usage on stderr and exits 2" bash -c "'$bin' >/dev/null 2>$work/e; [ \$? = 2 ] && grep -q usage $work/e"
 check "dmabench run --help lists every option" bash -c "out=\$('$bin' run --help) && for o in --strategy --workload --pattern --size --frames --ring --fps --budget --events --output --quick --json; do grep -q -- \"\$o\" <<<\"\$out\" || exit 1; done"
+check "dmabench run --help and dmabench --help say stale or corrupt data outside the control exits 1" \
+	bash -c "'$bin' run --help | tr '\n' ' ' | grep -q '1 a configuration failed, or one other than the cached-nosync control saw stale or corrupt data' && '$bin' --help | tr '\n' ' ' | grep -q '1 the work failed (run: a configuration failed, or one other than the cached-nosync control saw stale or corrupt data)'"
 check "dmabench list shows cached-sync available and uncached with the reason" \
 	bash -c "out=\$('$bin' list) && grep -Eq '^  cached-sync +user +available' <<<\"\$out\" && grep -Eq '^  uncached +user +needs dmabench.ko' <<<\"\$out\""
 check "dmabench list --json is JSON with strategies, workloads and patterns" \
@@ -374,8 +376,8 @@ check "run --help documents --inject as a self-test of the harness, not a measur
 (cd "$work" && "$bin" run -q -s cached-sync -p read,memcpy -z 64K -n 40 -e none --inject stale=8 \
 	-o "$work/stale.json" >"$work/stale.out" 2>"$work/stale.err")
 rc=$?
-# The exit code (1: a strategy other than the cached-nosync control saw stale data) is
-# issue 11 item 6; until run exits non-zero for it, only the JSON and the table are checked.
+check "--inject stale=8: run exits 1 and says on stderr that 2 configurations saw stale data" \
+	bash -c "[ $rc = 1 ] && grep -qx 'dmabench run: stale or corrupt data in 2 configurations other than the cached-nosync control (see the integrity column)' $work/stale.err"
 check "--inject stale=8: cached-sync's verdict is stale, with exactly 8 stale lines a frame checked" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/stale.json'))
@@ -419,9 +421,36 @@ k = [x for x in d['results'] if x['backend'] == 'kmod']
 assert k and all(x['skipped'] and 'kmod backend: --inject stale is a self-test of the user-space emulated device' in x['skipped'] and not x['failed'] for x in k), k
 "
 fi
+# The exit code follows the verdict: 1 for stale or corrupt data anywhere but in the
+# negative control cached-nosync (its stale lines are its point), 0 where nothing was
+# checked (the write pattern overwrites the frame). rmw rewrites the lines left behind,
+# which then read as corrupt.
+# exit|strategy|pattern|verdict (tab-separated)
+integrity_exits=$(cat <<'TABLE'
+1	cached-sync	read	stale
+1	coherent	rmw	corrupt
+0	cached-nosync	read	stale
+0	cached-nosync	rmw	corrupt
+0	cached-sync	write	not_checked
+TABLE
+)
+while IFS=$'\t' read -r want strategy pattern verdict; do
+	(cd "$work" && "$bin" run -q -s "$strategy" -p "$pattern" -z 64K -n 20 -e none --inject stale=8 \
+		-o "$work/exit.json" >/dev/null 2>"$work/exit.err")
+	rc=$?
+	check "--inject stale=8 on $strategy $pattern: integrity $verdict, exit $want, stderr says so only when 1" "${pyjson[@]}" "
+import json
+assert $rc == $want, $rc
+v = [x['integrity']['verdict'] for x in json.load(open('$work/exit.json'))['results'] if not x['skipped']]
+assert v == ['$verdict'], v
+said = 'stale or corrupt data in 1 configuration other than the cached-nosync control' in open('$work/exit.err').read()
+assert said == ($want == 1), open('$work/exit.err').read()
+"
+done <<<"$integrity_exits"
 if [ -n "$asan" ]; then
 	(cd "$work" && "$asan" run -q -s cached-sync -w capture,playback,sync-cost,cpu-access -p read -z 64K -n 20 \
 		-e none --inject stale=4,delay=1000 -o "$work/inject-asan.json" >/dev/null 2>"$work/inject-asan.err")
+	rc=$?
 	check "under ASan/UBSan, --inject stale=4,delay=1000 over every workload: stale only where the device writes" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/inject-asan.json'))
@@ -433,6 +462,7 @@ for w, x in r.items():
     assert i['stale_lines'] == want and i['corrupt_lines'] == 0 and i['frames_checked'] == 20, (w, i)
     assert x['phases']['cpu_process']['p50_ns'] >= 1000, (w, x['phases']['cpu_process'])
 "
+	check "... and exits 1: capture and sync-cost saw stale data" test "$rc" = 1
 	check "... with no sanitizer report" bash -c "! grep -Eq 'ERROR: AddressSanitizer|runtime error' $work/inject-asan.err"
 fi
 
