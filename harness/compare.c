@@ -4,6 +4,11 @@
  * configuration both medians, the ratio, a two-sided Mann-Whitney U p-value
  * and a verdict that needs significance and a threshold; then what a design
  * review asks first: did the environment change, and did stale data appear.
+ *
+ * The replicates are the repetitions, not the frames: the frames of one
+ * repetition share one allocation and one period of the machine, so a
+ * test over frames calls any shift significant, and two runs of one build
+ * would differ. The frame-level test is kept as a diagnostic (p_frames).
  */
 #include "compare.h"
 
@@ -15,6 +20,13 @@
 #include "dmabench.h"
 #include "parse.h"
 #include "stats.h"
+
+#define CI_LEVEL 0.95
+
+/* run writes what compare reads */
+_Static_assert(DMAB_SCHEMA_VERSION >= DMAB_SCHEMA_VERSION_MIN &&
+	       DMAB_SCHEMA_VERSION <= DMAB_SCHEMA_VERSION_MAX,
+	       "dmabench.h's DMAB_SCHEMA_VERSION is outside what compare reads");
 
 /* --- loading --- */
 
@@ -57,6 +69,110 @@ static int check_samples(const json_t *samples, const char *path, size_t i, char
 	return 0;
 }
 
+/* Version 2: one entry per repetition, its frames and its median per phase. */
+static int check_repetitions(const json_t *reps, const char *path, size_t i, char *err,
+			     size_t len)
+{
+	const json_t *rep, *p50, *v;
+	const char *name;
+	char what[200];
+	size_t k;
+
+	if (!reps || json_is_null(reps))
+		return 0;
+	if (!json_is_array(reps))
+		return bad(err, len, path, "repetitions is not a list", i);
+	json_array_foreach(reps, k, rep) {
+		const json_t *n = json_object_get(rep, "n");
+
+		if (!json_is_object(rep)) {
+			snprintf(what, sizeof(what), "repetitions[%zu] is not an object", k);
+			return bad(err, len, path, what, i);
+		}
+		if (!json_is_integer(n) || json_integer_value(n) < 0) {
+			snprintf(what, sizeof(what), "repetitions[%zu].n is missing or not a count "
+				 "of frames", k);
+			return bad(err, len, path, what, i);
+		}
+		p50 = json_object_get(rep, "p50_ns");
+		if (!json_is_object(p50)) {
+			snprintf(what, sizeof(what), "repetitions[%zu].p50_ns is missing or not an "
+				 "object", k);
+			return bad(err, len, path, what, i);
+		}
+		json_object_foreach((json_t *)p50, name, v)
+			if (!json_is_integer(v) || json_integer_value(v) < 0) {
+				snprintf(what, sizeof(what), "repetitions[%zu].p50_ns.%.40s is not a "
+					 "count of ns", k, name);
+				return bad(err, len, path, what, i);
+			}
+	}
+	return 0;
+}
+
+static int is_pct(const json_t *v)
+{
+	return json_is_number(v) && json_number_value(v) >= 0;
+}
+
+/* The shape noise_floor.groups[k].@field must have, or NULL when it has it. */
+static const char *bad_group_field(const json_t *g, const char **field)
+{
+	const json_t *pattern = json_object_get(g, "pattern");
+	const json_t *size = json_object_get(g, "size_bytes");
+	static const char *const strings[] = { "workload", "strategy", "backend" };
+	size_t i;
+
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		if (!json_is_string(json_object_get(g, strings[i]))) {
+			*field = strings[i];
+			return "a string";
+		}
+	*field = "size_bytes";
+	if (!json_is_integer(size) || json_integer_value(size) <= 0)
+		return "a positive integer";
+	*field = "pattern";
+	if (!json_is_string(pattern) && !json_is_null(pattern))
+		return "a string or null";
+	*field = "floor_pct";
+	if (!is_pct(json_object_get(g, "floor_pct")))
+		return "a percentage";
+	return NULL;
+}
+
+/* Version 2: the run's own A/A pairs; what the default threshold reads. */
+static int check_noise_floor(const json_t *nf, const char *path, char *err, size_t len)
+{
+	const json_t *groups = json_object_get(nf, "groups"), *g;
+	const char *field, *want;
+	char what[200];
+	size_t k;
+
+	if (!nf || json_is_null(nf))
+		return 0;
+	if (!json_is_object(nf))
+		return bad(err, len, path, "noise_floor is not an object or null", (size_t)-1);
+	if (!json_is_array(groups))
+		return bad(err, len, path, "noise_floor.groups is missing or not a list",
+			   (size_t)-1);
+	if (!is_pct(json_object_get(nf, "worst_pct")))
+		return bad(err, len, path, "noise_floor.worst_pct is missing or not a percentage",
+			   (size_t)-1);
+	json_array_foreach(groups, k, g) {
+		if (!json_is_object(g)) {
+			snprintf(what, sizeof(what), "noise_floor.groups[%zu] is not an object", k);
+			return bad(err, len, path, what, (size_t)-1);
+		}
+		want = bad_group_field(g, &field);
+		if (want) {
+			snprintf(what, sizeof(what), "noise_floor.groups[%zu].%s is missing or not "
+				 "%s", k, field, want);
+			return bad(err, len, path, what, (size_t)-1);
+		}
+	}
+	return 0;
+}
+
 /* The fields compare and plot read, with their types. */
 static int check_result(const json_t *r, const char *path, size_t i, char *err, size_t len)
 {
@@ -65,6 +181,7 @@ static int check_result(const json_t *r, const char *path, size_t i, char *err, 
 	const char *name;
 	char what[160];
 	size_t k;
+	int ret;
 
 	if (!json_is_object(r))
 		return bad(err, len, path, "not an object", i);
@@ -92,13 +209,16 @@ static int check_result(const json_t *r, const char *path, size_t i, char *err, 
 		}
 	if (!json_is_object(json_object_get(r, "integrity")))
 		return bad(err, len, path, "integrity is missing or not an object", i);
+	ret = check_repetitions(json_object_get(r, "repetitions"), path, i, err, len);
+	if (ret)
+		return ret;
 	return check_samples(json_object_get(r, "samples"), path, i, err, len);
 }
 
 int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *j, *results, *r, *version;
+	json_t *j, *results, *version;
 	FILE *f = fopen(path, "r");
 	size_t i;
 	int ret;
@@ -128,23 +248,22 @@ int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen)
 	} else if (!version) {
 		ret = bad(err, errlen, path, "not a dmabench result (no schema_version)",
 			  (size_t)-1);
-	} else if (!json_is_integer(version) || json_integer_value(version) != DMAB_SCHEMA_VERSION) {
+	} else if (!json_is_integer(version) ||
+		   json_integer_value(version) < DMAB_SCHEMA_VERSION_MIN ||
+		   json_integer_value(version) > DMAB_SCHEMA_VERSION_MAX) {
 		char what[128];
 		char *v = json_dumps(version, JSON_ENCODE_ANY);
 
-		snprintf(what, sizeof(what), "schema_version %s, this build reads %d",
-			 v ? v : "?", DMAB_SCHEMA_VERSION);
+		snprintf(what, sizeof(what), "schema_version %s, this build reads %d to %d",
+			 v ? v : "?", DMAB_SCHEMA_VERSION_MIN, DMAB_SCHEMA_VERSION_MAX);
 		free(v);
 		ret = bad(err, errlen, path, what, (size_t)-1);
 	} else if (!json_is_array(results)) {
 		ret = bad(err, errlen, path, "results is missing or not a list", (size_t)-1);
 	} else {
-		ret = 0;
-		json_array_foreach(results, i, r) {
-			ret = check_result(r, path, i, err, errlen);
-			if (ret)
-				break;
-		}
+		ret = check_noise_floor(json_object_get(j, "noise_floor"), path, err, errlen);
+		for (i = 0; !ret && i < json_array_size(results); i++)
+			ret = check_result(json_array_get(results, i), path, i, err, errlen);
 	}
 	if (ret) {
 		json_decref(j);
@@ -221,7 +340,7 @@ static json_t *env_diff(const json_t *base, const json_t *new)
 	return list;
 }
 
-/* --- matching and testing --- */
+/* --- matching --- */
 
 static int same_key(const json_t *a, const json_t *b)
 {
@@ -260,6 +379,212 @@ static json_t *key_json(const json_t *r)
 			 "size_bytes", json_object_get(r, "size_bytes"));
 }
 
+static const char *str(const json_t *j, const char *key)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+
+	return s ? s : "-";
+}
+
+/* "cached-sync user read": a configuration within its workload and size. */
+static void config_short(const json_t *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s %s", str(c, "strategy"), str(c, "backend"), str(c, "pattern"));
+}
+
+/* "capture 64KiB" */
+static void workload_size(const json_t *c, char *buf, size_t len)
+{
+	char size[32];
+
+	snprintf(buf, len, "%s %s", str(c, "workload"),
+		 dmab_format_size((uint64_t)json_integer_value(json_object_get(c, "size_bytes")),
+				  size, sizeof(size)));
+}
+
+/* --- the files --- */
+
+struct side {
+	const json_t *root;
+	const char *name;	/* the file's name without its folder, for notes */
+};
+
+static const char *file_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* --- the threshold per workload and size --- */
+
+/* A percentage as a reader writes it: 5, 6.8, 3.45 (at most two decimals). */
+static const char *pct_text(double pct, char *buf, size_t len)
+{
+	char *end;
+
+	snprintf(buf, len, "%.2f", pct);
+	end = buf + strlen(buf);
+	while (end > buf && end[-1] == '0')
+		*--end = 0;
+	if (end > buf && end[-1] == '.')
+		end[-1] = 0;
+	return buf;
+}
+
+/*
+ * The noise floor the file @root measured for @w's workload and size: its
+ * group's floor_pct (the largest, should there be several; *@group), else
+ * its worst_pct (*@group NULL). Negative when the file has no noise floor.
+ */
+static double floor_of(const json_t *root, const json_t *w, const json_t **group)
+{
+	const json_t *nf = json_object_get(root, "noise_floor"), *g;
+	double best = -1;
+	size_t i;
+
+	*group = NULL;
+	if (!json_is_object(nf))
+		return -1;
+	json_array_foreach(json_object_get(nf, "groups"), i, g)
+		if (json_equal(json_object_get(g, "workload"), json_object_get(w, "workload")) &&
+		    json_equal(json_object_get(g, "size_bytes"), json_object_get(w, "size_bytes")) &&
+		    json_number_value(json_object_get(g, "floor_pct")) > best) {
+			best = json_number_value(json_object_get(g, "floor_pct"));
+			*group = g;
+		}
+	return *group ? best : json_number_value(json_object_get(nf, "worst_pct"));
+}
+
+/* An entry of "thresholds"; @floor_pct < 0: none. */
+static json_t *threshold_entry(const json_t *w, double pct, const char *source, double floor_pct,
+			       const struct side *floor_side, const json_t *group,
+			       const char *text)
+{
+	return json_pack("{s:O, s:O, s:f, s:s, s:o, s:s?, s:o, s:s}",
+			 "workload", json_object_get(w, "workload"),
+			 "size_bytes", json_object_get(w, "size_bytes"),
+			 "threshold_pct", pct, "source", source,
+			 "floor_pct", floor_pct >= 0 ? json_real(floor_pct) : json_null(),
+			 "floor_file", floor_side ? floor_side->name : NULL,
+			 "floor_group", group ?
+			 json_pack("{s:O, s:O, s:O}", "strategy", json_object_get(group, "strategy"),
+				   "backend", json_object_get(group, "backend"),
+				   "pattern", json_object_get(group, "pattern")) : json_null(),
+			 "text", text);
+}
+
+/*
+ * The threshold of one workload and size: @given_pct when given (>= 0),
+ * else the larger of DMAB_COMPARE_THRESHOLD_PCT and twice the worse of the
+ * two files' noise floors there, saying where it came from.
+ */
+static json_t *threshold_json(const json_t *w, const struct side *sides, double given_pct)
+{
+	const json_t *group = NULL, *worse_group = NULL;
+	const struct side *worse_side = NULL;
+	double worse = -1, pct = DMAB_COMPARE_THRESHOLD_PCT;
+	char where[96], text[512], floors[160] = "", which[160], a[32], b[32];
+	size_t i;
+
+	if (given_pct >= 0) {
+		snprintf(text, sizeof(text), "%s%% (given: --threshold)",
+			 pct_text(given_pct, a, sizeof(a)));
+		return threshold_entry(w, given_pct, "given", -1, NULL, NULL, text);
+	}
+	for (i = 0; i < 2; i++) {
+		double f = floor_of(sides[i].root, w, &group);
+		size_t len = strlen(floors);
+
+		if (f < 0)
+			continue;
+		snprintf(floors + len, sizeof(floors) - len, "%s%s%% in %s", len ? ", " : "",
+			 pct_text(f, a, sizeof(a)), sides[i].name);
+		if (f > worse) {
+			worse = f;
+			worse_side = &sides[i];
+			worse_group = group;
+		}
+	}
+	pct_text(DMAB_COMPARE_THRESHOLD_PCT, a, sizeof(a));
+	if (!worse_side) {
+		snprintf(text, sizeof(text), "%s%% (the default: neither file measured a noise "
+			 "floor)", a);
+		return threshold_entry(w, pct, "default", -1, NULL, NULL, text);
+	}
+	if (2 * worse <= DMAB_COMPARE_THRESHOLD_PCT) {
+		snprintf(text, sizeof(text), "%s%% (the default; 2 x the worse noise floor is "
+			 "less: %s)", a, floors);
+		return threshold_entry(w, pct, "default", worse, worse_side, worse_group, text);
+	}
+	pct = 2 * worse;
+	pct_text(pct, a, sizeof(a));
+	pct_text(worse, b, sizeof(b));
+	if (worse_group) {
+		config_short(worse_group, which, sizeof(which));
+		snprintf(text, sizeof(text), "%s%% = 2 x %s%% (noise floor of %s, %s)", a, b,
+			 worse_side->name, which);
+	} else {
+		workload_size(w, where, sizeof(where));
+		snprintf(text, sizeof(text), "%s%% = 2 x %s%% (worst noise floor of %s: it has no "
+			 "group for %s)", a, b, worse_side->name, where);
+	}
+	return threshold_entry(w, pct, "noise_floor", worse, worse_side, worse_group, text);
+}
+
+static const json_t *threshold_for(const json_t *thresholds, const json_t *r)
+{
+	const json_t *t;
+	size_t i;
+
+	json_array_foreach(thresholds, i, t)
+		if (json_equal(json_object_get(t, "workload"), json_object_get(r, "workload")) &&
+		    json_equal(json_object_get(t, "size_bytes"), json_object_get(r, "size_bytes")))
+			return t;
+	return NULL;
+}
+
+/* --- the replicates --- */
+
+/* Repetitions that recorded frames (an interrupted one may have none). */
+static size_t repetitions_run(const json_t *r)
+{
+	const json_t *rep;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(r, "repetitions"), i, rep)
+		n += json_integer_value(json_object_get(rep, "n")) > 0;
+	return n;
+}
+
+/*
+ * The medians of @phase of the repetitions that recorded frames. Returns 0
+ * with *@v NULL when there are none, or -ENOMEM.
+ */
+static int repetition_medians(const json_t *r, const char *phase, uint64_t **v, size_t *n)
+{
+	const json_t *reps = json_object_get(r, "repetitions"), *rep, *p50;
+	size_t i;
+
+	*v = NULL;
+	*n = 0;
+	if (!json_array_size(reps))
+		return 0;
+	*v = malloc(json_array_size(reps) * sizeof(**v));
+	if (!*v)
+		return -ENOMEM;
+	json_array_foreach(reps, i, rep) {
+		p50 = json_object_get(json_object_get(rep, "p50_ns"), phase);
+		if (json_integer_value(json_object_get(rep, "n")) > 0 && json_is_integer(p50))
+			(*v)[(*n)++] = (uint64_t)json_integer_value(p50);
+	}
+	if (!*n) {
+		free(*v);
+		*v = NULL;
+	}
+	return 0;
+}
+
 /* The kept samples of @phase as an array, or NULL when the file has none. */
 static uint64_t *samples_of(const json_t *r, const char *phase, size_t *n)
 {
@@ -280,60 +605,237 @@ static uint64_t *samples_of(const json_t *r, const char *phase, size_t *n)
 	return out;
 }
 
-/*
- * p < 0: no samples to test. A change smaller than @resolution_ns (one
- * timestamp's cost) is below what the clock can tell, whatever the test says.
- */
-static const char *verdict(double base, double new, double p, double threshold,
-			   double resolution_ns)
-{
-	double change = new / base - 1;
+/* --- one phase --- */
 
-	if (p < 0)
-		return "untested";
-	if (p >= DMAB_COMPARE_ALPHA || fabs(change) < threshold ||
-	    fabs(new - base) < resolution_ns)
+/* The median of all the frames (phases.PHASE.p50_ns, nearest rank). */
+static double pooled_p50(const json_t *r, const char *phase)
+{
+	const json_t *ph = json_object_get(json_object_get(r, "phases"), phase);
+
+	return (double)json_integer_value(json_object_get(ph, "p50_ns"));
+}
+
+struct phase_cmp {
+	const char *name;
+	int gate;
+	double base, new;		/* medians of the repetition medians, else pooled p50s */
+	int from_repetitions;
+	size_t reps_base, reps_new;	/* repetitions with this phase */
+	int have_ci;
+	struct dmab_ratio_ci ci;
+	int tested;			/* the test ran (mw is valid) */
+	struct dmab_mann_whitney mw;
+	double p_frames;		/* < 0: no samples */
+	const char *test_frames;
+	const char *verdict;
+	int regression;
+	char note[512];
+};
+
+/* Why a side has too few replicates of @phase; NULL when it has 2 or more. */
+static const char *too_few(const json_t *r, size_t reps, const char *phase, char *buf,
+			   size_t len)
+{
+	if (reps >= 2)
+		return NULL;
+	if (!repetitions_run(r))
+		return "no repetitions";
+	if (!reps)
+		snprintf(buf, len, "no %s in the repetitions", phase);
+	else
+		snprintf(buf, len, "only 1 repetition");
+	return buf;
+}
+
+/* Why a phase is untested: "no repetitions in base.json and new.json". */
+static void why_untested(const struct side *sides, const json_t *const *r, const size_t *reps,
+			 const char *phase, char *buf, size_t len)
+{
+	char a[96], b[96];
+	const char *wa = too_few(r[0], reps[0], phase, a, sizeof(a));
+	const char *wb = too_few(r[1], reps[1], phase, b, sizeof(b));
+
+	if (wa && wb && !strcmp(wa, wb))
+		snprintf(buf, len, "%s in %s and %s", wa, sides[0].name, sides[1].name);
+	else if (wa && wb)
+		snprintf(buf, len, "%s in %s, %s in %s", wa, sides[0].name, wb, sides[1].name);
+	else
+		snprintf(buf, len, "%s in %s", wa ? wa : wb, sides[wa ? 0 : 1].name);
+}
+
+/*
+ * A change smaller than @resolution_ns (one timestamp's cost) is below
+ * what the clock can tell, whatever the test says.
+ */
+static const char *verdict(const struct phase_cmp *m, double threshold, double resolution_ns)
+{
+	double change = m->new / m->base - 1;
+
+	if (m->mw.p >= DMAB_COMPARE_ALPHA || fabs(change) < threshold ||
+	    fabs(m->new - m->base) <= resolution_ns)
 		return "no_change";
 	return change > 0 ? "slower" : "faster";
 }
 
-struct test {
-	double p;
-	const char *method;
-};
-
-static int test_phase(const json_t *a, const json_t *b, const char *phase, struct test *t)
+/*
+ * Without a test, the gate still fails a clear slowdown: past the
+ * threshold and more than a timestamp's cost. Says so either way.
+ */
+static void threshold_only(struct phase_cmp *m, const char *why, double threshold,
+			   double resolution_ns)
 {
-	struct dmab_mann_whitney mw;
-	uint64_t *x, *y;
-	size_t nx, ny;
-	int ret = 0;
+	double change = m->base > 0 ? m->new / m->base - 1 : 0;
+	const char *values = m->from_repetitions ? "medians of the repetition medians" :
+			     "pooled medians";
+	char pct[32];
+	size_t at;
 
-	t->p = -1;
-	t->method = NULL;
-	x = samples_of(a, phase, &nx);
-	y = samples_of(b, phase, &ny);
-	if (x && y) {
-		ret = dmab_mann_whitney(x, nx, y, ny, &mw);
-		if (!ret) {
-			t->p = mw.p;
-			t->method = mw.exact ? "exact" : "normal";
-		}
+	at = (size_t)snprintf(m->note, sizeof(m->note), "untested: %s; ", why);
+	if (at >= sizeof(m->note))
+		return;
+	if (!(m->base > 0)) {
+		snprintf(m->note + at, sizeof(m->note) - at, "%s has a median of 0 ns in base: "
+			 "no ratio, not a regression", m->name);
+	} else if (change >= threshold && m->new - m->base > resolution_ns) {
+		m->regression = 1;
+		snprintf(m->note + at, sizeof(m->note) - at, "%s slower by %.1f%% (%s), past the "
+			 "%s%% threshold: counted as a regression", m->name, 100 * change, values,
+			 pct_text(100 * threshold, pct, sizeof(pct)));
+	} else if (change > 0) {
+		snprintf(m->note + at, sizeof(m->note) - at, "%s slower by %.1f%% (%s), %s: not a "
+			 "regression", m->name, 100 * change, values,
+			 change < threshold ? "within the threshold" :
+			 "within a timestamp's cost");
+	} else {
+		snprintf(m->note + at, sizeof(m->note) - at, "%s %s by %.1f%% (%s): not a "
+			 "regression", m->name, change < 0 ? "faster" : "unchanged",
+			 -100 * change, values);
 	}
-	free(x);
-	free(y);
-	return ret == -ENOMEM ? ret : 0;
 }
 
-/* @v: the verdict, from the phase's medians (throughput takes its phase's). */
-static json_t *metric_json(const char *name, const char *unit, double base, double new,
-			   const struct test *t, const char *v)
+static int compare_phase(const struct side *sides, const json_t *const *r, struct phase_cmp *m,
+			 double threshold, double resolution_ns)
 {
-	return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o, s:s?, s:s}", "metric", name, "unit",
-			 unit, "base", base, "new", new, "ratio",
-			 base > 0 ? json_real(new / base) : json_null(),
-			 "p", t->p >= 0 ? json_real(t->p) : json_null(), "test", t->method,
-			 "verdict", v);
+	uint64_t *v[2] = { NULL, NULL }, *x = NULL, *y = NULL;
+	char why[384];
+	size_t nx, ny, i;
+	int ret = 0;
+
+	for (i = 0; i < 2 && !ret; i++)
+		ret = repetition_medians(r[i], m->name, &v[i], i ? &m->reps_new : &m->reps_base);
+	if (ret)
+		goto out_free;
+	m->from_repetitions = v[0] && v[1];
+	if (m->from_repetitions) {
+		ret = dmab_median_u64(v[0], m->reps_base, &m->base);
+		if (!ret)
+			ret = dmab_median_u64(v[1], m->reps_new, &m->new);
+		if (ret)
+			goto out_free;
+	} else {
+		m->base = pooled_p50(r[0], m->name);
+		m->new = pooled_p50(r[1], m->name);
+	}
+	if (m->reps_base >= 2 && m->reps_new >= 2) {
+		ret = dmab_mann_whitney_permutation(v[0], m->reps_base, v[1], m->reps_new, &m->mw);
+		if (ret)
+			goto out_free;
+		m->tested = 1;
+		ret = dmab_bootstrap_ratio_ci(v[0], m->reps_base, v[1], m->reps_new,
+					      DMAB_BOOTSTRAP_RESAMPLES, CI_LEVEL, DMAB_BOOTSTRAP_SEED,
+					      &m->ci);
+		m->have_ci = !ret;
+		if (ret == -ENOMEM)
+			goto out_free;
+		ret = 0;
+	}
+	/* the frames: a diagnostic, never a verdict */
+	m->p_frames = -1;
+	x = samples_of(r[0], m->name, &nx);
+	y = samples_of(r[1], m->name, &ny);
+	if (x && y) {
+		struct dmab_mann_whitney mw;
+
+		ret = dmab_mann_whitney(x, nx, y, ny, &mw);
+		if (ret)
+			goto out_free;
+		m->p_frames = mw.p;
+		m->test_frames = mw.exact ? "exact" : "normal";
+	}
+	if (m->tested && m->mw.p_min >= DMAB_COMPARE_ALPHA) {
+		snprintf(why, sizeof(why), "%zu and %zu repetitions cannot reach p < %g (the "
+			 "smallest p they can give is %.3g)", m->reps_base, m->reps_new,
+			 DMAB_COMPARE_ALPHA, m->mw.p_min);
+	} else if (!m->tested) {
+		why_untested(sides, r, (size_t[]){ m->reps_base, m->reps_new }, m->name, why,
+			     sizeof(why));
+	} else if (!(m->base > 0)) {
+		snprintf(why, sizeof(why), "a median of 0 ns in %s", sides[0].name);
+	} else {
+		m->verdict = verdict(m, threshold, resolution_ns);
+		m->regression = m->gate && !strcmp(m->verdict, "slower");
+		goto out_free;
+	}
+	m->verdict = "untested";
+	if (m->gate)
+		threshold_only(m, why, threshold, resolution_ns);
+	else
+		snprintf(m->note, sizeof(m->note), "untested: %s", why);
+out_free:
+	free(x);
+	free(y);
+	free(v[0]);
+	free(v[1]);
+	return ret;
+}
+
+/* --- one configuration --- */
+
+static json_t *real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *phase_json(const struct phase_cmp *m)
+{
+	return json_pack("{s:s, s:s, s:b, s:f, s:f, s:o, s:o, s:s, s:I, s:I, s:o, s:o, s:s?,"
+			 " s:o, s:s?, s:s, s:b, s:o}",
+			 "metric", m->name, "unit", "ns", "gate", m->gate,
+			 "base", m->base, "new", m->new,
+			 "ratio", m->base > 0 ? json_real(m->new / m->base) : json_null(),
+			 "ci95", m->have_ci ? json_pack("[o, o]", real_or_null(m->ci.lo),
+							real_or_null(m->ci.hi)) : json_null(),
+			 "values", m->from_repetitions ? "repetition medians" : "pooled medians",
+			 "base_repetitions", (json_int_t)m->reps_base,
+			 "new_repetitions", (json_int_t)m->reps_new,
+			 "p", m->tested ? json_real(m->mw.p) : json_null(),
+			 "p_min", m->tested ? json_real(m->mw.p_min) : json_null(),
+			 "test", m->tested ? (m->mw.exact ? "exact" : "normal") : NULL,
+			 "p_frames", m->p_frames >= 0 ? json_real(m->p_frames) : json_null(),
+			 "test_frames", m->test_frames,
+			 "verdict", m->verdict, "regression", m->regression,
+			 "note", m->note[0] ? json_string(m->note) : json_null());
+}
+
+/* Throughput is the size over the phase's median: the phase's test and verdict. */
+static json_t *throughput_json(const struct phase_cmp *m, double base, double new)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "throughput.%s", m->name);
+	return json_pack("{s:s, s:s, s:b, s:f, s:f, s:o, s:n, s:s, s:I, s:I, s:o, s:o, s:s?,"
+			 " s:o, s:s?, s:s, s:b, s:n}",
+			 "metric", name, "unit", "MB/s", "gate", 0, "base", base, "new", new,
+			 "ratio", base > 0 ? json_real(new / base) : json_null(), "ci95",
+			 "values", "pooled medians",
+			 "base_repetitions", (json_int_t)m->reps_base,
+			 "new_repetitions", (json_int_t)m->reps_new,
+			 "p", m->tested ? json_real(m->mw.p) : json_null(),
+			 "p_min", m->tested ? json_real(m->mw.p_min) : json_null(),
+			 "test", m->tested ? (m->mw.exact ? "exact" : "normal") : NULL,
+			 "p_frames", m->p_frames >= 0 ? json_real(m->p_frames) : json_null(),
+			 "test_frames", m->test_frames,
+			 "verdict", m->verdict, "regression", 0, "note");
 }
 
 static const char *integrity_verdict(const json_t *r)
@@ -367,46 +869,88 @@ static json_t *integrity_json(const json_t *a, const json_t *b)
 			 "regression", worse);
 }
 
-static int compare_one(const json_t *a, const json_t *b, double threshold, double resolution,
-		       json_t **out)
+static int has_phase(const json_t *r, const char *phase)
 {
-	const json_t *pa = json_object_get(a, "phases"), *pb = json_object_get(b, "phases");
+	return json_object_get(json_object_get(r, "phases"), phase) != NULL;
+}
+
+/*
+ * The gate phase: cpu_cost where both files have it, else the frame time,
+ * saying why in @note; NULL when neither is in both.
+ */
+static const char *gate_of(const struct side *sides, const json_t *const *r, char *note,
+			   size_t len)
+{
+	int a = has_phase(r[0], DMAB_COMPARE_GATE), b = has_phase(r[1], DMAB_COMPARE_GATE);
+	const char *lacking = !a && !b ? "either file" : !a ? sides[0].name : sides[1].name;
+	const char *gate = DMAB_COMPARE_GATE_FALLBACK;
+
+	note[0] = 0;
+	if (a && b)
+		return DMAB_COMPARE_GATE;
+	if (!has_phase(r[0], gate) || !has_phase(r[1], gate))
+		gate = NULL;
+	snprintf(note, len, "no %s in %s (files of version 1 have none): %s", DMAB_COMPARE_GATE,
+		 lacking, gate ? "the gate is the frame time" : "the timing is not gated");
+	return gate;
+}
+
+/* The metric order: the gate first, then the phases as the JSON lists them. */
+static void phase_order(const char *gate, const char **order)
+{
+	unsigned int p, k = 0;
+
+	if (gate)
+		order[k++] = gate;
+	for (p = 0; p < DMAB_PHASE_COUNT; p++)
+		if (!gate || strcmp(dmab_phase_names[p], gate))
+			order[k++] = dmab_phase_names[p];
+	while (k <= DMAB_PHASE_COUNT)
+		order[k++] = NULL;
+}
+
+static int compare_one(const struct side *sides, const json_t *a, const json_t *b,
+		       const json_t *threshold, double resolution, json_t **out)
+{
+	const json_t *const r[2] = { a, b };
 	const json_t *ta = json_object_get(a, "throughput_mbps"),
 		     *tb = json_object_get(b, "throughput_mbps");
 	json_t *c = key_json(a), *metrics = json_array(), *throughput = json_array(), *integrity;
+	double pct = json_number_value(json_object_get(threshold, "threshold_pct"));
+	const char *order[DMAB_PHASE_COUNT + 1], *gate;
+	char gate_note[256];
 	int ret = 0, regression = 0;
 	unsigned int p;
 
-	for (p = 0; p < DMAB_PHASE_COUNT && !ret; p++) {
-		const char *name = dmab_phase_names[p], *v;
-		const json_t *sa = json_object_get(pa, name), *sb = json_object_get(pb, name);
-		const json_t *qa = json_object_get(ta, name), *qb = json_object_get(tb, name);
-		double base, new;
-		struct test t;
+	gate = gate_of(sides, r, gate_note, sizeof(gate_note));
+	phase_order(gate, order);
+	for (p = 0; order[p] && !ret; p++) {
+		struct phase_cmp m = { .name = order[p] };
+		const json_t *qa = json_object_get(ta, m.name), *qb = json_object_get(tb, m.name);
 
-		if (!sa || !sb)
+		if (!has_phase(a, m.name) || !has_phase(b, m.name))
 			continue;
-		ret = test_phase(a, b, name, &t);
-		base = (double)json_integer_value(json_object_get(sa, "p50_ns"));
-		new = (double)json_integer_value(json_object_get(sb, "p50_ns"));
-		v = base > 0 && new > 0 ? verdict(base, new, t.p, threshold, resolution) :
-		    "untested";
-		regression |= p == DMAB_PHASE_FRAME && !strcmp(v, "slower");
-		json_array_append_new(metrics, metric_json(name, "ns", base, new, &t, v));
-		/* throughput is the size over this median: the same test and verdict */
-		if (json_is_number(qa) && json_is_number(qb)) {
-			char metric[64];
-
-			snprintf(metric, sizeof(metric), "throughput.%s", name);
-			json_array_append_new(throughput,
-					      metric_json(metric, "MB/s", json_number_value(qa),
-							  json_number_value(qb), &t, v));
-		}
+		m.gate = gate && !strcmp(m.name, gate);
+		ret = compare_phase(sides, r, &m, pct / 100, resolution);
+		if (ret)
+			break;
+		regression |= m.regression;
+		json_array_append_new(metrics, phase_json(&m));
+		if (json_is_number(qa) && json_is_number(qb))
+			json_array_append_new(throughput, throughput_json(&m, json_number_value(qa),
+									  json_number_value(qb)));
 	}
 	json_array_extend(metrics, throughput);
 	json_decref(throughput);
 	integrity = integrity_json(a, b);
 	regression |= json_is_true(json_object_get(integrity, "regression"));
+	json_object_set_new(c, "gate_metric", gate ? json_string(gate) : json_null());
+	json_object_set_new(c, "gate_note", gate_note[0] ? json_string(gate_note) : json_null());
+	json_object_set_new(c, "threshold_pct", json_real(pct));
+	json_object_set_new(c, "threshold_source", json_deep_copy(json_object_get(threshold,
+										   "source")));
+	json_object_set_new(c, "base_repetitions", json_integer((json_int_t)repetitions_run(a)));
+	json_object_set_new(c, "new_repetitions", json_integer((json_int_t)repetitions_run(b)));
 	json_object_set_new(c, "metrics", metrics);
 	json_object_set_new(c, "integrity", integrity);
 	json_object_set_new(c, "regression", json_boolean(regression));
@@ -419,31 +963,36 @@ static const json_t *metric_of(const json_t *c, const char *name)
 	const json_t *m;
 	size_t i;
 
+	if (!name)
+		return NULL;
 	json_array_foreach(json_object_get(c, "metrics"), i, m)
 		if (!strcmp(json_string_value(json_object_get(m, "metric")), name))
 			return m;
 	return NULL;
 }
 
-/* Per strategy (and backend), the geometric mean of the frame-time ratios. */
+/* Per strategy, backend and gate phase, the geometric mean of the gate's ratios. */
 static json_t *geomean_json(const json_t *configs)
 {
 	json_t *out = json_array(), *c, *g = NULL;
 	size_t i, k;
 
 	json_array_foreach(configs, i, c) {
-		const json_t *ratio = json_object_get(metric_of(c, "frame"), "ratio");
+		const json_t *metric = json_object_get(c, "gate_metric");
+		const json_t *ratio = json_object_get(metric_of(c, json_string_value(metric)),
+						      "ratio");
 
 		if (!json_is_real(ratio) || json_real_value(ratio) <= 0)
 			continue;
 		json_array_foreach(out, k, g)
 			if (json_equal(json_object_get(g, "strategy"), json_object_get(c, "strategy")) &&
-			    json_equal(json_object_get(g, "backend"), json_object_get(c, "backend")))
+			    json_equal(json_object_get(g, "backend"), json_object_get(c, "backend")) &&
+			    json_equal(json_object_get(g, "metric"), metric))
 				break;
 		if (k == json_array_size(out)) {
-			g = json_pack("{s:O, s:O, s:f, s:i}", "strategy",
+			g = json_pack("{s:O, s:O, s:O, s:f, s:i}", "strategy",
 				      json_object_get(c, "strategy"), "backend",
-				      json_object_get(c, "backend"), "log_sum", 0.0,
+				      json_object_get(c, "backend"), "metric", metric, "log_sum", 0.0,
 				      "configurations", 0);
 			json_array_append_new(out, g);
 		}
@@ -457,7 +1006,7 @@ static json_t *geomean_json(const json_t *configs)
 	json_array_foreach(out, i, g) {
 		double n = (double)json_integer_value(json_object_get(g, "configurations"));
 
-		json_object_set_new(g, "frame_ratio",
+		json_object_set_new(g, "ratio",
 				    json_real(exp(json_real_value(json_object_get(g, "log_sum")) / n)));
 		json_object_del(g, "log_sum");
 	}
@@ -468,7 +1017,8 @@ static json_t *file_json(const json_t *root, const char *path)
 {
 	const json_t *env = json_object_get(root, "environment");
 
-	return json_pack("{s:s, s:O?, s:O?, s:O?, s:O?}", "file", path,
+	return json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?}", "file", path,
+			 "schema_version", json_object_get(root, "schema_version"),
 			 "started_utc", json_object_get(root, "started_utc"),
 			 "kernel", get_path(env, "kernel.release"),
 			 "board", json_object_get(env, "board"),
@@ -495,13 +1045,47 @@ static double timer_resolution_ns(const json_t *a, const json_t *b)
 	return r > 1 ? r : 1;
 }
 
+/* One threshold per workload and size that both files ran, in the order they come. */
+static json_t *thresholds_json(const struct side *sides, double given_pct)
+{
+	const json_t *ra = json_object_get(sides[0].root, "results"),
+		     *rb = json_object_get(sides[1].root, "results"), *a, *b;
+	json_t *list = json_array();
+	size_t i;
+
+	json_array_foreach(ra, i, a) {
+		b = find_match(rb, a);
+		if (!b || skipped(a) || skipped(b) || threshold_for(list, a))
+			continue;
+		json_array_append_new(list, threshold_json(a, sides, given_pct));
+	}
+	return list;
+}
+
+static const char method_text[] =
+	"the replicates are the repetitions (each with fresh buffers, interleaved with the "
+	"other configurations): per phase, the exact two-sided Mann-Whitney U of their "
+	"medians, the ratio of the medians of those medians (new / base) and its 95% "
+	"percentile bootstrap interval (fixed seed). slower or faster needs p < alpha, a "
+	"change of at least the threshold and more than a timestamp's cost. The gate (exit 1) "
+	"is cpu_cost slower or integrity worse; the other phases are informational. Without "
+	"2 repetitions in both files, or too few to ever reach p < alpha, a phase is untested, "
+	"and the gate still fails when it is slower by the threshold or more. p_frames: the "
+	"test over the frames, a diagnostic only (frames of one repetition are not "
+	"independent).";
+
 int dmab_compare(const json_t *base_root, const char *base_path, const json_t *new_root,
 		 const char *new_path, double threshold_pct, json_t **out, char *err,
 		 size_t errlen)
 {
+	const struct side sides[2] = {
+		{ base_root, file_name(base_path) },
+		{ new_root, file_name(new_path) },
+	};
 	const json_t *ra = json_object_get(base_root, "results"),
 		     *rb = json_object_get(new_root, "results"), *a, *b;
 	json_t *cmp, *configs = json_array(), *unmatched = json_array(), *c;
+	json_t *thresholds = thresholds_json(sides, threshold_pct);
 	double resolution = timer_resolution_ns(base_root, new_root);
 	size_t i, regressions = 0;
 	int ret = 0;
@@ -514,7 +1098,7 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 			add_unmatched(unmatched, a, skipped(a) && skipped(b) ? "skipped in both" :
 				      skipped(a) ? "skipped in base" : "skipped in new");
 		} else {
-			ret = compare_one(a, b, threshold_pct / 100, resolution, &c);
+			ret = compare_one(sides, a, b, threshold_for(thresholds, a), resolution, &c);
 			json_array_append_new(configs, c);
 			regressions += json_is_true(json_object_get(c, "regression"));
 			if (ret)
@@ -532,13 +1116,19 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 	if (ret) {
 		json_decref(configs);
 		json_decref(unmatched);
+		json_decref(thresholds);
 		return ret;
 	}
-	cmp = json_pack("{s:o, s:o, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:I}",
+	cmp = json_pack("{s:o, s:o, s:s, s:s, s:o, s:o, s:f, s:f, s:{s:i, s:f, s:I}, s:o, s:o,"
+			" s:o, s:o, s:I}",
 			"base", file_json(base_root, base_path),
 			"new", file_json(new_root, new_path),
-			"threshold_pct", threshold_pct, "alpha", DMAB_COMPARE_ALPHA,
+			"method", method_text, "gate", DMAB_COMPARE_GATE,
+			"threshold_pct", threshold_pct >= 0 ? json_real(threshold_pct) : json_null(),
+			"thresholds", thresholds, "alpha", DMAB_COMPARE_ALPHA,
 			"resolution_ns", resolution,
+			"bootstrap", "resamples", DMAB_BOOTSTRAP_RESAMPLES, "level", CI_LEVEL,
+			"seed", (json_int_t)DMAB_BOOTSTRAP_SEED,
 			"environment", env_diff(base_root, new_root),
 			"configurations", configs, "unmatched", unmatched,
 			"geomean", geomean_json(configs), "regressions", (json_int_t)regressions);
@@ -601,10 +1191,46 @@ static void format_change(const json_t *m, char *buf, size_t len)
 		snprintf(buf, len, "%+.1f%%", 100 * (json_real_value(r) - 1));
 }
 
-static const char *verdict_text(const char *v)
+/* The interval of the ratio as changes: [-1.2%, +3.4%]; an unbounded end is +inf. */
+static void format_ci(const json_t *m, char *buf, size_t len)
 {
-	return !strcmp(v, "no_change") ? "no change" : !strcmp(v, "untested") ?
-	       "untested (no samples)" : v;
+	const json_t *ci = json_object_get(m, "ci95");
+	const json_t *lo = json_array_get(ci, 0), *hi = json_array_get(ci, 1);
+	char a[32], b[32];
+
+	if (!json_is_array(ci)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(a, sizeof(a), "%+.1f%%", 100 * (json_number_value(lo) - 1));
+	if (json_is_number(hi))
+		snprintf(b, sizeof(b), "%+.1f%%", 100 * (json_number_value(hi) - 1));
+	else
+		snprintf(b, sizeof(b), "+inf");
+	snprintf(buf, len, "[%s, %s]", a, b);
+}
+
+static void format_reps(const json_t *m, char *buf, size_t len)
+{
+	json_int_t a = json_integer_value(json_object_get(m, "base_repetitions"));
+	json_int_t b = json_integer_value(json_object_get(m, "new_repetitions"));
+
+	if (!a && !b)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%lld/%lld", (long long)a, (long long)b);
+}
+
+static void format_verdict(const json_t *m, char *buf, size_t len)
+{
+	const char *v = json_string_value(json_object_get(m, "verdict"));
+
+	if (!strcmp(v, "no_change"))
+		snprintf(buf, len, "no change");
+	else if (json_is_true(json_object_get(m, "regression")) && !strcmp(v, "untested"))
+		snprintf(buf, len, "untested, regression");
+	else
+		snprintf(buf, len, "%s", v);
 }
 
 static void format_env_value(const json_t *v, char *buf, size_t len)
@@ -624,9 +1250,29 @@ static void format_env_value(const json_t *v, char *buf, size_t len)
 	free(s);
 }
 
+static void print_thresholds(FILE *out, const json_t *cmp, int markdown)
+{
+	const json_t *t;
+	char where[96], pct[32];
+	size_t i;
+
+	if (json_is_number(json_object_get(cmp, "threshold_pct"))) {
+		fprintf(out, "%sthreshold %s%% for every configuration (given: --threshold)\n",
+			markdown ? "- " : "",
+			pct_text(json_number_value(json_object_get(cmp, "threshold_pct")), pct,
+				 sizeof(pct)));
+		return;
+	}
+	json_array_foreach(json_object_get(cmp, "thresholds"), i, t) {
+		workload_size(t, where, sizeof(where));
+		fprintf(out, "%sthreshold %s: %s\n", markdown ? "- " : "", where, str(t, "text"));
+	}
+}
+
 static void print_header(FILE *out, const json_t *cmp, int markdown)
 {
 	static const char *const which[] = { "base", "new" };
+	const char *item = markdown ? "- " : "", *more = markdown ? "  " : "        ";
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
@@ -634,19 +1280,27 @@ static void print_header(FILE *out, const json_t *cmp, int markdown)
 		const json_t *board = json_object_get(f, "board"), *kernel = json_object_get(f,
 											   "kernel");
 
-		fprintf(out, "%s%-4s %s: %s, kernel %s, board %s\n", markdown ? "- " : "", which[i],
+		fprintf(out, "%s%-4s %s: %s, kernel %s, board %s%s\n", item, which[i],
 			json_string_value(json_object_get(f, "file")),
 			json_is_string(json_object_get(f, "started_utc")) ?
 			json_string_value(json_object_get(f, "started_utc")) : "unknown time",
 			json_is_string(kernel) ? json_string_value(kernel) : "unknown",
-			json_is_string(board) ? json_string_value(board) : "unknown");
+			json_is_string(board) ? json_string_value(board) : "unknown",
+			json_integer_value(json_object_get(f, "schema_version")) < 2 ?
+			" (version 1: no repetitions)" : "");
 	}
-	fprintf(out, "%sverdicts: two-sided Mann-Whitney U p < %g, a change of at least %g%% "
-		"and of more than %.0f ns (a timestamp's cost); exit 1 on a slower frame time or "
-		"worse integrity\n", markdown ? "- " : "",
-		json_real_value(json_object_get(cmp, "alpha")),
-		json_real_value(json_object_get(cmp, "threshold_pct")),
+	fprintf(out, "%smethod: the repetitions are the replicates (fresh buffers each, interleaved); "
+		"per phase the exact two-sided\n%sMann-Whitney U of their medians, p < %g; the ratio "
+		"of the medians of those medians (new / base)\n%swith a 95%% bootstrap interval; slower "
+		"or faster also needs a change of at least the threshold\n%sand of more than %.0f ns "
+		"(a timestamp's cost)\n", item, more,
+		json_real_value(json_object_get(cmp, "alpha")), more, more,
 		json_real_value(json_object_get(cmp, "resolution_ns")));
+	fprintf(out, "%sgate (exit 1): %s slower or integrity worse; the other phases are "
+		"informational. Without repetitions\n%sa phase is untested, and %s slower by the "
+		"threshold or more still fails\n", item,
+		str(cmp, "gate"), more, str(cmp, "gate"));
+	print_thresholds(out, cmp, markdown);
 }
 
 static void print_env(FILE *out, const json_t *cmp, int markdown)
@@ -702,9 +1356,10 @@ static void print_integrity(FILE *out, const json_t *cmp, int markdown, int colo
 	}
 }
 
-#define COLS 7
+#define COLS 9
+#define CELL 320
 
-static void print_row(FILE *out, char cells[COLS][256], const int *width, int markdown,
+static void print_row(FILE *out, char cells[COLS][CELL], const int *width, int markdown,
 		      const char *colour)
 {
 	int i;
@@ -715,31 +1370,75 @@ static void print_row(FILE *out, char cells[COLS][256], const int *width, int ma
 		else if (i == COLS - 1)
 			fprintf(out, "%s%s%s", colour ? colour : "", cells[i], colour ? "\033[0m" : "");
 		else
-			fprintf(out, i >= 2 && i <= 5 ? "%*s  " : "%-*s  ", width[i], cells[i]);
+			fprintf(out, i >= 2 ? "%*s  " : "%-*s  ", width[i], cells[i]);
 	}
 	fprintf(out, "%s\n", markdown ? "|" : "");
 }
 
-static void metric_cells(const json_t *c, const json_t *m, char cells[COLS][256])
+static void metric_cells(const json_t *c, const json_t *m, char cells[COLS][CELL])
 {
-	config_name(c, cells[0], 256);
-	snprintf(cells[1], 256, "%s", json_string_value(json_object_get(m, "metric")));
-	format_value(m, "base", cells[2], 256);
-	format_value(m, "new", cells[3], 256);
-	format_change(m, cells[4], 256);
-	format_p(m, cells[5], 256);
-	snprintf(cells[6], 256, "%s",
-		 verdict_text(json_string_value(json_object_get(m, "verdict"))));
+	config_name(c, cells[0], CELL);
+	snprintf(cells[1], CELL, "%s%s", json_string_value(json_object_get(m, "metric")),
+		 json_is_true(json_object_get(m, "gate")) ? " (gate)" : "");
+	format_value(m, "base", cells[2], CELL);
+	format_value(m, "new", cells[3], CELL);
+	format_change(m, cells[4], CELL);
+	format_ci(m, cells[5], CELL);
+	format_reps(m, cells[6], CELL);
+	format_p(m, cells[7], CELL);
+	format_verdict(m, cells[8], CELL);
+}
+
+static const char *row_colour(const json_t *m)
+{
+	const char *v = json_string_value(json_object_get(m, "verdict"));
+
+	if (json_is_true(json_object_get(m, "regression")))
+		return "\033[1;31m";
+	if (!strcmp(v, "slower"))
+		return "\033[33m";	/* informational */
+	return !strcmp(v, "faster") ? "\033[32m" : NULL;
+}
+
+/*
+ * What a gate row leaves unsaid: why the gate moved to the frame (once, while
+ * it says the same: @said), why a verdict is untested.
+ */
+static void print_notes(FILE *out, const json_t *c, const json_t *m, int width, int markdown,
+			const char **said)
+{
+	const char *gate_note = json_string_value(json_object_get(c, "gate_note"));
+	const json_t *note = json_object_get(m, "note");
+	char name[256];
+
+	if (!json_is_true(json_object_get(m, "gate")))
+		return;
+	config_name(c, name, sizeof(name));
+	if (gate_note && (!*said || strcmp(*said, gate_note))) {
+		if (markdown)
+			fprintf(out, "- %s\n", gate_note);
+		else
+			fprintf(out, "%*s  note: %s\n", width, "", gate_note);
+		*said = gate_note;
+	}
+	if (json_is_string(note)) {
+		if (markdown)
+			fprintf(out, "- %s, %s: %s\n", name, str(m, "metric"), json_string_value(note));
+		else
+			fprintf(out, "%*s  note: %s\n", width, "", json_string_value(note));
+	}
 }
 
 static void print_table(FILE *out, const json_t *cmp, int markdown, int colour)
 {
 	static const char *const head[COLS] = { "configuration", "metric", "base median",
-						"new median", "change", "p", "verdict" };
-	char cells[COLS][256];
+						"new median", "change", "95% CI", "reps", "p",
+						"verdict" };
+	char cells[COLS][CELL];
 	int width[COLS] = { 0 };
 	const json_t *c, *m;
-	size_t i, k;
+	const char *said = NULL;
+	size_t i, k, notes = 0;
 	int j;
 
 	for (j = 0; j < COLS; j++)
@@ -752,11 +1451,11 @@ static void print_table(FILE *out, const json_t *cmp, int markdown, int colour)
 					width[j] = (int)strlen(cells[j]);
 		}
 	for (j = 0; j < COLS; j++)
-		snprintf(cells[j], 256, "%s", head[j]);
+		snprintf(cells[j], CELL, "%s", head[j]);
 	fprintf(out, "\n%s", markdown ? "### Per configuration\n\n" : "");
 	print_row(out, cells, width, markdown, NULL);
 	if (markdown)
-		fprintf(out, "|---|---|--:|--:|--:|--:|---|\n");
+		fprintf(out, "|---|---|--:|--:|--:|--:|--:|--:|---|\n");
 	json_array_foreach(json_object_get(cmp, "configurations"), i, c)
 		json_array_foreach(json_object_get(c, "metrics"), k, m) {
 			const char *v = json_string_value(json_object_get(m, "verdict"));
@@ -764,16 +1463,27 @@ static void print_table(FILE *out, const json_t *cmp, int markdown, int colour)
 			metric_cells(c, m, cells);
 			if (k && !markdown)
 				cells[0][0] = 0;	/* the configuration once */
-			if (markdown && strcmp(v, "no_change") && strcmp(v, "untested")) {
-				char bold[256];
+			if (markdown && ((strcmp(v, "no_change") && strcmp(v, "untested")) ||
+					 json_is_true(json_object_get(m, "regression")))) {
+				char bold[CELL];
 
-				snprintf(bold, sizeof(bold), "**%.200s**", cells[6]);
-				memcpy(cells[6], bold, sizeof(bold));
+				snprintf(bold, sizeof(bold), "**%.200s**", cells[8]);
+				memcpy(cells[8], bold, sizeof(bold));
 			}
-			print_row(out, cells, width, markdown,
-				  !colour ? NULL : !strcmp(v, "slower") ? "\033[31m" :
-				  !strcmp(v, "faster") ? "\033[32m" : NULL);
+			print_row(out, cells, width, markdown, colour ? row_colour(m) : NULL);
+			if (!markdown)
+				print_notes(out, c, m, width[0], 0, &said);
+			else
+				notes += json_is_true(json_object_get(m, "gate")) &&
+					 (json_is_string(json_object_get(m, "note")) ||
+					  json_is_string(json_object_get(c, "gate_note")));
 		}
+	if (!notes)
+		return;
+	fprintf(out, "\n");
+	json_array_foreach(json_object_get(cmp, "configurations"), i, c)
+		json_array_foreach(json_object_get(c, "metrics"), k, m)
+			print_notes(out, c, m, 0, 1, &said);
 }
 
 static void print_tail(FILE *out, const json_t *cmp, int markdown)
@@ -782,13 +1492,12 @@ static void print_tail(FILE *out, const json_t *cmp, int markdown)
 	char name[256];
 	size_t i, both = 0;
 
-	fprintf(out, "\n%s", markdown ? "### Geometric mean of the frame-time ratios (new / base)"
-		"\n\n" : "geometric mean of the frame-time ratios (new / base):\n");
+	fprintf(out, "\n%s", markdown ? "### Geometric mean of the gate's ratios (new / base)"
+		"\n\n" : "geometric mean of the gate's ratios (new / base):\n");
 	json_array_foreach(json_object_get(cmp, "geomean"), i, g)
-		fprintf(out, "%s%-14s %-8s %.3f over %lld configuration%s\n", markdown ? "- " : "  ",
-			json_string_value(json_object_get(g, "strategy")),
-			json_string_value(json_object_get(g, "backend")),
-			json_real_value(json_object_get(g, "frame_ratio")),
+		fprintf(out, "%s%-14s %-8s %-9s %.3f over %lld configuration%s\n",
+			markdown ? "- " : "  ", str(g, "strategy"), str(g, "backend"),
+			str(g, "metric"), json_real_value(json_object_get(g, "ratio")),
 			json_integer_value(json_object_get(g, "configurations")),
 			json_integer_value(json_object_get(g, "configurations")) == 1 ? "" : "s");
 	json_array_foreach(json_object_get(cmp, "unmatched"), i, u) {

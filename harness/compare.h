@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dmabench compare: two result files, matched configuration by
- * configuration, told apart with a rank test. The comparison is computed
- * once as a JSON document (what --format json prints); the text and
- * Markdown printers only format it.
+ * configuration. The replicates are the repetitions (each with fresh
+ * buffers, interleaved with the other configurations): their medians are
+ * told apart with an exact rank test, and the ratio of their medians gets a
+ * bootstrap interval. The comparison is computed once as a JSON document
+ * (what --format json prints); the text and Markdown printers only format
+ * it.
  */
 #ifndef DMAB_COMPARE_H
 #define DMAB_COMPARE_H
@@ -13,7 +16,21 @@
 
 /* Significance level of the two-sided Mann-Whitney test behind a verdict. */
 #define DMAB_COMPARE_ALPHA 0.05
+/* The smallest default threshold: twice a file's noise floor when that is larger. */
 #define DMAB_COMPARE_THRESHOLD_PCT 5.0
+/* As dmab_compare()'s @threshold_pct: no threshold given, the default rule applies. */
+#define DMAB_COMPARE_THRESHOLD_DEFAULT (-1.0)
+/* The gate: this phase's verdict (and integrity) decides a regression. */
+#define DMAB_COMPARE_GATE "cpu_cost"
+/* Files of version 1 have no cpu_cost: their gate is the frame time. */
+#define DMAB_COMPARE_GATE_FALLBACK "frame"
+
+/*
+ * The result format versions compare reads: 1 (no repetitions, no
+ * cpu_cost, no noise floor) to 2.
+ */
+#define DMAB_SCHEMA_VERSION_MIN 1
+#define DMAB_SCHEMA_VERSION_MAX 2
 
 /*
  * Reads a result file and checks what compare and plot rely on: JSON, a
@@ -26,17 +43,25 @@ int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen);
 /*
  * Compares @new_root against @base_root (both from dmab_result_load):
  * per matched configuration, per phase and throughput, both medians, the
- * ratio new / base, the p-value and a verdict (slower or faster needs
- * p < DMAB_COMPARE_ALPHA and a change of at least @threshold_pct; without
- * samples in either file, "untested"); integrity changes; environment
- * differences; the geometric mean of the frame-time ratios per strategy.
+ * ratio new / base with its bootstrap interval, the p-value and a verdict.
+ * Where both files have at least 2 repetitions, the repetition medians are
+ * the replicates (exact Mann-Whitney); slower or faster needs
+ * p < DMAB_COMPARE_ALPHA, a change of at least the threshold and more than
+ * a timestamp's cost. Else the verdict is "untested", and the gate phase
+ * still counts as a regression when it is slower by the threshold or more.
+ * The gate is DMAB_COMPARE_GATE (else the frame) and integrity.
+ * @threshold_pct: the threshold in percent, or DMAB_COMPARE_THRESHOLD_DEFAULT
+ * (any negative value) for the default rule: per workload and size, the
+ * larger of DMAB_COMPARE_THRESHOLD_PCT and twice the worse noise floor of
+ * the two files. Also: integrity changes, environment differences, the
+ * geometric mean of the gate's ratios per strategy.
  * Returns 0, -ENOENT when no configuration matches (@err says so) or -ENOMEM.
  */
 int dmab_compare(const json_t *base_root, const char *base_path, const json_t *new_root,
 		 const char *new_path, double threshold_pct, json_t **out, char *err,
 		 size_t errlen);
 
-/* How many configurations regressed: frame time slower, or integrity worse. */
+/* How many configurations regressed: the gate phase slower, or integrity worse. */
 size_t dmab_compare_regressions(const json_t *cmp);
 
 void dmab_compare_print_text(FILE *out, const json_t *cmp, int colour);

@@ -509,7 +509,7 @@ static int compare_args(int argc, char **argv, struct compare_args *a)
 	int i;
 
 	a->base = a->new = NULL;
-	a->threshold = DMAB_COMPARE_THRESHOLD_PCT;
+	a->threshold = DMAB_COMPARE_THRESHOLD_DEFAULT;	/* the rule: 5% or twice the noise floor */
 	a->format = "text";
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

@@ -532,7 +532,9 @@ fi
 # --- compare: the fixtures (tests/fixtures/make-fixtures.py) ---
 fx="$here/tests/fixtures"
 compare_bad=$(cat <<TABLE
-2	wrong-schema.json: schema_version 2, this build reads 1	compare	$fx/base.json	$fx/wrong-schema.json
+2	wrong-schema.json: schema_version 99, this build reads 1 to 2	compare	$fx/base.json	$fx/wrong-schema.json
+2	badreps.json: results[2]: repetitions[3].p50_ns.cpu_cost is not a count of ns	compare	$fx/base.json	$fx/badreps.json
+2	badfloor.json: noise_floor.groups[0].floor_pct is missing or not a percentage	compare	$fx/badfloor.json	$fx/base.json
 2	truncated.json: truncated: the JSON ends at line 1	compare	$fx/truncated.json	$fx/base.json
 2	not-json.txt: not JSON: line 1 column 8	compare	$fx/base.json	$fx/not-json.txt
 2	no configuration ran in both	compare	$fx/base.json	$fx/nomatch.json
@@ -545,8 +547,9 @@ compare_bad=$(cat <<TABLE
 TABLE
 )
 check "the good fixtures are valid against results/schema.json" "${validate[@]}" "$fx/base.json" "$fx/same.json" \
-	"$fx/slow20.json" "$fx/stale.json" "$fx/nosamples.json" "$fx/nomatch.json"
-check "... and the bad ones are not" bash -c "! ${validate[*]} $fx/wrong-schema.json 2>/dev/null && ! ${validate[*]} $fx/corrupt.json 2>/dev/null && ! ${validate[*]} $fx/truncated.json 2>/dev/null"
+	"$fx/slow20.json" "$fx/slow10.json" "$fx/devwrite20.json" "$fx/noisy.json" "$fx/stale.json" \
+	"$fx/nosamples.json" "$fx/v1.json" "$fx/nomatch.json"
+check "... and the bad ones are not" bash -c "for f in wrong-schema corrupt truncated badreps badfloor; do ! ${validate[*]} $fx/\$f.json 2>/dev/null || exit 1; done"
 run_bad_inputs "$bin" "plain compare" "$compare_bad"
 [ -n "$asan" ] && run_bad_inputs "$asan" "asan compare" "$compare_bad"
 
@@ -556,76 +559,162 @@ compare() { # compare NAME ARGS...: output in $work/cmp-NAME.out, exit code in .
 	echo $? >"$work/cmp-$name.rc"
 }
 compare same "$fx/base.json" "$fx/same.json"
+compare samejson "$fx/base.json" "$fx/same.json" --format json
 compare slow "$fx/base.json" "$fx/slow20.json" --format json
 compare slowtext "$fx/base.json" "$fx/slow20.json"
 compare slow25 "$fx/base.json" "$fx/slow20.json" --threshold 25
+compare slow10 "$fx/base.json" "$fx/slow10.json" --format json
+compare dev "$fx/base.json" "$fx/devwrite20.json" --format json
+compare devtext "$fx/base.json" "$fx/devwrite20.json"
+compare noisy "$fx/base.json" "$fx/noisy.json"
+compare noisy5 "$fx/base.json" "$fx/noisy.json" --threshold 5
 compare stale "$fx/base.json" "$fx/stale.json" --format json
 compare old "$fx/base.json" "$fx/nosamples.json" --format json
+compare oldtext "$fx/base.json" "$fx/nosamples.json"
+compare v1 "$fx/base.json" "$fx/v1.json" --format json
+compare v1text "$fx/base.json" "$fx/v1.json"
 compare md "$fx/base.json" "$fx/slow20.json" --format markdown
-check "compare two runs of one configuration: exit 0, every verdict 'no change', 0 regressions" \
-	bash -c "[ \$(cat $work/cmp-same.rc) = 0 ] && ! grep -Eq ' (slower|faster)\$' $work/cmp-same.out && grep -q '^0 regressions' $work/cmp-same.out"
-check "compare a planted 20% slowdown: exit 1, cached-sync slower (ratio 1.2, p < 0.001), coherent unchanged" "${pyjson[@]}" "
+check "compare two runs of one configuration: exit 0, no cpu_cost verdict slower or faster, 0 regressions" \
+	bash -c "[ \$(cat $work/cmp-same.rc) = 0 ] && ! grep -Eq '^.{0,40}cpu_cost \(gate\).* (slower|faster)\$' $work/cmp-same.out && grep -q '^0 regressions' $work/cmp-same.out"
+check "... every gate verdict from 5 against 5 repetitions (exact test, bootstrap interval holding 1)" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/cmp-samejson.out'))
+assert d['regressions'] == 0 and d['threshold_pct'] is None, d['regressions']
+for c in d['configurations']:
+    m = c['metrics'][0]
+    assert m['metric'] == 'cpu_cost' and m['gate'] and c['gate_metric'] == 'cpu_cost', m
+    assert not any(x['gate'] for x in c['metrics'][1:]), c
+    assert m['verdict'] == 'no_change' and m['test'] == 'exact' and m['base_repetitions'] == m['new_repetitions'] == 5, m
+    assert m['ci95'][0] <= 1 <= m['ci95'][1], m
+"
+check "compare a planted 20% slowdown: exit 1, cached-sync cpu_cost slower (ratio 1.2, interval excluding 1, exact p 2/252), coherent unchanged" "${pyjson[@]}" "
 import json
 assert open('$work/cmp-slow.rc').read().strip() == '1'
 d = json.load(open('$work/cmp-slow.out'))
 assert d['regressions'] == 2, d['regressions']
 for c in d['configurations']:
     m = {x['metric']: x for x in c['metrics']}
-    f = m['frame']
+    f = m['cpu_cost']
     if c['strategy'] == 'cached-sync':
-        assert f['verdict'] == 'slower' and 1.17 < f['ratio'] < 1.23 and f['p'] < 0.001 and c['regression'], f
-        assert m['throughput.frame']['verdict'] == 'slower' and m['throughput.frame']['ratio'] < 0.86, m['throughput.frame']
+        assert f['verdict'] == 'slower' and 1.17 < f['ratio'] < 1.23 and f['regression'] and c['regression'], f
+        assert 1 < f['ci95'][0] <= f['ratio'] <= f['ci95'][1], f
+        assert f['test'] == 'exact' and abs(f['p'] - 2 / 252) < 1e-12 and abs(f['p_min'] - 2 / 252) < 1e-12, f
+        assert f['p_frames'] < 0.001, f
+        assert m['throughput.cpu_cost']['verdict'] == 'slower' and m['throughput.cpu_cost']['ratio'] < 0.86, m['throughput.cpu_cost']
     else:
-        assert all(x['verdict'] == 'no_change' for x in c['metrics']) and not c['regression'], c
-g = {x['strategy']: x['frame_ratio'] for x in d['geomean']}
-assert 1.17 < g['cached-sync'] < 1.23 and 0.98 < g['coherent'] < 1.02, g
+        assert f['verdict'] == 'no_change' and not c['regression'], c
+g = {x['strategy']: x for x in d['geomean']}
+assert g['cached-sync']['metric'] == 'cpu_cost' and 1.17 < g['cached-sync']['ratio'] < 1.23 and 0.95 < g['coherent']['ratio'] < 1.05, g
 assert [e['field'] for e in d['environment']] == ['kernel.release', 'kernel.cmdline'], d['environment']
 "
-check "... the text lists the environment differences first, then the table; no colour into a pipe" \
-	bash -c "sed -n 5,7p $work/cmp-slowtext.out | grep -q '^  kernel.release  *6.1.0-fixture -> 6.6.0-fixture' && grep -q '^2 regressions' $work/cmp-slowtext.out && ! grep -q \$'\\033' $work/cmp-slowtext.out"
-check "... with --threshold 25 the 20% slowdown is no regression (exit 0)" \
-	bash -c "[ \$(cat $work/cmp-slow25.rc) = 0 ] && grep -q '^0 regressions' $work/cmp-slow25.out"
-check "... --format markdown: a table with the verdicts in bold" \
-	bash -c "grep -q '^| configuration | metric | base median | new median | change | p | verdict |' $work/cmp-md.out && grep -q '| \*\*slower\*\* |' $work/cmp-md.out && grep -q '^| kernel.release |' $work/cmp-md.out"
+check "... the text: method, thresholds, the environment differences, then the table with the interval and the repetitions; no colour into a pipe" \
+	bash -c "grep -q '^method: the repetitions are the replicates' $work/cmp-slowtext.out && grep -q '^gate (exit 1): cpu_cost slower or integrity worse' $work/cmp-slowtext.out &&
+		grep -A1 '^environment differences' $work/cmp-slowtext.out | grep -q '^  kernel.release  *6.1.0-fixture -> 6.6.0-fixture' &&
+		grep -Eq '^cached-sync user capture read 64KiB +cpu_cost \(gate\) .* \+2[0-9]\.[0-9]% +\[\+1[0-9]\.[0-9]%, \+2[0-9]\.[0-9]%\] +5/5 +0\.0079 +slower\$' $work/cmp-slowtext.out &&
+		grep -q '^2 regressions' $work/cmp-slowtext.out && ! grep -q \$'\\033' $work/cmp-slowtext.out"
+check "... the thresholds used, one line per workload and size, from the files' noise floors" \
+	bash -c "grep -Eq '^threshold capture 64KiB: [0-9.]+% (= 2 x [0-9.]+% \(noise floor of (base|slow20).json, cached-sync user read\)|\(the default; 2 x the worse noise floor is less: .*\))\$' $work/cmp-slowtext.out &&
+		grep -Eq '^threshold capture 1MiB: ' $work/cmp-slowtext.out && [ \$(grep -c '^threshold ' $work/cmp-slowtext.out) = 2 ]"
+check "... with --threshold 25 the 20% slowdown is no regression (exit 0), and the threshold says it was given" \
+	bash -c "[ \$(cat $work/cmp-slow25.rc) = 0 ] && grep -q '^0 regressions' $work/cmp-slow25.out && grep -q '^threshold 25% for every configuration (given: --threshold)\$' $work/cmp-slow25.out"
+check "... --format markdown: a table with the interval and repetition columns, the verdicts in bold" \
+	bash -c "grep -q '^| configuration | metric | base median | new median | change | 95% CI | reps | p | verdict |' $work/cmp-md.out && grep -q '| \*\*slower\*\* |' $work/cmp-md.out && grep -q '^| kernel.release |' $work/cmp-md.out && grep -q '^- threshold capture 64KiB: ' $work/cmp-md.out"
+check "compare a 10% slowdown of the phases of cpu_cost only: exit 1, cpu_cost slower at both sizes" "${pyjson[@]}" "
+import json
+assert open('$work/cmp-slow10.rc').read().strip() == '1'
+d = json.load(open('$work/cmp-slow10.out'))
+assert d['regressions'] == 2, d['regressions']
+for c in d['configurations']:
+    f = c['metrics'][0]
+    if c['strategy'] == 'cached-sync':
+        assert f['metric'] == 'cpu_cost' and f['verdict'] == 'slower' and 1.07 < f['ratio'] < 1.13 and f['ratio'] - 1 >= c['threshold_pct'] / 100, (f, c['threshold_pct'])
+    else:
+        assert f['verdict'] == 'no_change' and not c['regression'], c
+"
+check "compare a 20% slower device_write (not in cpu_cost): exit 0, device_write slower but informational" "${pyjson[@]}" "
+import json
+assert open('$work/cmp-dev.rc').read().strip() == '0'
+d = json.load(open('$work/cmp-dev.out'))
+assert d['regressions'] == 0
+for c in d['configurations']:
+    m = {x['metric']: x for x in c['metrics']}
+    assert m['cpu_cost']['verdict'] == 'no_change' and not c['regression'], m['cpu_cost']
+    if c['strategy'] == 'cached-sync':
+        assert m['device_write']['verdict'] == 'slower' and not m['device_write']['gate'] and not m['device_write']['regression'], m['device_write']
+"
+check "... the text shows device_write slower and 0 regressions" \
+	bash -c "[ \$(cat $work/cmp-devtext.rc) = 0 ] && grep -Eq '^ +device_write .* slower\$' $work/cmp-devtext.out && grep -q '^0 regressions' $work/cmp-devtext.out"
+check "compare against a file whose noise floor is 6%: the threshold is 12%, printed, and the 10% slowdown passes (exit 0)" \
+	bash -c "[ \$(cat $work/cmp-noisy.rc) = 0 ] && grep -q '^threshold capture 64KiB: 12% = 2 x 6% (noise floor of noisy.json, cached-sync user read)\$' $work/cmp-noisy.out &&
+		grep -q '^threshold capture 1MiB: 12% = 2 x 6% (worst noise floor of noisy.json: it has no group for capture 1MiB)\$' $work/cmp-noisy.out && grep -q '^0 regressions' $work/cmp-noisy.out"
+check "... --threshold 5 overrides the noise floor: the 10% slowdown fails (exit 1)" \
+	bash -c "[ \$(cat $work/cmp-noisy5.rc) = 1 ] && grep -q '^threshold 5% for every configuration (given: --threshold)\$' $work/cmp-noisy5.out && grep -q '^2 regressions' $work/cmp-noisy5.out"
 check "compare: stale data appearing is a regression whatever the timings (exit 1)" "${pyjson[@]}" "
 import json
 assert open('$work/cmp-stale.rc').read().strip() == '1'
 d = json.load(open('$work/cmp-stale.out'))
 assert d['regressions'] == 1
 for c in d['configurations']:
-    assert all(x['verdict'] == 'no_change' for x in c['metrics']), c
+    assert c['metrics'][0]['verdict'] == 'no_change', c
     i = c['integrity']
     if c['strategy'] == 'cached-sync' and c['size_bytes'] == 65536:
         assert i['base'] == 'ok' and i['new'] == 'stale' and i['new_stale_lines'] == 37 and i['regression'] and c['regression'], i
     else:
         assert not i['changed'] and not c['regression'], c
 "
-check "compare a file without samples (older): exit 0, p unavailable, verdict untested" "${pyjson[@]}" "
+check "compare a version 1 file without repetitions or samples, 20% slower: exit 1, untested, the frame gated by the threshold" "${pyjson[@]}" "
 import json
-assert open('$work/cmp-old.rc').read().strip() == '0'
+assert open('$work/cmp-old.rc').read().strip() == '1'
 d = json.load(open('$work/cmp-old.out'))
+assert d['regressions'] == 2, d['regressions']
 for c in d['configurations']:
+    assert c['gate_metric'] == 'frame' and 'no cpu_cost in nosamples.json' in c['gate_note'], c
     for m in c['metrics']:
-        assert m['p'] is None and m['test'] is None and m['verdict'] == 'untested', m
+        assert m['p'] is None and m['test'] is None and m['p_frames'] is None and m['verdict'] == 'untested', m
+    f = c['metrics'][0]
+    assert f['metric'] == 'frame' and f['gate'] and 'no repetitions in nosamples.json' in f['note'], f
+    assert f['regression'] == c['regression'] == (c['strategy'] == 'cached-sync'), c
 "
-check "compare two real runs (the quick run against itself): exit 0, every p 1" "${pyjson[@]}" "
+check "... the text says why it counted as a regression" \
+	bash -c "grep -Eq '^ +note: untested: no repetitions in nosamples.json; frame slower by (19|20|21)\.[0-9]% \(pooled medians\), past the [0-9.]+% threshold: counted as a regression\$' $work/cmp-oldtext.out &&
+		grep -Eq '^cached-sync user capture read 64KiB +frame \(gate\) .* untested, regression\$' $work/cmp-oldtext.out && grep -q '^2 regressions' $work/cmp-oldtext.out"
+check "compare a version 1 file with samples, no slowdown: exit 0, untested, each gate note says not a regression" "${pyjson[@]}" "
+import json
+assert open('$work/cmp-v1.rc').read().strip() == '0'
+d = json.load(open('$work/cmp-v1.out'))
+assert d['regressions'] == 0 and d['new']['schema_version'] == 1
+for c in d['configurations']:
+    f = c['metrics'][0]
+    assert f['metric'] == 'frame' and f['verdict'] == 'untested' and not f['regression'] and f['note'].endswith('not a regression'), f
+    assert isinstance(f['p_frames'], float), f
+"
+check "... and the text prints those notes" \
+	bash -c "[ \$(grep -c '^ *note: untested: no repetitions in v1.json; frame .*: not a regression\$' $work/cmp-v1text.out) = 4 ]"
+check "compare two real runs (the quick run against itself): exit 0, no regression, every p that was tested 1" "${pyjson[@]}" "
 import json, subprocess
 p = subprocess.run(['$bin', 'compare', '$work/quick.json', '$work/quick.json', '--format', 'json'], capture_output=True, text=True)
 assert p.returncode == 0, p.stderr
 d = json.loads(p.stdout)
-assert d['configurations'] and all(m['p'] > 0.99 and m['verdict'] == 'no_change' for c in d['configurations'] for m in c['metrics']), d
+assert d['configurations'] and d['regressions'] == 0, d
+for c in d['configurations']:
+    for m in c['metrics']:
+        assert m['verdict'] in ('no_change', 'untested') and not m['regression'], m
+        assert m['p'] is None or m['p'] > 0.99, m
+        assert m['p_frames'] is None or m['p_frames'] > 0.99, m
 "
 if [ -n "$asan" ]; then
 	check "compare under ASan/UBSan: the slowdown and the integrity change, every format" bash -c "
 		for f in text markdown json; do '$asan' compare '$fx/base.json' '$fx/slow20.json' --format \$f >/dev/null 2>$work/asan-cmp.err; [ \$? = 1 ] || exit 1; done
 		'$asan' compare '$fx/base.json' '$fx/stale.json' >/dev/null 2>>$work/asan-cmp.err; [ \$? = 1 ] || exit 1
-		'$asan' compare '$fx/base.json' '$fx/nosamples.json' >/dev/null 2>>$work/asan-cmp.err || exit 1
+		'$asan' compare '$fx/base.json' '$fx/nosamples.json' >/dev/null 2>>$work/asan-cmp.err; [ \$? = 1 ] || exit 1
+		'$asan' compare '$fx/v1.json' '$fx/noisy.json' --format markdown >/dev/null 2>>$work/asan-cmp.err || exit 1
+		'$asan' compare '$fx/base.json' '$fx/devwrite20.json' --format json >/dev/null 2>>$work/asan-cmp.err || exit 1
 		! grep -Eq 'AddressSanitizer|runtime error' $work/asan-cmp.err"
 fi
 
 # --- plot: figures from the fixtures and from the quick run ---
 plot_bad=$(cat <<TABLE
-2	wrong-schema.json: schema_version 2, this build reads 1	plot	$fx/wrong-schema.json	-o	$work/pbad
+2	wrong-schema.json: schema_version 99, this build reads 1 to 2	plot	$fx/wrong-schema.json	-o	$work/pbad
 2	truncated.json: truncated	plot	$fx/truncated.json	-o	$work/pbad
 2	not-json.txt: not JSON	plot	$fx/not-json.txt	-o	$work/pbad
 2	corrupt.json: results[1]: size_bytes	plot	$fx/corrupt.json	-o	$work/pbad

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmabench compare's verdicts: what a user reads as slower, faster or no
- * change, and what fails a CI gate, on small result documents built here.
+ * dmabench compare's verdicts: what a user reads as slower, faster, no
+ * change or untested, and what fails a CI gate, on small result documents
+ * built here; the threshold each configuration used and why; what the
+ * loader refuses in the repetitions and the noise floor.
  */
 #include <errno.h>
 #include <math.h>
@@ -9,7 +11,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -18,75 +23,191 @@
 #include "../../harness/compare.h"
 #include "../../harness/stats.h"
 
-#define N 50
+#define FRAMES 50
+#define MAX_REPS 8
 
-/*
- * One capture result at 64KiB with only the frame phase: N samples around
- * @base_ns (spread 10%) times @scale; @with_samples 0 leaves samples out
- * (a file from before they were kept).
- */
-static json_t *result(double base_ns, double scale, int with_samples, int stale)
+/* The spread of the repetition medians around their median, in parts per thousand. */
+static const int rep_spread[MAX_REPS] = { -15, 10, 0, -5, 15, 5, -10, 20 };
+
+struct shape {
+	double cpu_ns, device_ns;	/* medians of cpu_cost and device_write */
+	double cpu_scale, device_scale;	/* this file's slowdown of each */
+	int reps;			/* repetitions; 0: none (as before version 2) */
+	int empty_reps;			/* of them, interrupted with no frame */
+	int version;			/* 1: no cpu_cost, no repetitions */
+	int samples;
+	int stale;
+};
+
+static json_t *phase_summary(double p50)
 {
-	struct dmab_samples s = { 0 };
-	struct dmab_summary sum;
-	json_t *ns = json_array(), *r;
+	return json_pack("{s:I, s:I}", "n", (json_int_t)FRAMES, "p50_ns", (json_int_t)llround(p50));
+}
+
+/* N frames around @p50 (spread 10%), as kept samples. */
+static json_t *phase_samples(double p50)
+{
+	json_t *ns = json_array();
 	size_t i;
 
-	for (i = 0; i < N; i++) {
-		uint64_t v = (uint64_t)llround((base_ns + (double)((i * 37) % N) * base_ns / 10 / N) *
-					       scale);
+	for (i = 0; i < FRAMES; i++)
+		json_array_append_new(ns, json_integer(llround(p50 * (0.95 + (double)((i * 37) %
+										   FRAMES) / 10 / FRAMES))));
+	return json_pack("{s:o}", "ns", ns);
+}
 
-		assert_int_equal(dmab_samples_push(&s, v), 0);
-		json_array_append_new(ns, json_integer((json_int_t)v));
-	}
-	assert_int_equal(dmab_summarize(&s, &sum), 0);
-	dmab_samples_free(&s);
-	r = json_pack("{s:s, s:s, s:s, s:s, s:I, s:n, s:{s:{s:I, s:I}}, s:{s:f},"
-		      " s:{s:s, s:I, s:I}}",
+/*
+ * One capture result at 64KiB: cpu_cost, device_write and the frame (their
+ * sum), pooled medians and per-repetition medians.
+ */
+static json_t *result(const struct shape *s)
+{
+	double cpu = s->cpu_ns * s->cpu_scale, dev = s->device_ns * s->device_scale;
+	json_t *r, *phases = json_object(), *reps = json_array(), *samples;
+	int k;
+
+	if (s->version != 1)
+		json_object_set_new(phases, "cpu_cost", phase_summary(cpu));
+	json_object_set_new(phases, "device_write", phase_summary(dev));
+	json_object_set_new(phases, "frame", phase_summary(cpu + dev));
+	r = json_pack("{s:s, s:s, s:s, s:s, s:I, s:n, s:o, s:{s:f}, s:{s:s, s:I, s:I}}",
 		      "strategy", "cached-sync", "backend", "user", "workload", "capture",
 		      "pattern", "read", "size_bytes", (json_int_t)65536, "skipped",
-		      "phases", "frame", "n", (json_int_t)sum.n, "p50_ns", (json_int_t)sum.p50_ns,
-		      "throughput_mbps", "frame", 65536e3 / (double)sum.p50_ns,
-		      "integrity", "verdict", stale ? "stale" : "ok", "stale_lines",
-		      (json_int_t)stale, "corrupt_lines", (json_int_t)0);
-	if (with_samples)
-		json_object_set_new(r, "samples",
-				    json_pack("{s:i, s:s, s:{s:{s:o}}}", "cap", 10000, "method",
-					      "all", "phases", "frame", "ns", ns));
+		      "phases", phases, "throughput_mbps", "frame", 65536e3 / (cpu + dev),
+		      "integrity", "verdict", s->stale ? "stale" : "ok", "stale_lines",
+		      (json_int_t)s->stale, "corrupt_lines", (json_int_t)0);
+	for (k = 0; k < s->reps && s->version != 1; k++) {
+		double f = 1 + rep_spread[k] / 1000.0;
+		int empty = k < s->empty_reps;
+
+		/* an interrupted repetition's medians are nonsense: they must be ignored */
+		json_array_append_new(reps, json_pack("{s:i, s:s, s:f, s:{s:I, s:I, s:I}}",
+						      "n", empty ? 0 : FRAMES / s->reps,
+						      "stop_reason", empty ? "interrupted" : "frames",
+						      "elapsed_s", 0.01, "p50_ns",
+						      "cpu_cost", (json_int_t)llround(empty ? 1 : cpu * f),
+						      "device_write",
+						      (json_int_t)llround(empty ? 1 : dev * f),
+						      "frame", (json_int_t)llround(empty ? 1 :
+										   (cpu + dev) * f)));
+	}
+	if (s->reps && s->version != 1)
+		json_object_set_new(r, "repetitions", reps);
 	else
-		json_decref(ns);
+		json_decref(reps);
+	if (s->samples) {
+		samples = json_pack("{s:{s:o, s:o}}", "phases", "device_write", phase_samples(dev),
+				    "frame", phase_samples(cpu + dev));
+		if (s->version != 1)
+			json_object_set_new(json_object_get(samples, "phases"), "cpu_cost",
+					    phase_samples(cpu));
+		json_object_set_new(r, "samples", samples);
+	}
 	return r;
 }
 
-static json_t *document(json_t *r)
+static json_t *document(json_t *r, int version)
 {
-	return json_pack("{s:i, s:{s:{s:s}, s:{s:f}}, s:[o]}", "schema_version", 1,
+	return json_pack("{s:i, s:{s:{s:s}, s:{s:f}}, s:[o]}", "schema_version", version,
 			 "environment", "kernel", "release", "6.1.0", "timer", "overhead_ns",
 			 15.0, "results", r);
 }
 
+static json_t *doc_of(const struct shape *s)
+{
+	return document(result(s), s->version ? s->version : 2);
+}
+
+static const json_t *metric(const json_t *cmp, const char *name)
+{
+	const json_t *conf = json_array_get(json_object_get(cmp, "configurations"), 0), *m;
+	size_t i;
+
+	json_array_foreach(json_object_get(conf, "metrics"), i, m)
+		if (!strcmp(json_string_value(json_object_get(m, "metric")), name))
+			return m;
+	return NULL;
+}
+
+static const char *note_of(const json_t *m)
+{
+	const char *n = json_string_value(json_object_get(m, "note"));
+
+	return n ? n : "";
+}
+
+#define CPU 25000.0
+#define DEV 40000.0
+/* cpu, device, their scales, reps, empty reps, version, samples, stale */
+#define FILE_OF(scale, reps) { CPU, DEV, scale, 1, reps, 0, 2, 1, 0 }
+
 static const struct verdict_case {
 	const char *name;
-	double base_ns, scale, threshold;
-	int base_samples, new_samples;
-	int base_stale, new_stale;
-	const char *verdict;		/* of the frame */
+	struct shape base, new;
+	double threshold;		/* DMAB_COMPARE_THRESHOLD_DEFAULT: the rule */
+	const char *gate_metric;
+	const char *verdict;		/* of the gate metric */
 	int regression;
-	int p_known;
+	double ratio;
+	double p;			/* < 0: no test (null) */
+	const char *note;		/* in the gate metric's note, or NULL for none */
 } cases[] = {
-	{ "20% slower", 25000, 1.20, 5, 1, 1, 0, 0, "slower", 1, 1 },
-	{ "20% faster", 25000, 0.80, 5, 1, 1, 0, 0, "faster", 0, 1 },
-	{ "3% slower: under the 5% threshold", 25000, 1.03, 5, 1, 1, 0, 0, "no_change", 0, 1 },
-	{ "20% slower with --threshold 25", 25000, 1.20, 25, 1, 1, 0, 0, "no_change", 0, 1 },
-	{ "the same samples", 25000, 1.00, 5, 1, 1, 0, 0, "no_change", 0, 1 },
+	{ "20% slower, 5 repetitions each", FILE_OF(1, 5), FILE_OF(1.2, 5), -1, "cpu_cost",
+	  "slower", 1, 1.2, 2.0 / 252, NULL },
+	{ "20% faster", FILE_OF(1, 5), FILE_OF(0.8, 5), -1, "cpu_cost", "faster", 0, 0.8,
+	  2.0 / 252, NULL },
+	/* one pair of repetitions out of order: U = 1, p = 2 x 2/252 */
+	{ "3% slower: under the 5% threshold", FILE_OF(1, 5), FILE_OF(1.03, 5), -1, "cpu_cost",
+	  "no_change", 0, 1.03, 4.0 / 252, NULL },
+	{ "20% slower with --threshold 25", FILE_OF(1, 5), FILE_OF(1.2, 5), 25, "cpu_cost",
+	  "no_change", 0, 1.2, 2.0 / 252, NULL },
+	{ "the same repetitions", FILE_OF(1, 5), FILE_OF(1, 5), -1, "cpu_cost", "no_change", 0, 1,
+	  1, NULL },
+	{ "8 against 6 repetitions, 20% slower", FILE_OF(1, 8), FILE_OF(1.2, 6), -1, "cpu_cost",
+	  "slower", 1, 1.2, 2.0 / 3003, NULL },
 	/* a tiny phase: the change must also exceed one timestamp's cost (15 ns here) */
-	{ "100 to 120 ns: beyond a 15 ns timestamp", 100, 1.20, 5, 1, 1, 0, 0, "slower", 1, 1 },
-	{ "100 to 110 ns: within a 15 ns timestamp", 100, 1.10, 5, 1, 1, 0, 0, "no_change", 0, 1 },
-	{ "20% slower, the new file without samples", 25000, 1.20, 5, 1, 0, 0, 0, "untested", 0,
-	  0 },
-	{ "stale lines appearing, timings the same", 25000, 1.00, 5, 1, 1, 0, 12, "no_change",
-	  1, 1 },
-	{ "stale lines going away", 25000, 1.00, 5, 1, 1, 12, 0, "no_change", 0, 1 },
+	{ "100 to 120 ns: beyond a 15 ns timestamp", { 100, DEV, 1, 1, 5, 0, 2, 1, 0 },
+	  { 100, DEV, 1.2, 1, 5, 0, 2, 1, 0 }, -1, "cpu_cost", "slower", 1, 1.2, 2.0 / 252, NULL },
+	{ "100 to 110 ns: within a 15 ns timestamp", { 100, DEV, 1, 1, 5, 0, 2, 1, 0 },
+	  { 100, DEV, 1.1, 1, 5, 0, 2, 1, 0 }, -1, "cpu_cost", "no_change", 0, 1.1, 2.0 / 252,
+	  NULL },
+	/* 3 against 3 can never give p < 0.05: threshold only, and said */
+	{ "3 against 3, 20% slower: untested, still a regression", FILE_OF(1, 3), FILE_OF(1.2, 3),
+	  -1, "cpu_cost", "untested", 1, 1.2, 0.1,
+	  "untested: 3 and 3 repetitions cannot reach p < 0.05 (the smallest p they can give is "
+	  "0.1); cpu_cost slower by 20.0% (medians of the repetition medians), past the 5% "
+	  "threshold: counted as a regression" },
+	{ "3 against 3, 2% slower (one pair out of order)", FILE_OF(1, 3), FILE_OF(1.02, 3), -1,
+	  "cpu_cost", "untested", 0, 1.02, 0.2, "within the threshold: not a regression" },
+	{ "5 repetitions, 2 of them interrupted: 3 against 5", { CPU, DEV, 1, 1, 5, 2, 2, 1, 0 },
+	  FILE_OF(1.2, 5), -1, "cpu_cost", "slower", 1, 1.2, 2.0 / 56, NULL },
+	{ "one repetition each", FILE_OF(1, 1), FILE_OF(1.2, 1), -1, "cpu_cost", "untested", 1,
+	  1.2, -1, "untested: only 1 repetition in base and new; cpu_cost slower by 20.0%" },
+	/* files without repetitions: threshold only, and a slowdown still fails */
+	{ "20% slower, no repetitions in the new file", FILE_OF(1, 5), FILE_OF(1.2, 0), -1,
+	  "cpu_cost", "untested", 1, 1.2, -1,
+	  "untested: no repetitions in new; cpu_cost slower by 20.0% (pooled medians), past the "
+	  "5% threshold: counted as a regression" },
+	{ "2% slower, no repetitions in either", FILE_OF(1, 0), FILE_OF(1.02, 0), -1, "cpu_cost",
+	  "untested", 0, 1.02, -1,
+	  "untested: no repetitions in base and new; cpu_cost slower by 2.0% (pooled medians), "
+	  "within the threshold: not a regression" },
+	{ "20% faster, no repetitions", FILE_OF(1, 0), FILE_OF(0.8, 0), -1, "cpu_cost",
+	  "untested", 0, 0.8, -1, "cpu_cost faster by 20.0% (pooled medians): not a regression" },
+	{ "a version 1 file, 20% slower: the gate is the frame", FILE_OF(1, 5),
+	  { CPU, DEV, 1.2, 1.2, 0, 0, 1, 1, 0 }, -1, "frame", "untested", 1, 1.2, -1,
+	  "untested: no repetitions in new; frame slower by 20.0% (pooled medians), past the "
+	  "5% threshold: counted as a regression" },
+	{ "two version 1 files, the same", { CPU, DEV, 1, 1, 0, 0, 1, 1, 0 },
+	  { CPU, DEV, 1, 1, 0, 0, 1, 0, 0 }, -1, "frame", "untested", 0, 1, -1,
+	  "not a regression" },
+	/* the device's time is not the CPU's cost: informational */
+	{ "device_write 20% slower, cpu_cost the same", FILE_OF(1, 5),
+	  { CPU, DEV, 1, 1.2, 5, 0, 2, 1, 0 }, -1, "cpu_cost", "no_change", 0, 1, 1, NULL },
+	{ "stale lines appearing, timings the same", FILE_OF(1, 5),
+	  { CPU, DEV, 1, 1, 5, 0, 2, 1, 12 }, -1, "cpu_cost", "no_change", 1, 1, 1, NULL },
+	{ "stale lines going away", { CPU, DEV, 1, 1, 5, 0, 2, 1, 12 }, FILE_OF(1, 5), -1,
+	  "cpu_cost", "no_change", 0, 1, 1, NULL },
 };
 
 static void test_verdicts(void **state)
@@ -96,56 +217,203 @@ static void test_verdicts(void **state)
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct verdict_case *c = &cases[i];
-		json_t *base = document(result(c->base_ns, 1, c->base_samples, c->base_stale));
-		json_t *new = document(result(c->base_ns, c->scale, c->new_samples, c->new_stale));
-		json_t *cmp = NULL, *conf, *frame, *tp;
+		json_t *base = doc_of(&c->base), *new = doc_of(&c->new);
+		json_t *cmp = NULL, *conf;
+		const json_t *gate, *p, *m;
 		char err[256];
 		const char *v;
+		size_t k;
 
-		assert_int_equal(dmab_compare(base, "base", new, "new", c->threshold, &cmp, err,
-					      sizeof(err)), 0);
+		assert_int_equal(dmab_compare(base, "dir/base", new, "new", c->threshold, &cmp,
+					      err, sizeof(err)), 0);
 		conf = json_array_get(json_object_get(cmp, "configurations"), 0);
-		frame = json_array_get(json_object_get(conf, "metrics"), 0);
-		tp = json_array_get(json_object_get(conf, "metrics"), 1);
-		v = json_string_value(json_object_get(frame, "verdict"));
+		if (strcmp(json_string_value(json_object_get(conf, "gate_metric")), c->gate_metric))
+			fail_msg("%s: gate %s, want %s", c->name,
+				 json_string_value(json_object_get(conf, "gate_metric")),
+				 c->gate_metric);
+		gate = metric(cmp, c->gate_metric);
+		/* the gate comes first, and it alone is the gate */
+		assert_ptr_equal(gate, json_array_get(json_object_get(conf, "metrics"), 0));
+		json_array_foreach(json_object_get(conf, "metrics"), k, m)
+			CHECK_U64(c->name, "gate", json_is_true(json_object_get(m, "gate")), m == gate);
+		v = json_string_value(json_object_get(gate, "verdict"));
+		p = json_object_get(gate, "p");
 		if (strcmp(v, c->verdict))
-			fail_msg("%s: verdict %s, want %s (p %g)", c->name, v, c->verdict,
-				 json_number_value(json_object_get(frame, "p")));
-		if (strcmp(json_string_value(json_object_get(tp, "verdict")), v))
-			fail_msg("%s: the throughput's verdict is not the frame's", c->name);
+			fail_msg("%s: verdict %s, want %s (p %g; %s)", c->name, v, c->verdict,
+				 json_number_value(p), note_of(gate));
 		CHECK_U64(c->name, "regressions", dmab_compare_regressions(cmp), c->regression);
-		CHECK_U64(c->name, "p known", json_is_number(json_object_get(frame, "p")),
-			  c->p_known);
-		if (fabs(json_number_value(json_object_get(frame, "ratio")) - c->scale) > 0.01)
+		if (fabs(json_number_value(json_object_get(gate, "ratio")) - c->ratio) > 0.005)
 			fail_msg("%s: ratio %g, want %g", c->name,
-				 json_number_value(json_object_get(frame, "ratio")), c->scale);
+				 json_number_value(json_object_get(gate, "ratio")), c->ratio);
+		if (c->p < 0 ? !json_is_null(p) : fabs(json_number_value(p) - c->p) > 1e-9)
+			fail_msg("%s: p %g, want %g", c->name, json_number_value(p), c->p);
+		if (c->note ? !strstr(note_of(gate), c->note) : json_is_string(json_object_get(gate,
+											 "note")))
+			fail_msg("%s: note '%s', want '%s'", c->name, note_of(gate),
+				 c->note ? c->note : "(none)");
+		/* the frames never decide, but are tested where kept */
+		CHECK_U64(c->name, "p_frames known",
+			  json_is_number(json_object_get(gate, "p_frames")),
+			  c->base.samples && c->new.samples);
 		CHECK_U64(c->name, "integrity changed",
 			  json_is_true(json_object_get(json_object_get(conf, "integrity"),
 						       "changed")),
-			  c->base_stale != c->new_stale);
+			  c->base.stale != c->new.stale);
 		json_decref(cmp);
 		json_decref(base);
 		json_decref(new);
 	}
 }
 
-/* Geometric mean per strategy: 1.2 and 1/1.2 average to 1. */
-static void test_geomean(void **state)
+/* The informational phases: slower is said, and is no regression. */
+static void test_device_time_is_informational(void **state)
 {
-	json_t *base = document(result(25000, 1, 1, 0)), *new = document(result(25000, 1.2, 1, 0));
-	json_t *r = result(25000, 1, 1, 0), *cmp = NULL, *g;
+	const struct verdict_case *c = &cases[17];
+	json_t *base = doc_of(&c->base), *new = doc_of(&c->new), *cmp = NULL;
+	const json_t *dev, *frame;
 	char err[256];
 
 	(void)state;
+	assert_non_null(strstr(c->name, "device_write"));
+	assert_int_equal(dmab_compare(base, "b", new, "n", DMAB_COMPARE_THRESHOLD_DEFAULT, &cmp,
+				      err, sizeof(err)), 0);
+	dev = metric(cmp, "device_write");
+	frame = metric(cmp, "frame");
+	assert_string_equal(json_string_value(json_object_get(dev, "verdict")), "slower");
+	assert_string_equal(json_string_value(json_object_get(frame, "verdict")), "slower");
+	assert_false(json_is_true(json_object_get(dev, "regression")));
+	assert_int_equal(dmab_compare_regressions(cmp), 0);
+	/* the interval of a clear shift excludes 1 */
+	assert_true(json_number_value(json_array_get(json_object_get(dev, "ci95"), 0)) > 1.1);
+	json_decref(cmp);
+	json_decref(base);
+	json_decref(new);
+}
+
+/* The same two files, the same comparison: the bootstrap has a fixed seed. */
+static void test_deterministic(void **state)
+{
+	const struct verdict_case *c = &cases[0];
+	json_t *base = doc_of(&c->base), *new = doc_of(&c->new), *a = NULL, *b = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(dmab_compare(base, "b", new, "n", -1, &a, err, sizeof(err)), 0);
+	assert_int_equal(dmab_compare(base, "b", new, "n", -1, &b, err, sizeof(err)), 0);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
+	json_decref(base);
+	json_decref(new);
+}
+
+/* A noise floor of @floor_pct for capture at @size; worst_pct @worst. */
+static void set_noise_floor(json_t *doc, json_int_t size, double floor_pct, double worst)
+{
+	json_t *groups = json_array();
+
+	if (size)
+		json_array_append_new(groups, json_pack("{s:s, s:I, s:s, s:s, s:s, s:f}",
+							"workload", "capture", "size_bytes", size,
+							"strategy", "cached-sync", "backend", "user",
+							"pattern", "read", "floor_pct", floor_pct));
+	json_object_set_new(doc, "noise_floor", json_pack("{s:s, s:s, s:o, s:f}", "metric",
+							  "cpu_cost", "method", "A/A", "groups",
+							  groups, "worst_pct", worst));
+}
+
+static const struct threshold_case {
+	const char *name;
+	double base_floor, new_floor;	/* < 0: no noise floor in that file */
+	json_int_t new_group_size;	/* the new file's group is for this size */
+	double given;
+	double want;
+	const char *source, *text;
+	const char *verdict;		/* of a 6% slowdown */
+} threshold_cases[] = {
+	{ "neither file has a noise floor", -1, -1, 65536, -1, 5, "default",
+	  "5% (the default: neither file measured a noise floor)", "slower" },
+	{ "twice the worse floor, the new file's", 1.0, 3.4, 65536, -1, 6.8, "noise_floor",
+	  "6.8% = 2 x 3.4% (noise floor of new.json, cached-sync user read)", "no_change" },
+	{ "twice the worse floor, the base's", 3.0, 2.0, 65536, -1, 6.0, "noise_floor",
+	  "6% = 2 x 3% (noise floor of base.json, cached-sync user read)", "slower" },
+	{ "small floors: 5%", 1.0, 2.0, 65536, -1, 5, "default",
+	  "5% (the default; 2 x the worse noise floor is less: 1% in base.json, 2% in "
+	  "new.json)", "slower" },
+	{ "no group for this size: worst_pct", -1, 6.0, 1048576, -1, 12, "noise_floor",
+	  "12% = 2 x 6% (worst noise floor of new.json: it has no group for capture 64KiB)",
+	  "no_change" },
+	{ "--threshold overrides", 1.0, 6.0, 65536, 5, 5, "given", "5% (given: --threshold)",
+	  "slower" },
+};
+
+static void test_thresholds(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(threshold_cases); i++) {
+		const struct threshold_case *c = &threshold_cases[i];
+		struct shape b = FILE_OF(1, 5), n = FILE_OF(1.06, 5);
+		json_t *base = doc_of(&b), *new = doc_of(&n), *cmp = NULL;
+		const json_t *t, *conf, *top;
+		char err[256];
+
+		if (c->base_floor >= 0)
+			set_noise_floor(base, 65536, c->base_floor, c->base_floor);
+		if (c->new_floor >= 0)
+			set_noise_floor(new, c->new_group_size, c->new_floor, c->new_floor);
+		assert_int_equal(dmab_compare(base, "/x/base.json", new, "new.json", c->given, &cmp,
+					      err, sizeof(err)), 0);
+		t = json_array_get(json_object_get(cmp, "thresholds"), 0);
+		conf = json_array_get(json_object_get(cmp, "configurations"), 0);
+		top = json_object_get(cmp, "threshold_pct");
+		CHECK_U64(c->name, "thresholds", json_array_size(json_object_get(cmp, "thresholds")),
+			  1);
+		if (fabs(json_number_value(json_object_get(t, "threshold_pct")) - c->want) > 1e-9 ||
+		    fabs(json_number_value(json_object_get(conf, "threshold_pct")) - c->want) > 1e-9)
+			fail_msg("%s: threshold %g, want %g", c->name,
+				 json_number_value(json_object_get(t, "threshold_pct")), c->want);
+		if (strcmp(json_string_value(json_object_get(t, "source")), c->source) ||
+		    strcmp(json_string_value(json_object_get(conf, "threshold_source")), c->source))
+			fail_msg("%s: source %s, want %s", c->name,
+				 json_string_value(json_object_get(t, "source")), c->source);
+		if (strcmp(json_string_value(json_object_get(t, "text")), c->text))
+			fail_msg("%s: '%s', want '%s'", c->name,
+				 json_string_value(json_object_get(t, "text")), c->text);
+		if (c->given >= 0 ? json_number_value(top) != c->given : !json_is_null(top))
+			fail_msg("%s: threshold_pct is not what was given", c->name);
+		if (strcmp(json_string_value(json_object_get(metric(cmp, "cpu_cost"), "verdict")),
+			   c->verdict))
+			fail_msg("%s: a 6%% slowdown is %s, want %s", c->name,
+				 json_string_value(json_object_get(metric(cmp, "cpu_cost"),
+								   "verdict")), c->verdict);
+		json_decref(cmp);
+		json_decref(base);
+		json_decref(new);
+	}
+}
+
+/* Geometric mean per strategy of the gate's ratios: 1.2 and 1/1.2 average to 1. */
+static void test_geomean(void **state)
+{
+	struct shape b = FILE_OF(1, 5), n = FILE_OF(1.2, 5), n2 = FILE_OF(1 / 1.2, 5);
+	json_t *base = doc_of(&b), *new = doc_of(&n), *r, *cmp = NULL, *g;
+	char err[256];
+
+	(void)state;
+	r = result(&b);
 	json_object_set_new(r, "size_bytes", json_integer(1048576));
 	json_array_append_new(json_object_get(base, "results"), r);
-	r = result(25000, 1 / 1.2, 1, 0);
+	r = result(&n2);
 	json_object_set_new(r, "size_bytes", json_integer(1048576));
 	json_array_append_new(json_object_get(new, "results"), r);
 	assert_int_equal(dmab_compare(base, "b", new, "n", 5, &cmp, err, sizeof(err)), 0);
 	g = json_array_get(json_object_get(cmp, "geomean"), 0);
+	assert_int_equal(json_array_size(json_object_get(cmp, "geomean")), 1);
+	assert_string_equal(json_string_value(json_object_get(g, "metric")), "cpu_cost");
 	assert_int_equal(json_integer_value(json_object_get(g, "configurations")), 2);
-	assert_true(fabs(json_real_value(json_object_get(g, "frame_ratio")) - 1) < 0.01);
+	assert_true(fabs(json_real_value(json_object_get(g, "ratio")) - 1) < 0.01);
 	json_decref(cmp);
 	json_decref(base);
 	json_decref(new);
@@ -153,8 +421,8 @@ static void test_geomean(void **state)
 
 static void test_nothing_matches(void **state)
 {
-	json_t *base = document(result(25000, 1, 1, 0)), *new = document(result(25000, 1, 1, 0));
-	json_t *cmp = NULL;
+	struct shape s = FILE_OF(1, 5);
+	json_t *base = doc_of(&s), *new = doc_of(&s), *cmp = NULL;
 	char err[256];
 
 	(void)state;
@@ -168,12 +436,182 @@ static void test_nothing_matches(void **state)
 	json_decref(new);
 }
 
+/* --- loading --- */
+
+/* Mutates a good version 2 document; NULL: leave it as it is. */
+typedef void (*mutate_fn)(json_t *doc);
+
+static json_t *first_result(json_t *doc)
+{
+	return json_array_get(json_object_get(doc, "results"), 0);
+}
+
+static json_t *first_rep(json_t *doc)
+{
+	return json_array_get(json_object_get(first_result(doc), "repetitions"), 1);
+}
+
+static void version_1(json_t *doc)
+{
+	json_object_set_new(doc, "schema_version", json_integer(1));
+	json_object_del(first_result(doc), "repetitions");
+}
+
+static void version_3(json_t *doc)
+{
+	json_object_set_new(doc, "schema_version", json_integer(3));
+}
+
+static void repetitions_object(json_t *doc)
+{
+	json_object_set_new(first_result(doc), "repetitions", json_object());
+}
+
+static void repetition_string(json_t *doc)
+{
+	json_array_set_new(json_object_get(first_result(doc), "repetitions"), 1,
+			   json_string("fast"));
+}
+
+static void repetition_negative_n(json_t *doc)
+{
+	json_object_set_new(first_rep(doc), "n", json_integer(-1));
+}
+
+static void repetition_no_p50(json_t *doc)
+{
+	json_object_del(first_rep(doc), "p50_ns");
+}
+
+static void repetition_p50_real(json_t *doc)
+{
+	json_object_set_new(json_object_get(first_rep(doc), "p50_ns"), "cpu_cost",
+			    json_real(12.5));
+}
+
+static void repetitions_null(json_t *doc)
+{
+	json_object_set_new(first_result(doc), "repetitions", json_null());
+}
+
+static void floor_null(json_t *doc)
+{
+	json_object_set_new(doc, "noise_floor", json_null());
+}
+
+static void floor_good(json_t *doc)
+{
+	set_noise_floor(doc, 65536, 3.4, 3.4);
+}
+
+static void floor_list(json_t *doc)
+{
+	json_object_set_new(doc, "noise_floor", json_array());
+}
+
+static void floor_no_groups(json_t *doc)
+{
+	set_noise_floor(doc, 65536, 3.4, 3.4);
+	json_object_del(json_object_get(doc, "noise_floor"), "groups");
+}
+
+static void floor_no_worst(json_t *doc)
+{
+	set_noise_floor(doc, 65536, 3.4, 3.4);
+	json_object_del(json_object_get(doc, "noise_floor"), "worst_pct");
+}
+
+static void floor_pct_string(json_t *doc)
+{
+	set_noise_floor(doc, 65536, 3.4, 3.4);
+	json_object_set_new(json_array_get(json_object_get(json_object_get(doc, "noise_floor"),
+							  "groups"), 0), "floor_pct",
+			    json_string("3%"));
+}
+
+static void floor_group_no_size(json_t *doc)
+{
+	set_noise_floor(doc, 65536, 3.4, 3.4);
+	json_object_del(json_array_get(json_object_get(json_object_get(doc, "noise_floor"),
+						       "groups"), 0), "size_bytes");
+}
+
+static const struct load_case {
+	const char *name;
+	mutate_fn mutate;
+	int ret;
+	const char *err;
+} load_cases[] = {
+	{ "version 2 with repetitions", NULL, 0, NULL },
+	{ "version 1 without", version_1, 0, NULL },
+	{ "version 3", version_3, -EINVAL, "schema_version 3, this build reads 1 to 2" },
+	{ "repetitions null (none)", repetitions_null, 0, NULL },
+	{ "repetitions an object", repetitions_object, -EINVAL,
+	  "results[0]: repetitions is not a list" },
+	{ "a repetition a string", repetition_string, -EINVAL,
+	  "results[0]: repetitions[1] is not an object" },
+	{ "n negative", repetition_negative_n, -EINVAL,
+	  "results[0]: repetitions[1].n is missing or not a count of frames" },
+	{ "no p50_ns", repetition_no_p50, -EINVAL,
+	  "results[0]: repetitions[1].p50_ns is missing or not an object" },
+	{ "a median not an integer", repetition_p50_real, -EINVAL,
+	  "results[0]: repetitions[1].p50_ns.cpu_cost is not a count of ns" },
+	{ "noise_floor null", floor_null, 0, NULL },
+	{ "noise_floor good", floor_good, 0, NULL },
+	{ "noise_floor a list", floor_list, -EINVAL, "noise_floor is not an object or null" },
+	{ "noise_floor without groups", floor_no_groups, -EINVAL,
+	  "noise_floor.groups is missing or not a list" },
+	{ "noise_floor without worst_pct", floor_no_worst, -EINVAL,
+	  "noise_floor.worst_pct is missing or not a percentage" },
+	{ "floor_pct a string", floor_pct_string, -EINVAL,
+	  "noise_floor.groups[0].floor_pct is missing or not a percentage" },
+	{ "a group without size_bytes", floor_group_no_size, -EINVAL,
+	  "noise_floor.groups[0].size_bytes is missing or not a positive integer" },
+};
+
+static void test_load(void **state)
+{
+	char path[] = "/tmp/dmab-test-compare-XXXXXX";
+	int fd = mkstemp(path);
+	size_t i;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (i = 0; i < ARRAY_SIZE(load_cases); i++) {
+		const struct load_case *c = &load_cases[i];
+		struct shape s = FILE_OF(1, 5);
+		json_t *doc = doc_of(&s), *root = NULL;
+		char err[512] = "";
+		int ret;
+
+		/* the loader wants integrity and phases as run writes them: ours have them */
+		if (c->mutate)
+			c->mutate(doc);
+		assert_int_equal(json_dump_file(doc, path, 0), 0);
+		ret = dmab_result_load(path, &root, err, sizeof(err));
+		if (ret != c->ret)
+			fail_msg("%s: %d (%s), want %d", c->name, ret, err, c->ret);
+		if (c->err && !strstr(err, c->err))
+			fail_msg("%s: '%s', want '%s'", c->name, err, c->err);
+		if (c->err && strncmp(err, path, strlen(path)))
+			fail_msg("%s: '%s' does not name the file", c->name, err);
+		json_decref(root);
+		json_decref(doc);
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_device_time_is_informational),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_geomean),
 		cmocka_unit_test(test_nothing_matches),
+		cmocka_unit_test(test_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
