@@ -365,6 +365,14 @@ static int device_open(size_t line)
 			 "a self-test of the harness) it leaves the last %zu lines of each frame "
 			 "unwritten", dev.stale_lines, dev.stale_lines);
 	dev.line = line;
+	/*
+	 * A new thread counts requests from 0: so must the words. Left at the
+	 * last close's count, a thread that started before the first request
+	 * took the close's DEVICE_STOP for a new one and left, and the request
+	 * waited forever (a second open in one process: the unit tests).
+	 */
+	atomic_store(&dev.posted, 0);
+	atomic_store(&dev.completed, 0);
 	choose_cpus();
 	pthread_attr_init(&attr);
 	if (dev.device_cpu >= 0) {
