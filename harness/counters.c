@@ -1351,7 +1351,7 @@ void dmab_cell_counts_span_begin(struct dmab_cell_counts *cc)
 {
 	uint64_t t;
 
-	if (!cc->set || !cc->set->n_span_units)
+	if (!cc->set || !cc->set->n_span_units || cc->muted)
 		return;
 	t = dmab_ticks();
 	dmab_counters_read_scope(cc->set, cc->span, 0);
@@ -1364,7 +1364,7 @@ void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
 	struct dmab_count *now;
 	uint64_t t;
 
-	if (!cs)
+	if (!cs || cc->muted)
 		return;
 	cc->frames += frames;
 	if (!cs->n_span_units)
@@ -1379,6 +1379,8 @@ void dmab_cell_counts_span_end(struct dmab_cell_counts *cc, uint64_t frames)
 
 void dmab_cell_counts_start(struct dmab_cell_counts *cc)
 {
+	if (cc->muted)
+		return;
 	dmab_counters_read_scope(cc->set, cc->prev, 1);
 }
 
@@ -1386,6 +1388,8 @@ void dmab_cell_counts_phase(struct dmab_cell_counts *cc, unsigned int phase, int
 {
 	struct dmab_count *t;
 
+	if (cc->muted)
+		return;
 	memcpy(cc->cur, cc->prev, cc->set->n_live * sizeof(*cc->cur));
 	dmab_counters_read_scope(cc->set, cc->cur, 1);
 	add_scope_deltas(cc, 1, phase, in_frame, cc->prev, cc->cur);

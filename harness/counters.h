@@ -141,6 +141,7 @@ struct dmab_cell_counts {
 	uint64_t frame_ticks;		/* ticks reading them in the frame under way (mark.h) */
 	uint64_t span_ticks;		/* ticks reading them around the runs of frames */
 	uint64_t frames;		/* frames that were counted */
+	int muted;			/* a warm-up: nothing read, nothing counted */
 };
 
 /* The syscall, named so the tests can wrap it (-Wl,--wrap=dmab_perf_event_open). */
@@ -207,7 +208,10 @@ uint64_t dmab_counter_page_time_delta(uint64_t cyc, uint64_t time_offset, uint32
  */
 int dmab_counter_scale(uint64_t raw, uint64_t enabled, uint64_t running, uint64_t *scaled);
 
-/* Per configuration: set up (when @cs has open events), reset after warm-up, free. */
+/*
+ * Per configuration: set up (when @cs has open events), reset, free. A
+ * warm-up sets muted: the frames it runs are neither read nor counted.
+ */
 int dmab_cell_counts_init(struct dmab_cell_counts *cc, struct dmab_counters *cs);
 void dmab_cell_counts_reset(struct dmab_cell_counts *cc);
 void dmab_cell_counts_free(struct dmab_cell_counts *cc);

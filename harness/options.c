@@ -46,7 +46,13 @@ static const struct dmab_option run_options[] = {
 	{ "size", 'z', "SIZES", OPT_SIZES, FIELD(sizes), FIELD(n_sizes), 0, 0,
 	  "frame sizes, e.g. 4K,64K,1M (default: 4K,64K,1M,16M; sync-cost: 4K..16M)" },
 	{ "frames", 'n', "N", OPT_COUNT, FIELD(frames), 0, 1, 10000000,
-	  "frames per configuration (default: until stable or out of budget)" },
+	  "frames per configuration, over all its repetitions (default: until stable or "
+	  "out of budget)" },
+	{ "repeat", 'R', "N", OPT_COUNT, FIELD(repeat), 0, 1, DMAB_MAX_REPEAT,
+	  "repetitions of each configuration, each with fresh buffers, interleaved round "
+	  "robin over the matrix; the budget and -n are split across them (default: 5: "
+	  "the fewest with which compare's exact test on repetitions can reach p < 0.05 "
+	  "with one overlap; 2 or more also measure the noise floor)" },
 	{ "ring", 'r', "N", OPT_COUNT, FIELD(ring), 0, 1, 1024,
 	  "frame buffers in the ring (default: 4)" },
 	{ "fps", 'f', "F", OPT_SECONDS, FIELD(fps), 0, 0, 1000000,
@@ -82,8 +88,14 @@ void dmab_run_options_help(FILE *out)
 
 	fprintf(out, "usage: dmabench run [options]\n\n"
 		"Runs capture-like workloads over DMA buffer strategies and writes the results\n"
-		"as JSON. Every configuration of one workload and size runs interleaved with the\n"
-		"others; each stops when its frame time is stable or its budget is spent.\n\n");
+		"as JSON. Each configuration runs in repetitions (-R), each with freshly\n"
+		"allocated buffers; the repetitions of all configurations take turns, and within\n"
+		"one, the configurations of a workload and size run interleaved. A repetition\n"
+		"stops when its frame time is stable or its share of the budget is spent. The\n"
+		"headline is cpu_cost: what the strategy costs the consumer's CPU per frame\n"
+		"(capture: sync_for_device + sync_for_cpu + cpu_process; playback: the CPU's\n"
+		"write + sync_for_device). One configuration per workload and size runs twice\n"
+		"(an A/A pair) to measure the run's own noise floor.\n\n");
 	for (i = 0; i < N_OPTIONS; i++) {
 		const struct dmab_option *o = &run_options[i];
 		char left[48];
@@ -311,6 +323,7 @@ json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
 	json_object_set_new(cfg, "sizes", a);
 	json_object_set_new(cfg, "frames", o->frames ? json_integer((json_int_t)o->frames) :
 					    json_null());
+	json_object_set_new(cfg, "repeat", json_integer((json_int_t)o->repeat));
 	json_object_set_new(cfg, "ring", json_integer((json_int_t)o->ring));
 	json_object_set_new(cfg, "fps", o->fps ? json_real(o->fps) : json_null());
 	json_object_set_new(cfg, "budget_s", o->budget_s ? json_real(o->budget_s) : json_null());

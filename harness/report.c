@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "noise.h"
 #include "oracle.h"
 #include "parse.h"
 #include "timer.h"
@@ -80,11 +81,39 @@ static json_t *pacing_json(const struct dmab_run *run, const struct dmab_cell *c
 static json_t *device_json(const struct dmab_cell *c)
 {
 	const struct dmab_device *d = c->strategy->device;
+	json_t *o;
 
 	if (!c->workload->uses_device || !d)
 		return json_null();
-	return json_pack("{s:s, s:b, s:s}", "name", d->name, "emulated", d->emulated,
-			 "description", d->describe());
+	o = json_pack("{s:s, s:b, s:s}", "name", d->name, "emulated", d->emulated,
+		      "description", d->describe());
+	/* the device's phases time the emulation, which is no cost of the strategy */
+	if (d->emulated)
+		json_object_set_new(o, "emulation_note",
+				    json_string("device_write, device_read and device_busy time "
+						"the emulated device (a CPU thread or the module's "
+						"memcpy), not a DMA engine; cpu_cost leaves them out"));
+	return o;
+}
+
+/* One entry per repetition: its frames and its medians per phase. */
+static json_t *repetitions_json(const struct dmab_cell *c)
+{
+	json_t *a = json_array();
+	unsigned int i, p;
+
+	for (i = 0; i < c->n_reps; i++) {
+		const struct dmab_repetition *r = &c->reps[i];
+		json_t *p50 = json_object();
+
+		for (p = 0; p < DMAB_PHASE_COUNT; p++)
+			if ((c->workload->phases & (1u << p)) && r->p50_ns[p] != UINT64_MAX)
+				json_object_set_new(p50, dmab_phase_names[p], COUNT(r->p50_ns[p]));
+		json_array_append_new(a, json_pack("{s:I, s:s, s:f, s:o}", "n", (json_int_t)r->n,
+						   "stop_reason", r->stop_reason, "elapsed_s",
+						   r->elapsed_s, "p50_ns", p50));
+	}
+	return a;
 }
 
 static json_t *string_or_null(const char *s)
@@ -252,6 +281,18 @@ static json_t *samples_json(const struct dmab_cell *c)
 			 decimated ? "even" : "all", "phases", phases);
 }
 
+/* The phases cpu_cost sums, in the order of the phases. */
+static json_t *cost_phases_json(const struct dmab_workload *w)
+{
+	json_t *a = json_array();
+	unsigned int p;
+
+	for (p = 0; p < DMAB_PHASE_COUNT; p++)
+		if (w->cost_phases & (1u << p))
+			json_array_append_new(a, json_string(dmab_phase_names[p]));
+	return a;
+}
+
 /* An interrupt came before the cell's first recorded frame (stop_reason not_started). */
 static int cell_not_started(const struct dmab_cell *c)
 {
@@ -296,6 +337,7 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 		json_object_set_new(r, "throughput_mbps", json_null());
 		json_object_set_new(r, "integrity", json_null());
 		json_object_set_new(r, "samples", json_null());
+		json_object_set_new(r, "repetitions", json_array());
 		json_decref(tp);
 		return r;
 	}
@@ -311,12 +353,14 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 		if (!(c->workload->phases & (1u << p)) || !c->summary[p].n)
 			continue;
 		json_object_set_new(phases, dmab_phase_names[p], summary_json(&c->summary[p]));
-		if (p == DMAB_PHASE_CPU_PROCESS || p == DMAB_PHASE_FRAME ||
-		    p == DMAB_PHASE_REFERENCE_READ)
+		if (p == DMAB_PHASE_CPU_COST || p == DMAB_PHASE_CPU_PROCESS ||
+		    p == DMAB_PHASE_FRAME || p == DMAB_PHASE_REFERENCE_READ)
 			json_object_set_new(tp, dmab_phase_names[p],
 					    json_real(mbps(c->size, c->summary[p].p50_ns)));
 	}
 	json_object_set_new(r, "phases", phases);
+	json_object_set_new(r, "cost_phases", cost_phases_json(c->workload));
+	json_object_set_new(r, "repetitions", repetitions_json(c));
 	json_object_set_new(r, "throughput_mbps", tp);
 	json_object_set_new(r, "timestamp_overhead_pct",
 			    cpu->p50_ns ? json_real(100.0 * dmab_timer.overhead_ns /
@@ -336,19 +380,70 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 	return r;
 }
 
+/* A list of the repetition medians of @c's headline, for noise_floor. */
+static json_t *headline_medians_json(const struct dmab_cell *c)
+{
+	unsigned int p = c->workload->cost_phases ? DMAB_PHASE_CPU_COST : DMAB_PHASE_FRAME, i;
+	json_t *a = json_array();
+
+	for (i = 0; i < c->n_reps; i++)
+		if (c->reps[i].p50_ns[p] != UINT64_MAX)
+			json_array_append_new(a, COUNT(c->reps[i].p50_ns[p]));
+	return a;
+}
+
+/* null, with the reason under the table, when none was measured. */
+static json_t *noise_floor_json(const struct dmab_run *run)
+{
+	struct dmab_noise_floor nf;
+	json_t *groups, *o;
+	size_t i;
+
+	if (dmab_noise_floor(run, &nf))
+		return json_null();
+	groups = json_array();
+	for (i = 0; i < nf.n; i++) {
+		const struct dmab_noise_group *g = &nf.group[i];
+		const struct dmab_cell *a = &run->cells[g->a], *b = &run->cells[g->b];
+
+		json_array_append_new(groups,
+				      json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:f, s:[f, f], "
+						"s:f}", "workload", a->workload->name,
+						"size_bytes", (json_int_t)a->size,
+						"strategy", a->strategy->name,
+						"backend", a->strategy->backend,
+						"pattern", a->pattern ? json_string(a->pattern->name) :
+						json_null(),
+						"a_p50_ns", headline_medians_json(a),
+						"b_p50_ns", headline_medians_json(b),
+						"ratio", g->ratio, "ci95", g->ci_low, g->ci_high,
+						"floor_pct", g->floor_pct));
+	}
+	o = json_pack("{s:s, s:s, s:o, s:f}", "metric", "cpu_cost", "method",
+		      "A/A: per workload and size, the first configuration that runs here is "
+		      "measured twice, as two independent configurations interleaved with the "
+		      "others (fresh buffers each repetition); ratio: the median of B's repetition "
+		      "medians over A's; ci95: percentile bootstrap over repetitions (fixed seed); "
+		      "floor_pct: 100 x the end of ci95 farther from 1",
+		      "groups", groups, "worst_pct", nf.worst_pct);
+	dmab_noise_floor_free(&nf);
+	return o;
+}
+
 json_t *dmab_report_json(const struct dmab_run *run, json_t *env, json_t *config)
 {
 	json_t *results = json_array();
 	size_t i;
 
 	for (i = 0; i < run->n_cells; i++)
-		json_array_append_new(results, cell_json(run, &run->cells[i]));
-	return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:f, s:b, s:o, s:o, s:o}",
+		if (!run->cells[i].aa_twin)
+			json_array_append_new(results, cell_json(run, &run->cells[i]));
+	return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:f, s:b, s:o, s:o, s:o, s:o}",
 			 "schema_version", DMAB_SCHEMA_VERSION,
 			 "tool", "name", DMAB_NAME, "version", DMAB_VERSION, "git", DMAB_GIT,
 			 "started_utc", run->started_utc, "duration_s", run->duration_s,
 			 "interrupted", run->interrupted, "environment", env, "config", config,
-			 "results", results);
+			 "noise_floor", noise_floor_json(run), "results", results);
 }
 
 static void print_us(FILE *out, const struct dmab_cell *c, enum dmab_phase p)
@@ -450,7 +545,7 @@ static void report_counters(FILE *out, const struct dmab_run *run)
 		uint64_t cpu = c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns;
 		int first = 1;
 
-		if (c->skipped[0] || !c->counts.set || !c->counts.frames)
+		if (c->skipped[0] || !c->counts.set || !c->counts.frames || c->aa_twin)
 			continue;
 		fprintf(out, "counters %s %s %s %s %s:", c->strategy->name, c->strategy->backend,
 			c->workload->name, c->pattern ? c->pattern->name : "-",
@@ -490,10 +585,51 @@ static void report_counters(FILE *out, const struct dmab_run *run)
 	}
 }
 
+/*
+ * Under the table: what CPU COST is, the repetitions, the noise floor, and
+ * whose time the device columns are.
+ */
+static void report_method(FILE *out, const struct dmab_run *run)
+{
+	struct dmab_noise_floor nf;
+	size_t i, emulated = 0;
+	char size[32];
+
+	fprintf(out, "CPU COST: what the strategy costs the consumer's CPU per frame (capture: "
+		"sync_dev + sync_cpu + cpu; playback: the CPU's write (cpu) + sync_dev); medians "
+		"over %u repetition%s, each with fresh buffers\n", run->repeat,
+		run->repeat == 1 ? "" : "s");
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+
+		emulated += !c->skipped[0] && c->workload->uses_device && c->strategy->device &&
+			    c->strategy->device->emulated;
+	}
+	if (emulated)
+		fprintf(out, "dev_write, dev_read and dev_busy of an emulated device time the "
+			"emulation (a CPU thread, or the module's memcpy), not a DMA engine: they "
+			"are not in CPU COST\n");
+	if (dmab_noise_floor(run, &nf)) {
+		fprintf(out, "noise floor: not measured (%s)\n", nf.why);
+		return;
+	}
+	for (i = 0; i < nf.n; i++) {
+		const struct dmab_noise_group *g = &nf.group[i];
+		const struct dmab_cell *a = &run->cells[g->a];
+
+		fprintf(out, "noise floor %s %s: +-%.1f%% (A/A: %s %s %s run twice as independent "
+			"configurations; cpu_cost ratio %.3f, 95%% CI %.3f-%.3f)\n",
+			a->workload->name, dmab_format_size(a->size, size, sizeof(size)),
+			g->floor_pct, a->strategy->name, a->strategy->backend,
+			a->pattern ? a->pattern->name : "-", g->ratio, g->ci_low, g->ci_high);
+	}
+	dmab_noise_floor_free(&nf);
+}
+
 void dmab_report_table(FILE *out, const struct dmab_run *run)
 {
 	static const enum dmab_phase cols[] = {
-		DMAB_PHASE_SYNC_FOR_DEVICE, DMAB_PHASE_DEVICE_WRITE, DMAB_PHASE_DEVICE_READ,
+		DMAB_PHASE_CPU_COST, DMAB_PHASE_SYNC_FOR_DEVICE, DMAB_PHASE_DEVICE_WRITE, DMAB_PHASE_DEVICE_READ,
 		DMAB_PHASE_DEVICE_BUSY,
 		DMAB_PHASE_SYNC_FOR_CPU, DMAB_PHASE_CPU_PROCESS, DMAB_PHASE_FRAME,
 	};
@@ -509,15 +645,17 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 		dmab_inject_describe(&run->opt.inject, what, sizeof(what));
 		fprintf(out, "%s\n", what);
 	}
-	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %9s %9s %9s %9s %9s %9s %9s | %9s %9s | %s\n",
-		"strategy", "via", "workload", "pattern", "size", "frames", "sync_dev", "dev_write",
-		"dev_read", "dev_busy", "sync_cpu", "cpu", "frame", "cpu MB/s", "frame MB/s",
-		"integrity");
-	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %69s | %19s |\n", "", "", "", "", "", "",
-		"median per phase, microseconds", "from the medians");
+	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %9s | %9s %9s %9s %9s %9s %9s %9s | %9s "
+		"%9s | %s\n", "strategy", "via", "workload", "pattern", "size", "frames",
+		"CPU COST", "sync_dev", "dev_write", "dev_read", "dev_busy", "sync_cpu", "cpu",
+		"frame", "cpu MB/s", "frame MB/s", "integrity");
+	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %9s | %69s | %19s |\n", "", "", "", "", "",
+		"", "us/frame", "median per phase, microseconds", "from the medians");
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];
 
+		if (c->aa_twin)
+			continue;
 		not_started += cell_not_started(c);
 		if ((c->skipped[0] && !c->failed) || cell_not_started(c))
 			continue;
@@ -530,8 +668,11 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			continue;
 		}
 		fprintf(out, "%6llu |", (unsigned long long)c->summary[DMAB_PHASE_FRAME].n);
-		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
+		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++) {
 			print_us(out, c, cols[j]);
+			if (!j)
+				fprintf(out, " |");
+		}
 		fprintf(out, " | %9.0f %9.0f | %s%s\n",
 			mbps(c->size, c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns),
 			mbps(c->size, c->summary[DMAB_PHASE_FRAME].p50_ns),
@@ -539,6 +680,7 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			c->stop_reason && !strcmp(c->stop_reason, "interrupted") ?
 			" (interrupted)" : "");
 	}
+	report_method(out, run);
 	if (not_started)
 		fprintf(out, "interrupted: %zu configuration%s never started (in the result file "
 			"with frames 0, stop_reason not_started)\n", not_started,
@@ -549,7 +691,7 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 		uint64_t ref = c->summary[DMAB_PHASE_REFERENCE_READ].p50_ns;
 		uint64_t cpu = c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns;
 
-		if (!ref || !cpu)
+		if (!ref || !cpu || c->aa_twin)
 			continue;
 		fprintf(out, "%s %s %s: wide loads %.0f MB/s, plain C loop %.0f MB/s (%.2fx)\n",
 			c->strategy->name, c->workload->name,
@@ -560,7 +702,7 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 	for (i = 0; i < run->n_cells && run->opt.fps; i++) {
 		const struct dmab_cell *c = &run->cells[i];
 
-		if (!c->summary[DMAB_PHASE_FRAME].n)
+		if (!c->summary[DMAB_PHASE_FRAME].n || c->aa_twin)
 			continue;
 		fprintf(out, "%s %s %s %s at %g fps: %llu of %llu frames missed their deadline, "
 			"start jitter %.1f us (p99 lateness %.1f us)\n", c->strategy->name,

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The matrix engine. Cells of one workload and size run together, a batch
- * of frames each in turn, so a slow period of a shared machine is spread over
- * all strategies instead of landing on one. Each cell stops when its frame
- * time is stable, when it has the frames asked for, or when its time budget
- * is spent.
+ * The matrix engine. Each configuration (cell) is measured in repetitions,
+ * each with freshly allocated buffers: the variance of a placement and of a
+ * period of the machine lives between allocations, not between the frames
+ * of one, so the repetitions are compare's replicates (Kalibera and Jones,
+ * "Rigorous benchmarking in reasonable time", 2013). Repetition r of every
+ * cell runs before repetition r + 1 of any (round robin over the matrix);
+ * within one, the cells of one workload and size run together, a batch of
+ * frames each in turn, so a slow period of a shared machine is spread over
+ * all strategies instead of landing on one. A repetition stops when its
+ * cpu_cost is stable, when it has its share of the frames asked for, or when
+ * its share of the time budget is spent.
  */
 #include "run.h"
 
@@ -26,10 +32,10 @@
 
 volatile sig_atomic_t dmab_interrupted;
 
-#define MIN_FRAMES 100		/* before a cell may be called stable */
+#define MIN_FRAMES 100		/* before a repetition may be called stable */
 #define MIN_BUDGET_SHARE 0.1	/* nor before it ran this share of its budget */
-#define MAX_FRAMES 100000	/* samples kept per phase */
-#define STABLE_REL 0.01		/* 95% CI of the frame median within 1% */
+#define MAX_FRAMES 100000	/* samples kept per phase, over all repetitions */
+#define STABLE_REL 0.01		/* 95% CI of the cpu_cost median within 1% */
 #define BATCH_S 0.05		/* one cell's turn in a round */
 #define MAX_POOLS 4		/* backends with a bound of their own (pool_bytes) in one group */
 
@@ -131,6 +137,32 @@ static int plan_group(struct dmab_run *run, const struct dmab_workload *w, uint6
 	return 0;
 }
 
+/*
+ * The noise floor's A/A pair: the first configuration of the group that can
+ * run here, measured a second time as an independent configuration right
+ * after it. The same code on the same kind of memory: whatever tells them
+ * apart is the noise of this run.
+ */
+static int add_twin(struct dmab_run *run, size_t first)
+{
+	struct dmab_cell *cells;
+	size_t i;
+
+	for (i = first; i < run->n_cells && run->cells[i].skipped[0]; i++)
+		;
+	if (i == run->n_cells)
+		return 0;
+	cells = realloc(run->cells, (run->n_cells + 1) * sizeof(*cells));
+	if (!cells)
+		return -ENOMEM;
+	run->cells = cells;
+	memmove(&cells[i + 2], &cells[i + 1], (run->n_cells - i - 1) * sizeof(*cells));
+	cells[i + 1] = cells[i];
+	cells[i + 1].aa_twin = 1;
+	run->n_cells++;
+	return 0;
+}
+
 int dmab_run_plan(struct dmab_run *run)
 {
 	struct dmab_run_options *o = &run->opt;
@@ -140,6 +172,12 @@ int dmab_run_plan(struct dmab_run *run)
 
 	if (!o->ring)
 		o->ring = 4;
+	if (!o->repeat)
+		o->repeat = DMAB_DEFAULT_REPEAT;
+	/* -n N with N below the repetitions: one frame each, N of them */
+	if (o->frames && o->frames < o->repeat)
+		o->repeat = o->frames;
+	run->repeat = (unsigned int)o->repeat;
 	/* -n alone means that many frames, however long they take */
 	if (!o->budget_s && !o->frames)
 		o->budget_s = o->quick ? 1.0 : 3.0;
@@ -178,7 +216,11 @@ int dmab_run_plan(struct dmab_run *run)
 				n_sizes++;
 		}
 		for (j = 0; j < n_sizes; j++) {
+			size_t first = run->n_cells;
+
 			ret = plan_group(run, w, sizes[j], names, n_names);
+			if (!ret && run->repeat >= 2)
+				ret = add_twin(run, first);
 			if (ret)
 				return ret;
 		}
@@ -404,6 +446,24 @@ static void size_batch(const struct dmab_run *run, struct dmab_cell *c, double p
 		c->batch = 10000;
 }
 
+/* cpu_cost: the sum of the workload's cost phases, when all of them were timed. */
+static void cost_of_frame(const struct dmab_workload *w, uint64_t *ns)
+{
+	uint64_t sum = 0;
+	unsigned int p;
+
+	if (!w->cost_phases)
+		return;
+	for (p = 0; p < DMAB_PHASE_COUNT; p++) {
+		if (!(w->cost_phases & (1u << p)))
+			continue;
+		if (ns[p] == UINT64_MAX)
+			return;
+		sum += ns[p];
+	}
+	ns[DMAB_PHASE_CPU_COST] = sum;
+}
+
 /*
  * Runs @count frames of @c, recording them when @record; paced when fps is
  * set. A recorded run sizes the next turn by its own pace: the warm-up's
@@ -443,6 +503,7 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 			continue;
 		if (period && mono_ns() > due + period)
 			c->deadline_misses++;
+		cost_of_frame(c->workload, ns);
 		for (p = 0; p < DMAB_PHASE_COUNT && !ret; p++)
 			if (ns[p] != UINT64_MAX)
 				ret = dmab_samples_push(&c->samples[p], ns[p]);
@@ -468,31 +529,111 @@ static int cell_frames(struct dmab_run *run, struct dmab_cell *c, uint64_t count
 	return ret;
 }
 
-static int stable(const struct dmab_cell *c)
+/* The samples of phase @p recorded in the repetition under way, as a set of their own. */
+static struct dmab_samples rep_samples(const struct dmab_cell *c, unsigned int p)
 {
-	double rel = dmab_median_ci_rel(&c->samples[DMAB_PHASE_FRAME]);
+	const struct dmab_samples *s = &c->samples[p];
+	size_t first = c->rep_first[p] < s->n ? c->rep_first[p] : s->n;
+
+	return (struct dmab_samples){ .ns = s->ns ? s->ns + first : NULL, .n = s->n - first,
+				      .cap = s->n - first };
+}
+
+/* The headline's median is known to 1% (frame's, for a workload without cpu_cost). */
+static int rep_stable(const struct dmab_cell *c)
+{
+	unsigned int p = c->workload->cost_phases ? DMAB_PHASE_CPU_COST : DMAB_PHASE_FRAME;
+	struct dmab_samples s = rep_samples(c, p);
+	double rel = dmab_median_ci_rel(&s);
 
 	return rel >= 0 && rel <= STABLE_REL;
 }
 
-static void cell_decide(struct dmab_run *run, struct dmab_cell *c)
+/* Frames repetition @r of @run takes of -n: the total split as evenly as it goes. */
+static uint64_t rep_frames(const struct dmab_run *run, unsigned int r)
 {
-	size_t n = c->samples[DMAB_PHASE_FRAME].n;
+	uint64_t n = run->opt.frames;
 
-	if (c->done)
+	return n ? n / run->repeat + (r < n % run->repeat) : 0;
+}
+
+static void rep_begin(struct dmab_cell *c)
+{
+	unsigned int p;
+
+	for (p = 0; p < DMAB_PHASE_COUNT; p++)
+		c->rep_first[p] = c->samples[p].n;
+	c->rep_started_s = c->elapsed_s;
+	c->rep_stop = NULL;
+}
+
+static uint64_t rep_n(const struct dmab_cell *c)
+{
+	return c->samples[DMAB_PHASE_FRAME].n - c->rep_first[DMAB_PHASE_FRAME];
+}
+
+static void rep_decide(const struct dmab_run *run, struct dmab_cell *c, unsigned int r)
+{
+	uint64_t n = rep_n(c), want = rep_frames(run, r);
+	double took = c->elapsed_s - c->rep_started_s, budget = run->opt.budget_s / run->repeat;
+
+	if (c->done || c->rep_stop)
 		return;
 	if (dmab_interrupted)
-		c->stop_reason = n ? "interrupted" : "not_started";
-	else if (run->opt.frames && n >= run->opt.frames)
-		c->stop_reason = "frames";
-	else if (n >= MAX_FRAMES)
-		c->stop_reason = "max_frames";
-	else if (!run->opt.frames && n >= MIN_FRAMES &&
-		 c->elapsed_s >= MIN_BUDGET_SHARE * run->opt.budget_s && stable(c))
-		c->stop_reason = "stable";
-	else if (run->opt.budget_s && c->elapsed_s >= run->opt.budget_s)
-		c->stop_reason = "budget";
-	c->done = c->stop_reason != NULL;
+		c->rep_stop = "interrupted";
+	else if (want && n >= want)
+		c->rep_stop = "frames";
+	else if (n >= MAX_FRAMES / run->repeat)
+		c->rep_stop = "max_frames";
+	else if (!want && n >= MIN_FRAMES && took >= MIN_BUDGET_SHARE * budget && rep_stable(c))
+		c->rep_stop = "stable";
+	else if (run->opt.budget_s && took >= budget)
+		c->rep_stop = "budget";
+}
+
+/* The repetition's medians, kept; its buffers released. */
+static int rep_end(struct dmab_cell *c)
+{
+	struct dmab_repetition *reps, *rep;
+	unsigned int p;
+
+	if (!c->set_up)
+		return 0;
+	if (rep_n(c)) {
+		reps = realloc(c->reps, (c->n_reps + 1) * sizeof(*reps));
+		if (!reps) {
+			cell_fail(c, "recording", -ENOMEM);
+			cell_teardown(c);
+			return -ENOMEM;
+		}
+		c->reps = reps;
+		rep = &reps[c->n_reps++];
+		rep->n = rep_n(c);
+		rep->elapsed_s = c->elapsed_s - c->rep_started_s;
+		rep->stop_reason = c->rep_stop ? c->rep_stop : "interrupted";
+		for (p = 0; p < DMAB_PHASE_COUNT; p++) {
+			struct dmab_samples s = rep_samples(c, p);
+			struct dmab_summary sum;
+
+			rep->p50_ns[p] = UINT64_MAX;
+			if (s.n && !dmab_summarize(&s, &sum))
+				rep->p50_ns[p] = sum.p50_ns;
+		}
+		c->stop_reason = rep->stop_reason;
+	}
+	cell_teardown(c);
+	return 0;
+}
+
+/* After the last repetition, or when the run was stopped. */
+static void cell_conclude(const struct dmab_run *run, struct dmab_cell *c)
+{
+	if (c->skipped[0])
+		return;
+	if (c->n_reps < run->repeat && (dmab_interrupted || !c->n_reps))
+		c->stop_reason = c->samples[DMAB_PHASE_FRAME].n ||
+				 c->summary[DMAB_PHASE_FRAME].n ? "interrupted" : "not_started";
+	c->done = 1;
 }
 
 /* Warm-up: a few frames not recorded; their pace sizes the batches. */
@@ -500,16 +641,20 @@ static int cell_warm_up(struct dmab_run *run, struct dmab_cell *c)
 {
 	uint64_t warm = c->ring * 2 < 4 ? 4 : c->ring * 2;
 	double before = c->elapsed_s, per_frame;
-	int ret = cell_frames(run, c, warm, 0);
+	struct dmab_integrity kept = c->integrity;
+	int ret;
 
+	/* what the warm-up's frames saw and counted is not the result's */
+	c->counts.muted = 1;
+	ret = cell_frames(run, c, warm, 0);
+	c->counts.muted = 0;
+	c->integrity = kept;
 	if (ret)
 		return ret;
-	c->warmup_frames = warm;
+	c->warmup_frames += warm;
 	per_frame = (c->elapsed_s - before) / (double)warm;
 	c->elapsed_s = before;
 	size_batch(run, c, per_frame);
-	c->integrity = (struct dmab_integrity){ 0 };
-	dmab_cell_counts_reset(&c->counts);
 	return 0;
 }
 
@@ -561,30 +706,32 @@ static int cell_turn(struct dmab_run *run, struct dmab_cell *c, enum cell_turn_k
 }
 
 static void progress(struct dmab_run *run, size_t first, size_t end, size_t done_groups,
-		     size_t groups, int final)
+		     size_t groups, unsigned int r, int final)
 {
-	char size[32];
+	char size[32], repetition[48] = "";
 	uint64_t frames = 0;
 	size_t i, running = 0, total = 0;
 
 	if (!run->progress)
 		return;
+	if (run->repeat > 1)
+		snprintf(repetition, sizeof(repetition), "repetition %u/%u ", r + 1, run->repeat);
 	for (i = first; i < end; i++) {
 		frames += run->cells[i].samples[DMAB_PHASE_FRAME].n +
 			  run->cells[i].summary[DMAB_PHASE_FRAME].n;
-		running += !run->cells[i].done;
+		running += !run->cells[i].done && !run->cells[i].rep_stop;
 		total += !run->cells[i].skipped[0];
 	}
 	if (final)
 		snprintf(run->progress_line, sizeof(run->progress_line),
-			 "[%zu/%zu] %s %s: %zu configurations, %llu frames, %.0f s so far",
-			 done_groups + 1, groups, run->cells[first].workload->name,
+			 "%s[%zu/%zu] %s %s: %zu configurations, %llu frames, %.0f s so far",
+			 repetition, done_groups + 1, groups, run->cells[first].workload->name,
 			 dmab_format_size(run->cells[first].size, size, sizeof(size)), total,
 			 (unsigned long long)frames, (double)(mono_ns() - run->started_ns) / 1e9);
 	else
 		snprintf(run->progress_line, sizeof(run->progress_line),
-			 "[%zu/%zu] %s %s: %zu of %zu configurations running, %llu frames, %.0f s",
-			 done_groups + 1, groups, run->cells[first].workload->name,
+			 "%s[%zu/%zu] %s %s: %zu of %zu configurations running, %llu frames, %.0f s",
+			 repetition, done_groups + 1, groups, run->cells[first].workload->name,
 			 dmab_format_size(run->cells[first].size, size, sizeof(size)), running,
 			 total, (unsigned long long)frames,
 			 (double)(mono_ns() - run->started_ns) / 1e9);
@@ -599,47 +746,71 @@ static uint64_t memory_bound(void)
 	return avail ? avail / 2 : UINT64_MAX;
 }
 
-static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t group,
-		     size_t groups)
+/*
+ * The order the cells [@first, @end) take in repetition @r: a shuffle,
+ * seeded by the repetition and the set, so that neither the order of
+ * allocation nor the place in the rounds favours a configuration. An A/A
+ * pair run in a fixed order came out 3% apart, the same way in every
+ * repetition: a bias no number of repetitions averages out. The seed is
+ * fixed: the same command runs in the same order.
+ */
+static void shuffle_order(size_t *order, size_t first, size_t end, unsigned int r)
 {
-	size_t i, running;
+	uint64_t state = DMAB_BOOTSTRAP_SEED ^ ((uint64_t)r << 32) ^ first;
+	size_t i, n = end - first;
+
+	for (i = 0; i < n; i++)
+		order[i] = first + i;
+	for (i = n; i > 1; i--) {
+		size_t j = (size_t)(dmab_splitmix64(&state) % i), t = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
+/* Repetition @r of the cells [@first, @end): fresh buffers, warm-up, frames in turns. */
+static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t group,
+		     size_t groups, unsigned int r)
+{
+	size_t i, k, running, *order = calloc(end - first + 1, sizeof(*order));
 	int ret = 0;
 
-	for (i = first; i < end && !dmab_interrupted; i++) {
-		struct dmab_cell *c = &run->cells[i];
+	if (!order)
+		return -ENOMEM;
+	shuffle_order(order, first, end, r);
+	for (k = 0; k < end - first && !dmab_interrupted; k++) {
+		struct dmab_cell *c = &run->cells[order[k]];
 
 		if (c->done)
 			continue;
-		if (dmab_cell_counts_init(&c->counts, &run->counters)) {
-			cell_fail(c, "allocation", -ENOMEM);
-			ret = -EIO;
-			continue;
-		}
+		rep_begin(c);
 		if (cell_turn(run, c, TURN_START, 0))
 			ret = -EIO;
 	}
 	do {
 		running = 0;
-		for (i = first; i < end; i++) {
-			struct dmab_cell *c = &run->cells[i];
-			uint64_t want = c->batch;
+		for (k = 0; k < end - first && !dmab_interrupted; k++) {
+			struct dmab_cell *c = &run->cells[order[k]];
+			uint64_t want = c->batch, goal = rep_frames(run, r);
 
-			if (c->done)
+			if (c->done || c->rep_stop)
 				continue;
-			if (run->opt.frames && want > run->opt.frames - c->samples[DMAB_PHASE_FRAME].n)
-				want = run->opt.frames - c->samples[DMAB_PHASE_FRAME].n;
+			if (goal && want > goal - rep_n(c))
+				want = goal - rep_n(c);
 			if (cell_turn(run, c, TURN_RECORD, want))
 				ret = -EIO;
-			cell_decide(run, c);
-			running += !c->done;
+			rep_decide(run, c, r);
+			running += !c->done && !c->rep_stop;
 		}
-		progress(run, first, end, group, groups, 0);
+		progress(run, first, end, group, groups, r, 0);
 	} while (running && !dmab_interrupted);
 	for (i = first; i < end; i++) {
-		cell_decide(run, &run->cells[i]);
-		if (run->cells[i].set_up)
-			cell_finish(&run->cells[i]);
+		rep_decide(run, &run->cells[i], r);
+		if (rep_end(&run->cells[i]))
+			ret = -EIO;
 	}
+	free(order);
 	return ret;
 }
 
@@ -664,42 +835,20 @@ static int open_device(struct dmab_run *run, const struct dmab_device *d)
 	return ret;
 }
 
-int dmab_run_execute(struct dmab_run *run)
+/*
+ * Splits the cells into the sets that run together: one workload and size;
+ * fewer at once when memory is short or a backend's own bound (the
+ * module's max_total_mb) would be passed. @ends: the end of each set.
+ */
+static size_t plan_sets(const struct dmab_run *run, size_t *ends)
 {
-	size_t first, end, groups = 0, group = 0, i;
 	uint64_t bound = memory_bound();
-	struct sigaction bus = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old_bus;
-	int ret = 0;
+	size_t first, end, n = 0;
 
-	run->started_ns = mono_ns();
-	measuring_thread = (pid_t)syscall(SYS_gettid);
-	sigemptyset(&bus.sa_mask);
-	sigaction(SIGBUS, &bus, &old_bus);
-	test_sigbus_init();
-	for (i = 0; i < run->n_cells; i++) {
-		struct dmab_cell *c = &run->cells[i];
-
-		if (c->skipped[0] || !c->workload->uses_device)
-			continue;
-		ret = open_device(run, c->strategy->device);
-		if (ret)
-			cell_fail(c, "opening the device", ret);
-	}
-	/* after the devices: the user backend pins this thread first */
-	dmab_counters_open(&run->counters, run->opt.events, run->opt.n_events,
-			   run->opt.software_per_phase ? DMAB_COUNT_SOFTWARE_PER_PHASE : 0);
-	ret = 0;
-	for (i = 0; i < run->n_cells; i++)
-		groups += !i || run->cells[i].size != run->cells[i - 1].size ||
-			  run->cells[i].workload != run->cells[i - 1].workload;
-	for (first = 0; first < run->n_cells && !dmab_interrupted; first = end) {
+	for (first = 0; first < run->n_cells; first = end) {
 		uint64_t held = 0, pool_held[MAX_POOLS] = { 0 };
 		uint64_t (*pools[MAX_POOLS])(void) = { NULL };
 
-		/*
-		 * One workload and size; fewer at once when memory is short or a
-		 * backend's own bound (the module's max_total_mb) would be passed.
-		 */
 		for (end = first; end < run->n_cells; end++) {
 			const struct dmab_cell *c = &run->cells[end];
 			uint64_t need = c->skipped[0] ? 0 : c->size * (c->ring + 1);
@@ -722,12 +871,67 @@ int dmab_run_execute(struct dmab_run *run)
 			}
 			held += need;
 		}
-		if (run_cells(run, first, end, group, groups))
+		ends[n++] = end;
+	}
+	return n;
+}
+
+static int last_of_group(const struct dmab_run *run, size_t first, size_t end)
+{
+	return end == run->n_cells || run->cells[end].size != run->cells[first].size ||
+	       run->cells[end].workload != run->cells[first].workload;
+}
+
+int dmab_run_execute(struct dmab_run *run)
+{
+	size_t first, groups = 0, group, i, n_sets, set;
+	struct sigaction bus = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old_bus;
+	size_t *ends = calloc(run->n_cells + 1, sizeof(*ends));
+	unsigned int r;
+	int ret = 0;
+
+	if (!ends)
+		return -ENOMEM;
+	run->started_ns = mono_ns();
+	if (!run->repeat)
+		run->repeat = 1;
+	measuring_thread = (pid_t)syscall(SYS_gettid);
+	sigemptyset(&bus.sa_mask);
+	sigaction(SIGBUS, &bus, &old_bus);
+	test_sigbus_init();
+	for (i = 0; i < run->n_cells; i++) {
+		struct dmab_cell *c = &run->cells[i];
+
+		if (c->skipped[0] || !c->workload->uses_device)
+			continue;
+		ret = open_device(run, c->strategy->device);
+		if (ret)
+			cell_fail(c, "opening the device", ret);
+	}
+	/* after the devices: the user backend pins this thread first */
+	dmab_counters_open(&run->counters, run->opt.events, run->opt.n_events,
+			   run->opt.software_per_phase ? DMAB_COUNT_SOFTWARE_PER_PHASE : 0);
+	ret = 0;
+	for (i = 0; i < run->n_cells; i++) {
+		struct dmab_cell *c = &run->cells[i];
+
+		groups += !i || c->size != run->cells[i - 1].size ||
+			  c->workload != run->cells[i - 1].workload;
+		if (!c->done && dmab_cell_counts_init(&c->counts, &run->counters)) {
+			cell_fail(c, "allocation", -ENOMEM);
 			ret = -EIO;
-		if (end == run->n_cells || run->cells[end].size != run->cells[first].size ||
-		    run->cells[end].workload != run->cells[first].workload) {
-			progress(run, first, end, group, groups, 1);
-			group++;
+		}
+	}
+	n_sets = plan_sets(run, ends);
+	for (r = 0; r < run->repeat && !dmab_interrupted; r++) {
+		for (set = 0, first = 0, group = 0; set < n_sets && !dmab_interrupted;
+		     first = ends[set++]) {
+			if (run_cells(run, first, ends[set], group, groups, r))
+				ret = -EIO;
+			if (last_of_group(run, first, ends[set])) {
+				progress(run, first, ends[set], group, groups, r, 1);
+				group++;
+			}
 		}
 	}
 	for (i = 0; i < run->n_devices; i++)
@@ -735,8 +939,12 @@ int dmab_run_execute(struct dmab_run *run)
 	dmab_counters_close(&run->counters);
 	test_sigbus_end();
 	sigaction(SIGBUS, &old_bus, NULL);
-	for (i = 0; i < run->n_cells; i++)
-		cell_decide(run, &run->cells[i]);
+	for (i = 0; i < run->n_cells; i++) {
+		cell_conclude(run, &run->cells[i]);
+		if (!run->cells[i].skipped[0])
+			cell_finish(&run->cells[i]);
+	}
+	free(ends);
 	run->interrupted = dmab_interrupted;
 	run->duration_s = (double)(mono_ns() - run->started_ns) / 1e9;
 	return ret;
@@ -765,6 +973,7 @@ void dmab_run_free(struct dmab_run *run)
 		dmab_samples_free(&run->cells[i].lateness);
 		dmab_samples_free(&run->cells[i].instrument);
 		dmab_cell_counts_free(&run->cells[i].counts);
+		free(run->cells[i].reps);
 	}
 	free(run->cells);
 	run->cells = NULL;

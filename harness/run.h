@@ -17,6 +17,13 @@
 struct dmab_workload;
 
 #define DMAB_MAX_LIST 64
+#define DMAB_MAX_REPEAT 1000
+/*
+ * Repetitions by default: with 5 against 5 the exact Mann-Whitney test on
+ * repetition medians reaches p = 0.008 when they do not overlap and stays
+ * below 0.05 with up to two inversions; 3 against 3 can never go below 0.1.
+ */
+#define DMAB_DEFAULT_REPEAT 5
 
 /* The options of `dmabench run`, filled from the option table in options.c. */
 struct dmab_run_options {
@@ -28,7 +35,8 @@ struct dmab_run_options {
 	size_t n_patterns;
 	uint64_t sizes[DMAB_MAX_LIST];
 	size_t n_sizes;
-	uint64_t frames;	/* 0: until stable or out of budget */
+	uint64_t frames;	/* 0: until stable or out of budget; else over all repetitions */
+	uint64_t repeat;	/* repetitions per configuration (-R) */
 	uint64_t ring;
 	double fps;		/* 0: unpaced */
 	double budget_s;	/* per configuration */
@@ -41,6 +49,14 @@ struct dmab_run_options {
 	struct dmab_inject inject;	/* --inject: a self-test of the harness */
 };
 
+/* One repetition of a configuration: fresh buffers, its own medians. */
+struct dmab_repetition {
+	uint64_t n;				/* recorded frames */
+	uint64_t p50_ns[DMAB_PHASE_COUNT];	/* nearest-rank medians; UINT64_MAX: none */
+	double elapsed_s;
+	const char *stop_reason;		/* as the cell's */
+};
+
 /* One configuration of the matrix, and what running it found. */
 struct dmab_cell {
 	const struct dmab_strategy *strategy;
@@ -50,6 +66,12 @@ struct dmab_cell {
 	unsigned int ring;
 	size_t line;				/* the oracle's line */
 	uint64_t inject_delay_ns;		/* --inject delay: spun in cpu_process */
+	/*
+	 * The noise floor's A/A twin: the same configuration as the cell
+	 * before it in the matrix, measured independently and interleaved
+	 * with it; it goes to noise_floor, not to the results.
+	 */
+	int aa_twin;
 
 	/* while it runs */
 	struct dmab_buffer *bufs;
@@ -70,10 +92,20 @@ struct dmab_cell {
 	uint64_t warmup_frames;
 	uint64_t batch;
 	double elapsed_s;
-	int done;
+	int done;		/* for good: skipped, failed, or all repetitions ran */
+
+	/* repetitions */
+	struct dmab_repetition *reps;		/* those that ran (n_reps) */
+	unsigned int n_reps;
+	size_t rep_first[DMAB_PHASE_COUNT];	/* where the one under way began in samples */
+	double rep_started_s;			/* elapsed_s when it began */
+	const char *rep_stop;			/* why it stopped; NULL: running */
 
 	/* the verdict */
-	/* "frames", "stable", "budget", "max_frames", "interrupted", "not_started" */
+	/*
+	 * "frames", "stable", "budget", "max_frames", "interrupted",
+	 * "not_started": the last repetition's, or why the run stopped
+	 */
 	const char *stop_reason;
 	char skipped[512];		/* empty, or why it did not run */
 	int failed;			/* an operation failed while running */
@@ -95,6 +127,7 @@ struct dmab_run {
 	double duration_s;
 	char started_utc[32];
 	int interrupted;		/* the signal that stopped the run, or 0 */
+	unsigned int repeat;		/* repetitions per configuration, after -n */
 	const struct dmab_device *devices[DMAB_MAX_DEVICES];	/* opened for this run */
 	size_t n_devices;
 	struct dmab_counters counters;	/* opened for the thread that runs the frames */
@@ -107,7 +140,10 @@ extern volatile sig_atomic_t dmab_interrupted;
 
 /* Builds the cells of the matrix; unavailable ones are marked skipped. */
 int dmab_run_plan(struct dmab_run *run);
-/* Runs every cell that is not skipped, interleaving those of one workload and size. */
+/*
+ * Runs every cell that is not skipped: repetition by repetition over the
+ * whole matrix, interleaving the cells of one workload and size within one.
+ */
 int dmab_run_execute(struct dmab_run *run);
 /*
  * 1 when @c ran and the oracle's verdict is neither ok nor not_checked

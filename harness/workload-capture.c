@@ -41,7 +41,7 @@ int dmab_capture_frame(struct dmab_cell *c, uint64_t *ns)
 	return 0;
 }
 
-#define CAPTURE_PHASES (DMAB_PHASE_BIT(SYNC_FOR_DEVICE) | DMAB_PHASE_BIT(DEVICE_WRITE) | \
+#define CAPTURE_PHASES (DMAB_PHASE_BIT(CPU_COST) | DMAB_PHASE_BIT(SYNC_FOR_DEVICE) | DMAB_PHASE_BIT(DEVICE_WRITE) | \
 			DMAB_PHASE_BIT(DEVICE_BUSY) |					\
 			DMAB_PHASE_BIT(SYNC_FOR_CPU) | DMAB_PHASE_BIT(CPU_PROCESS) |	\
 			DMAB_PHASE_BIT(FRAME))
@@ -52,5 +52,6 @@ const struct dmab_workload dmab_workload_capture = {
 	.uses_pattern = 1,
 	.uses_device = 1,
 	.phases = CAPTURE_PHASES,
+	.cost_phases = DMAB_CAPTURE_COST_PHASES,
 	.frame = dmab_capture_frame,
 };

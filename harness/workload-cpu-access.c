@@ -33,7 +33,9 @@ const struct dmab_workload dmab_workload_cpu_access = {
 	.description = "the CPU pattern alone on the strategy's memory (no device)",
 	.uses_pattern = 1,
 	.uses_device = 0,
-	.phases = DMAB_PHASE_BIT(CPU_PROCESS) | DMAB_PHASE_BIT(REFERENCE_READ) |
+	.phases = DMAB_PHASE_BIT(CPU_COST) | DMAB_PHASE_BIT(CPU_PROCESS) |
+		  DMAB_PHASE_BIT(REFERENCE_READ) |
 		  DMAB_PHASE_BIT(FRAME),
+	.cost_phases = DMAB_PHASE_BIT(CPU_PROCESS),
 	.frame = cpu_access_frame,
 };

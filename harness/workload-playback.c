@@ -50,9 +50,12 @@ const struct dmab_workload dmab_workload_playback = {
 	.uses_pattern = 0,
 	.fixed_pattern = NULL,
 	.uses_device = 1,
-	.phases = DMAB_PHASE_BIT(CPU_PROCESS) | DMAB_PHASE_BIT(SYNC_FOR_DEVICE) |
+	.phases = DMAB_PHASE_BIT(CPU_COST) | DMAB_PHASE_BIT(CPU_PROCESS) |
+		  DMAB_PHASE_BIT(SYNC_FOR_DEVICE) |
 		  DMAB_PHASE_BIT(DEVICE_READ) | DMAB_PHASE_BIT(DEVICE_BUSY) |
 		  DMAB_PHASE_BIT(SYNC_FOR_CPU) |
 		  DMAB_PHASE_BIT(FRAME),
+	/* the CPU's write of the frame and the sync that hands it to the device */
+	.cost_phases = DMAB_PHASE_BIT(CPU_PROCESS) | DMAB_PHASE_BIT(SYNC_FOR_DEVICE),
 	.frame = playback_frame,
 };

@@ -17,10 +17,12 @@ const struct dmab_workload dmab_workload_sync_cost = {
 	.uses_pattern = 0,
 	.fixed_pattern = "stride",
 	.uses_device = 1,
-	.phases = DMAB_PHASE_BIT(SYNC_FOR_DEVICE) | DMAB_PHASE_BIT(DEVICE_WRITE) |
+	.phases = DMAB_PHASE_BIT(CPU_COST) | DMAB_PHASE_BIT(SYNC_FOR_DEVICE) |
+		  DMAB_PHASE_BIT(DEVICE_WRITE) |
 		  DMAB_PHASE_BIT(DEVICE_BUSY) |
 		  DMAB_PHASE_BIT(SYNC_FOR_CPU) | DMAB_PHASE_BIT(CPU_PROCESS) |
 		  DMAB_PHASE_BIT(FRAME),
+	.cost_phases = DMAB_CAPTURE_COST_PHASES,
 	.default_sizes = sync_cost_sizes,
 	.frame = dmab_capture_frame,
 };

@@ -13,6 +13,11 @@ struct dmab_workload {
 	const char *fixed_pattern;
 	int uses_device;
 	unsigned int phases;		/* DMAB_PHASE_BIT()s it measures */
+	/*
+	 * The phases whose sum per frame is cpu_cost: what the strategy costs
+	 * the consumer's CPU (never the device's or an emulation's time).
+	 */
+	unsigned int cost_phases;
 	const uint64_t *default_sizes;	/* NULL: the run's defaults */
 	/*
 	 * Runs frame cell->seq and stores each phase's duration in @ns
