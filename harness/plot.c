@@ -27,10 +27,25 @@ extern char **environ;
 
 #define CDF_POINTS 400		/* per series: enough for a smooth step curve */
 
-/* The phases a frame is made of, stacked in this order (device_busy is inside device_write). */
+/*
+ * The phases a frame is made of, stacked in this order (device_busy is inside
+ * device_write). cpu_cost is not one of them: it is the sum of some of them.
+ */
 static const char *const stacked[] = {
 	"sync_for_device", "device_write", "device_read", "sync_for_cpu", "cpu_process",
 };
+
+/* The device's phases: on an emulated device they time the emulation, not the strategy. */
+static int is_device_phase(const char *phase)
+{
+	return !strcmp(phase, "device_write") || !strcmp(phase, "device_read");
+}
+
+/*
+ * The headline (schema_version 2): what a strategy costs the consumer's CPU
+ * per frame. Files of version 1 have none; their figures fall back to frame.
+ */
+#define HEADLINE "cpu_cost"
 
 /* --- where the scripts are --- */
 
@@ -149,10 +164,13 @@ static struct naming naming_of(const json_t *results)
 /* A series: the strategy, and what else tells the file's results apart. */
 static void series_name(const json_t *r, struct naming nm, char *buf, size_t len)
 {
+	/* a workload without a CPU pattern (playback, sync-cost) has none to name */
+	int pattern = nm.pattern && json_is_string(json_object_get(r, "pattern"));
+
 	snprintf(buf, len, "%s%s%s%s%s%s%s", str(r, "strategy"), nm.backend ? "/" : "",
 		 nm.backend ? str(r, "backend") : "", nm.workload ? " " : "",
-		 nm.workload ? str(r, "workload") : "", nm.pattern ? " " : "",
-		 nm.pattern ? str(r, "pattern") : "");
+		 nm.workload ? str(r, "workload") : "", pattern ? " " : "",
+		 pattern ? str(r, "pattern") : "");
 }
 
 static uint64_t size_of(const json_t *r)
@@ -204,11 +222,156 @@ static size_t series_of(const json_t *results, struct naming nm, char names[][96
 	return n;
 }
 
+static const json_t *phase_of(const json_t *r, const char *phase)
+{
+	return json_object_get(json_object_get(r, "phases"), phase);
+}
+
 static double p50_us(const json_t *r, const char *phase)
 {
-	const json_t *p = json_object_get(json_object_get(r, "phases"), phase);
+	const json_t *p = phase_of(r, phase);
 
 	return p ? (double)json_integer_value(json_object_get(p, "p50_ns")) / 1e3 : 0;
+}
+
+/* Whether a result that ran has @phase (cpu_cost: a file of version 2). */
+static int any_has_phase(const json_t *results, const char *phase)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach(results, i, r)
+		if (ran(r) && phase_of(r, phase))
+			return 1;
+	return 0;
+}
+
+/*
+ * The lowest and highest median of @phase over the result's repetitions
+ * (each with fresh buffers), in microseconds; returns how many repetitions
+ * timed it (none in a file of version 1).
+ */
+static size_t repetition_range(const json_t *r, const char *phase, double *lo, double *hi)
+{
+	const json_t *rep, *v;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(r, "repetitions"), i, rep) {
+		double us;
+
+		v = json_object_get(json_object_get(rep, "p50_ns"), phase);
+		if (!json_is_integer(v))
+			continue;
+		us = (double)json_integer_value(v) / 1e3;
+		if (!n || us < *lo)
+			*lo = us;
+		if (!n || us > *hi)
+			*hi = us;
+		n++;
+	}
+	return n;
+}
+
+/* What cpu_cost adds up (cost_phases): "sync_for_device + sync_for_cpu + cpu_process". */
+static void cost_sum(const json_t *r, char *buf, size_t len)
+{
+	const json_t *p;
+	size_t i;
+
+	buf[0] = 0;
+	json_array_foreach(json_object_get(r, "cost_phases"), i, p)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? " + " : "",
+			 json_is_string(p) ? json_string_value(p) : "?");
+}
+
+/* The same for the file: one sum, or one per workload where they differ. */
+static void cost_sum_words(const json_t *results, char *buf, size_t len)
+{
+	json_t *by_workload = json_object(), *v;
+	const char *workload, *first = NULL;
+	const json_t *r;
+	char sum[256];
+	int same = 1;
+	size_t i;
+
+	buf[0] = 0;
+	if (!by_workload)
+		return;
+	json_array_foreach(results, i, r) {
+		if (!ran(r) || !json_array_size(json_object_get(r, "cost_phases")))
+			continue;
+		cost_sum(r, sum, sizeof(sum));
+		json_object_set_new(by_workload, str(r, "workload"), json_string(sum));
+	}
+	json_object_foreach(by_workload, workload, v) {
+		if (first && strcmp(first, json_string_value(v)))
+			same = 0;
+		if (!first)
+			first = json_string_value(v);
+	}
+	if (same && first) {
+		snprintf(buf, len, "%s", first);
+	} else {
+		json_object_foreach(by_workload, workload, v)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s: %s",
+				 buf[0] ? "; " : "", workload, json_string_value(v));
+	}
+	json_decref(by_workload);
+}
+
+static double floor_pct(const json_t *pair)
+{
+	return json_number_value(json_object_get(pair, "floor_pct"));
+}
+
+/*
+ * The run's noise floor in words: "noise floor +-3.4% (A/A, capture 64KiB)",
+ * the worst A/A pair when there are several (one per workload and size).
+ * Empty when the file has none (version 1, or too few repetitions).
+ */
+static void noise_floor_words(const json_t *root, char *buf, size_t len)
+{
+	const json_t *pairs = json_object_get(json_object_get(root, "noise_floor"), "groups");
+	const json_t *g, *worst = NULL;
+	char size[32], more[64] = "";
+	size_t i;
+
+	buf[0] = 0;
+	json_array_foreach(pairs, i, g)
+		if (json_is_number(json_object_get(g, "floor_pct")) &&
+		    (!worst || floor_pct(g) > floor_pct(worst)))
+			worst = g;
+	if (!worst)
+		return;
+	if (json_array_size(pairs) > 1)
+		snprintf(more, sizeof(more), "; the worst of %zu pairs", json_array_size(pairs));
+	snprintf(buf, len, "noise floor +-%.1f%% (A/A, %s %s%s)", floor_pct(worst),
+		 str(worst, "workload"), dmab_format_size(size_of(worst), size, sizeof(size)),
+		 more);
+}
+
+/*
+ * The noise floor of the pairs at one frame size, for a panel's title:
+ * "noise floor +-3.4%", or per workload ("capture +-3.4%, playback +-2.0%").
+ */
+static void size_floor_words(const json_t *root, uint64_t size, int workloads, char *buf,
+			     size_t len)
+{
+	const json_t *pairs = json_object_get(json_object_get(root, "noise_floor"), "groups");
+	char list[256] = "";
+	const json_t *g;
+	size_t i;
+
+	buf[0] = 0;
+	json_array_foreach(pairs, i, g) {
+		if (size_of(g) != size || !json_is_number(json_object_get(g, "floor_pct")))
+			continue;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s%s+-%.1f%%",
+			 list[0] ? ", " : "", workloads ? str(g, "workload") : "",
+			 workloads ? " " : "", floor_pct(g));
+	}
+	if (list[0])
+		snprintf(buf, len, "noise floor %s", list);
 }
 
 /* Board (or host), kernel and date: what every title names. */
@@ -254,6 +417,8 @@ struct figure {
 	char data[PATH_MAX];
 	char out[PATH_MAX];
 	char vars[4096];	/* gnuplot -e, beyond the common ones */
+	char title[128];	/* when it is not the kind's (what a file of version 1 shows) */
+	char why[128];		/* when there is none and the kind's reason is not why */
 };
 
 static int last_line(const char *path, char *buf, size_t len)
@@ -330,6 +495,15 @@ static FILE *open_data(struct figure *fig, const char *dir, const char *label, c
 	return fopen(fig->data, "w");
 }
 
+/* A number, or the data files' missing value (common.gp: set datafile missing). */
+static void put_number(FILE *f, double v)
+{
+	if (isnan(v))
+		fprintf(f, " NaN");
+	else
+		fprintf(f, " %.6g", v);
+}
+
 static void size_words(const uint64_t *sizes, size_t n, char *buf, size_t len)
 {
 	char s[32];
@@ -343,32 +517,143 @@ static void size_words(const uint64_t *sizes, size_t n, char *buf, size_t len)
 	}
 }
 
-/* Stacked phases: a block per size, a row per configuration. */
+/*
+ * The headline: cpu_cost per configuration, a block per size: the median of
+ * all its frames, and the lowest and highest of its repetitions' medians
+ * (fresh buffers each: the spread a single run would hide).
+ */
+static int data_cost(const struct dmab_plot_input *in, struct figure *fig, const char *dir,
+		     const char *format)
+{
+	const json_t *results = json_object_get(in->root, "results"), *r;
+	struct naming nm = naming_of(results);
+	/* the colour follows the strategy (and backend), whatever the workload */
+	struct naming by_strategy = { nm.backend, 0, 0 };
+	char (*names)[96] = calloc(64, 96), name[96], size[32], floor[256], line[1024];
+	char titles[2048] = "", rows[512] = "";
+	uint64_t sizes[64];
+	size_t ns, n = sizes_of(results, sizes, 64), i, k, s, panels = 0, most_reps = 0;
+	FILE *f;
+
+	if (!names)
+		return -ENOMEM;
+	if (!n || !any_has_phase(results, HEADLINE)) {
+		if (!n)
+			snprintf(fig->why, sizeof(fig->why), "no configuration ran");
+		free(names);
+		return 0;
+	}
+	ns = series_of(results, by_strategy, names, 64);
+	f = open_data(fig, dir, in->label, "cost", format);
+	if (!f) {
+		free(names);
+		return -errno;
+	}
+	for (i = 0; i < n; i++) {
+		size_t in_panel = 0;
+
+		json_array_foreach(results, k, r) {
+			double median = p50_us(r, HEADLINE), lo = NAN, hi = NAN;
+			size_t reps;
+
+			if (!ran(r) || size_of(r) != sizes[i] || !phase_of(r, HEADLINE))
+				continue;
+			if (!in_panel)
+				fprintf(f, "%s\"configuration\" \"cpu_cost\" \"lowest repetition\" "
+					"\"highest repetition\" \"label at\" \"linetype\"\n",
+					panels ? "\n\n" : "");
+			series_name(r, by_strategy, name, sizeof(name));
+			for (s = 0; s < ns && strcmp(names[s], name); s++)
+				;
+			series_name(r, nm, name, sizeof(name));
+			reps = repetition_range(r, HEADLINE, &lo, &hi);
+			if (reps > most_reps)
+				most_reps = reps;
+			fprintf(f, "\"%s\"", name);
+			put_number(f, median);
+			put_number(f, lo);
+			put_number(f, hi);
+			put_number(f, reps && hi > median ? hi : median);
+			fprintf(f, " %zu\n", s + 1);
+			in_panel++;
+		}
+		if (!in_panel)
+			continue;
+		size_floor_words(in->root, sizes[i], nm.workload, floor, sizeof(floor));
+		snprintf(titles + strlen(titles), sizeof(titles) - strlen(titles), "%s\"%s%s%s\"",
+			 panels ? " " : "", dmab_format_size(sizes[i], size, sizeof(size)),
+			 floor[0] ? ", " : "", floor);
+		snprintf(rows + strlen(rows), sizeof(rows) - strlen(rows), "%s%zu",
+			 panels ? " " : "", in_panel);
+		panels++;
+	}
+	free(names);
+	if (fclose(f))
+		return -errno;
+	gp_append_int(fig->vars, sizeof(fig->vars), "panels", (long)panels);
+	gp_append(fig->vars, sizeof(fig->vars), "panel_titles", titles);
+	gp_append(fig->vars, sizeof(fig->vars), "panel_rows", rows);
+	if (most_reps > 1)
+		snprintf(line, sizeof(line), "bar: the median of all frames; whisker: the lowest "
+			 "to the highest median of its %zu repetitions (fresh buffers each)",
+			 most_reps);
+	else
+		snprintf(line, sizeof(line), "bar: the median of all frames (one repetition: "
+			 "no spread to show)");
+	gp_append(fig->vars, sizeof(fig->vars), "legend", line);
+	noise_floor_words(in->root, floor, sizeof(floor));
+	gp_append(fig->vars, sizeof(fig->vars), "noise_floor",
+		  floor[0] ? floor : "no noise floor in this file");
+	cost_sum_words(results, floor, sizeof(floor));
+	gp_append(fig->vars, sizeof(fig->vars), "cost_sum", floor);
+	return 1;
+}
+
+static int emulated(const json_t *r)
+{
+	return json_is_true(json_object_get(json_object_get(r, "device"), "emulated"));
+}
+
+/*
+ * Stacked phases: a block per size, a row per configuration. An emulated
+ * device's phases time the emulation, not the strategy: their columns say
+ * so when every device in the file is emulated, else the rows that are.
+ */
 static int data_phases(const struct dmab_plot_input *in, struct figure *fig, const char *dir,
 		       const char *format)
 {
 	const json_t *results = json_object_get(in->root, "results"), *r;
 	struct naming nm = naming_of(results);
 	uint64_t sizes[64];
-	size_t n = sizes_of(results, sizes, 64), i, k, j;
+	size_t n = sizes_of(results, sizes, 64), i, k, j, devices = 0, emulations = 0;
 	char name[96], words[1024];
+	int all_emulated;
 	FILE *f;
 
 	if (!n)
 		return 0;
+	json_array_foreach(results, k, r)
+		if (ran(r) && json_is_object(json_object_get(r, "device"))) {
+			devices++;
+			emulations += (size_t)emulated(r);
+		}
+	all_emulated = devices && emulations == devices;
 	f = open_data(fig, dir, in->label, "phases", format);
 	if (!f)
 		return -errno;
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s\"configuration\"", i ? "\n\n" : "");
 		for (j = 0; j < sizeof(stacked) / sizeof(stacked[0]); j++)
-			fprintf(f, " \"%s\"", stacked[j]);
+			fprintf(f, " \"%s%s\"", stacked[j],
+				all_emulated && is_device_phase(stacked[j]) ?
+				" (emulated device)" : "");
 		fprintf(f, "\n");
 		json_array_foreach(results, k, r) {
 			if (!ran(r) || size_of(r) != sizes[i])
 				continue;
 			series_name(r, nm, name, sizeof(name));
-			fprintf(f, "\"%s\"", name);
+			fprintf(f, "\"%s%s\"", name, emulations && !all_emulated && emulated(r) ?
+				" (emulated)" : "");
 			for (j = 0; j < sizeof(stacked) / sizeof(stacked[0]); j++)
 				fprintf(f, " %.4f", p50_us(r, stacked[j]));
 			fprintf(f, "\n");
@@ -377,18 +662,50 @@ static int data_phases(const struct dmab_plot_input *in, struct figure *fig, con
 	size_words(sizes, n, words, sizeof(words));
 	gp_append_int(fig->vars, sizeof(fig->vars), "panels", (long)n);
 	gp_append(fig->vars, sizeof(fig->vars), "panel_titles", words);
+	/* hatched: what the strategy is not charged for */
+	gp_append(fig->vars, sizeof(fig->vars), "device_fill",
+		  all_emulated ? "pattern 4 border" : "solid 0.85 border rgb '#404040'");
+	gp_append(fig->vars, sizeof(fig->vars), "subtitle", all_emulated ?
+		  "hatched: device_write and device_read time an emulated device, not the "
+		  "strategy" : emulations ? "(emulated): device_write and device_read time an "
+		  "emulated device, not the strategy" : "");
 	return fclose(f) ? -errno : 1;
 }
 
-/* Throughput against size: a block per series. */
+/* The throughput of @metric of the series @series at @size, or NULL. */
+static const json_t *throughput_of(const json_t *results, struct naming nm, const char *series,
+				   uint64_t size, const char *metric)
+{
+	const json_t *r, *tp;
+	char name[96];
+	size_t i;
+
+	json_array_foreach(results, i, r) {
+		if (!ran(r) || size_of(r) != size)
+			continue;
+		series_name(r, nm, name, sizeof(name));
+		tp = json_object_get(json_object_get(r, "throughput_mbps"), metric);
+		if (!strcmp(name, series) && json_is_number(tp))
+			return tp;
+	}
+	return NULL;
+}
+
+/*
+ * Throughput against size: a block per series, first cpu_cost's (size over
+ * its median: what a CPU-second of handover and processing moves), then the
+ * frame's; a file from before cpu_cost existed has the frame's only.
+ */
 static int data_throughput(const struct dmab_plot_input *in, struct figure *fig,
 			   const char *dir, const char *format)
 {
-	const json_t *results = json_object_get(in->root, "results"), *r;
+	static const char *const metrics[] = { HEADLINE, "frame" };
+	const json_t *results = json_object_get(in->root, "results"), *tp;
 	struct naming nm = naming_of(results);
-	char (*names)[96] = calloc(64, 96), name[96];
+	char (*names)[96] = calloc(64, 96);
 	uint64_t sizes[64];
-	size_t ns = series_of(results, nm, names, 64), n = sizes_of(results, sizes, 64), s, i, k;
+	size_t ns = series_of(results, nm, names, 64), n = sizes_of(results, sizes, 64), s, i;
+	size_t m, first = any_has_phase(results, HEADLINE) ? 0 : 1;
 	FILE *f;
 
 	if (!names)
@@ -402,24 +719,23 @@ static int data_throughput(const struct dmab_plot_input *in, struct figure *fig,
 		free(names);
 		return -errno;
 	}
-	for (s = 0; s < ns; s++) {
-		fprintf(f, "%s\"%s\"\n", s ? "\n\n" : "", names[s]);
-		for (i = 0; i < n; i++)
-			json_array_foreach(results, k, r) {
-				const json_t *tp = json_object_get(json_object_get(r,
-								   "throughput_mbps"), "frame");
-
-				series_name(r, nm, name, sizeof(name));
-				if (ran(r) && size_of(r) == sizes[i] && !strcmp(name, names[s]) &&
-				    json_is_number(tp)) {
+	for (m = first; m < sizeof(metrics) / sizeof(metrics[0]); m++)
+		for (s = 0; s < ns; s++) {
+			fprintf(f, "%s\"%s\"\n", m > first || s ? "\n\n" : "", names[s]);
+			for (i = 0; i < n; i++) {
+				tp = throughput_of(results, nm, names[s], sizes[i], metrics[m]);
+				if (tp)
 					fprintf(f, "%llu %.3f\n", (unsigned long long)sizes[i],
 						json_number_value(tp));
-					break;
-				}
 			}
-	}
+		}
 	free(names);
 	gp_append_int(fig->vars, sizeof(fig->vars), "series", (long)ns);
+	gp_append_int(fig->vars, sizeof(fig->vars), "panels", (long)(m - first));
+	gp_append(fig->vars, sizeof(fig->vars), "panel_titles", first ?
+		  "\"throughput (MB/s, from the median frame time)\"" :
+		  "\"cpu_cost: size / median CPU cost (what a CPU-second moves)\" "
+		  "\"frame: size / median frame time\"");
 	return fclose(f) ? -errno : 1;
 }
 
@@ -430,11 +746,16 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* One CDF block from the kept frame samples; 0 when the result has none. */
-static int cdf_block(FILE *f, const json_t *r, const char *name, int first)
+static const json_t *samples_of(const json_t *r, const char *phase)
 {
-	const json_t *ns = json_object_get(json_object_get(json_object_get(json_object_get(r,
-			"samples"), "phases"), "frame"), "ns"), *v;
+	return json_object_get(json_object_get(json_object_get(json_object_get(r, "samples"),
+							       "phases"), phase), "ns");
+}
+
+/* One CDF block from the kept samples of @phase; 0 when the result has none. */
+static int cdf_block(FILE *f, const json_t *r, const char *phase, const char *name, int first)
+{
+	const json_t *ns = samples_of(r, phase), *v;
 	size_t n = json_array_size(ns), i, step;
 	double *us;
 
@@ -456,6 +777,7 @@ static int cdf_block(FILE *f, const json_t *r, const char *name, int first)
 	return 1;
 }
 
+/* The headline's distribution; a file from before cpu_cost existed shows the frame's. */
 static int data_cdf(const struct dmab_plot_input *in, struct figure *fig, const char *dir,
 		    const char *format)
 {
@@ -464,10 +786,14 @@ static int data_cdf(const struct dmab_plot_input *in, struct figure *fig, const 
 	uint64_t sizes[64];
 	size_t n = sizes_of(results, sizes, 64), i, k, panels = 0, blocks = 0;
 	char name[96], words[1024] = "", counts[512] = "", s[32];
+	const char *phase = "frame";
 	FILE *f;
 
 	if (!n)
 		return 0;
+	json_array_foreach(results, k, r)
+		if (ran(r) && json_array_size(samples_of(r, HEADLINE)))
+			phase = HEADLINE;
 	f = open_data(fig, dir, in->label, "cdf", format);
 	if (!f)
 		return -errno;
@@ -480,7 +806,7 @@ static int data_cdf(const struct dmab_plot_input *in, struct figure *fig, const 
 			if (!ran(r) || size_of(r) != sizes[i])
 				continue;
 			series_name(r, nm, name, sizeof(name));
-			ret = cdf_block(f, r, name, !blocks);
+			ret = cdf_block(f, r, phase, name, !blocks);
 			if (ret < 0) {
 				fclose(f);
 				return ret;
@@ -506,6 +832,14 @@ static int data_cdf(const struct dmab_plot_input *in, struct figure *fig, const 
 	gp_append_int(fig->vars, sizeof(fig->vars), "panels", (long)panels);
 	gp_append(fig->vars, sizeof(fig->vars), "panel_titles", words);
 	gp_append(fig->vars, sizeof(fig->vars), "panel_series", counts);
+	if (strcmp(phase, HEADLINE)) {
+		snprintf(fig->title, sizeof(fig->title), "Distribution of the frame time "
+			 "(no cpu_cost: a file from before it existed)");
+		gp_append(fig->vars, sizeof(fig->vars), "xlabel", "frame time (µs, log scale)");
+	} else {
+		gp_append(fig->vars, sizeof(fig->vars), "xlabel",
+			  "CPU cost per frame (cpu_cost, µs, log scale)");
+	}
 	return 1;
 }
 
@@ -568,53 +902,89 @@ static int data_counters(const struct dmab_plot_input *in, struct figure *fig,
 	return fclose(f) ? -errno : 1;
 }
 
-/* The frame-time ratio of @new against @base per matched configuration. */
-static int data_ratio(const struct dmab_plot_input *base, const struct dmab_plot_input *new,
-		      struct figure *fig, const char *dir, const char *format, char *why,
-		      size_t whylen)
+static const json_t *metric_of(const json_t *configuration, const char *name)
 {
+	const json_t *m;
+	size_t i;
+
+	json_array_foreach(json_object_get(configuration, "metrics"), i, m)
+		if (!strcmp(str(m, "metric"), name) && json_is_number(json_object_get(m, "ratio")))
+			return m;
+	return NULL;
+}
+
+/*
+ * The ratio of @new against @base per matched configuration: of cpu_cost,
+ * with compare's 95% interval where it gives one, else (a file from before
+ * cpu_cost existed on either side) of the frame time. Sets @headline.
+ */
+static int data_ratio(const struct dmab_plot_input *base, const struct dmab_plot_input *new,
+		      struct figure *fig, const char *dir, const char *format, int *headline,
+		      char *why, size_t whylen)
+{
+	const char *metric = "frame";
 	char kind[160], name[96], size[32];
+	const json_t *c, *m, *configurations;
 	json_t *cmp = NULL;
-	const json_t *c, *m, *mm;
-	size_t i, k;
+	int intervals = 0, ret;
+	size_t i;
 	FILE *f;
-	int ret;
 
 	ret = dmab_compare(base->root, base->path, new->root, new->path,
-			   DMAB_COMPARE_THRESHOLD_PCT, &cmp, why, whylen);
+			   DMAB_COMPARE_THRESHOLD_DEFAULT, &cmp, why, whylen);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)
 		return ret;
+	configurations = json_object_get(cmp, "configurations");
+	*headline = 0;
+	json_array_foreach(configurations, i, c)
+		if (metric_of(c, HEADLINE))
+			*headline = 1;
+	if (*headline)
+		metric = HEADLINE;
 	snprintf(kind, sizeof(kind), "ratio-vs-%s", base->label);
 	f = open_data(fig, dir, new->label, kind, format);
 	if (!f) {
 		json_decref(cmp);
 		return -errno;
 	}
-	json_array_foreach(json_object_get(cmp, "configurations"), i, c) {
+	json_array_foreach(configurations, i, c) {
+		const json_t *ci;
 		const char *v;
-		double ratio, p;
+		double ratio, p, lo = NAN, hi = NAN;
 		long rgb;
 
-		m = NULL;
-		json_array_foreach(json_object_get(c, "metrics"), k, mm)
-			if (!strcmp(str(mm, "metric"), "frame"))
-				m = mm;
-		if (!m || !json_is_number(json_object_get(m, "ratio")))
+		m = metric_of(c, metric);
+		if (!m)
 			continue;
 		v = str(m, "verdict");
 		ratio = json_number_value(json_object_get(m, "ratio"));
 		p = json_is_number(json_object_get(m, "p")) ?
 		    json_number_value(json_object_get(m, "p")) : -1;
+		/* [lo, hi], either end null where the bootstrap had too few repetitions */
+		ci = json_object_get(m, "ci95");
+		if (json_is_number(json_array_get(ci, 0)) &&
+		    json_is_number(json_array_get(ci, 1))) {
+			lo = json_number_value(json_array_get(ci, 0));
+			hi = json_number_value(json_array_get(ci, 1));
+			intervals++;
+		}
 		rgb = !strcmp(v, "slower") ? 0xd62728 : !strcmp(v, "faster") ? 0x2ca02c : 0xa0a0a0;
 		snprintf(name, sizeof(name), "%s/%s %s %s", str(c, "strategy"), str(c, "backend"),
 			 json_is_string(json_object_get(c, "pattern")) ? str(c, "pattern") : "",
 			 dmab_format_size(size_of(c), size, sizeof(size)));
-		fprintf(f, "\"%s\" %.6f %ld \"%+.1f%%%s\"\n", name, ratio, rgb, 100 * (ratio - 1),
+		fprintf(f, "\"%s\" %.6f %ld \"%+.1f%%%s\"", name, ratio, rgb, 100 * (ratio - 1),
 			p >= 0 && p < DMAB_COMPARE_ALPHA ? " *" : "");
+		put_number(f, lo);
+		put_number(f, hi);
+		fprintf(f, "\n");
 	}
 	json_decref(cmp);
+	gp_append(fig->vars, sizeof(fig->vars), "ylabel", *headline ?
+		  "CPU cost per frame (cpu_cost), new / base (median)" :
+		  "frame time, new / base (median)");
+	gp_append_int(fig->vars, sizeof(fig->vars), "intervals", intervals);
 	return fclose(f) ? -errno : 1;
 }
 
@@ -639,10 +1009,12 @@ static const struct plot_kind {
 	data_fn data;
 	const char *absent;	/* why a file may have none */
 } kinds[] = {
+	{ "cost", "CPU cost per frame (the headline)", data_cost,
+	  "no cpu_cost (a file from before it existed)" },
 	{ "phases", "Median time per frame, by phase", data_phases, "no configuration ran" },
 	{ "throughput", "Throughput against frame size", data_throughput,
 	  "fewer than two frame sizes ran" },
-	{ "cdf", "Distribution of the frame time", data_cdf,
+	{ "cdf", "Distribution of the CPU cost per frame", data_cdf,
 	  "no per-frame samples (a file from before they were kept)" },
 	{ "counters", "Counter events per byte", data_counters, "no counter counted" },
 };
@@ -660,6 +1032,10 @@ int dmab_plot(struct dmab_plot_input *in, size_t n, const char *dir, const char 
 	for (i = 0; i < n && ret >= 0; i++) {
 		describe(in[i].root, desc, sizeof(desc));
 		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			const char *what;
+
+			fig->title[0] = 0;
+			fig->why[0] = 0;
 			ret = kinds[k].data(&in[i], fig, dir, format);
 			if (ret < 0) {
 				snprintf(err, errlen, "writing %s: %s", fig->data, strerror(-ret));
@@ -667,25 +1043,27 @@ int dmab_plot(struct dmab_plot_input *in, size_t n, const char *dir, const char 
 			}
 			if (!ret) {
 				snprintf(line, sizeof(line), "%s: no %s figure: %s", in[i].label,
-					 kinds[k].script, kinds[k].absent);
+					 kinds[k].script, fig->why[0] ? fig->why : kinds[k].absent);
 				json_array_append_new(notes, json_string(line));
 				continue;
 			}
 			fig->script = kinds[k].script;
-			snprintf(title, sizeof(title), "%s: %s", kinds[k].title, desc);
+			what = fig->title[0] ? fig->title : kinds[k].title;
+			snprintf(title, sizeof(title), "%s: %s", what, desc);
 			ret = run_gnuplot(fig, plotdir, format, title, err, errlen);
 			if (ret)
 				break;
-			ret = add_figure(figures, fig, kinds[k].title, &in[i]);
+			ret = add_figure(figures, fig, what, &in[i]);
 			if (ret)
 				break;
 		}
 	}
 	for (i = 1; i < n && ret >= 0; i++) {
 		char base_desc[256];
+		int headline = 0;
 
 		why[0] = 0;
-		ret = data_ratio(&in[0], &in[i], fig, dir, format, why, sizeof(why));
+		ret = data_ratio(&in[0], &in[i], fig, dir, format, &headline, why, sizeof(why));
 		if (ret < 0) {
 			snprintf(err, errlen, "comparing %s with %s: %s", in[i].path, in[0].path,
 				 strerror(-ret));
@@ -700,14 +1078,15 @@ int dmab_plot(struct dmab_plot_input *in, size_t n, const char *dir, const char 
 		describe(in[0].root, base_desc, sizeof(base_desc));
 		describe(in[i].root, desc, sizeof(desc));
 		fig->script = "ratio";
-		fig->vars[0] = 0;
 		snprintf(title, sizeof(title), "base: %s", base_desc);
 		gp_append(fig->vars, sizeof(fig->vars), "subtitle", title);
-		snprintf(title, sizeof(title), "Frame time, new / base: %s", desc);
+		snprintf(title, sizeof(title), "%s, new / base: %s",
+			 headline ? "CPU cost per frame" : "Frame time", desc);
 		ret = run_gnuplot(fig, plotdir, format, title, err, errlen);
 		if (!ret)
-			ret = add_figure(figures, fig, "Frame time against the base (new / base)",
-					 &in[i]);
+			ret = add_figure(figures, fig, headline ?
+					 "CPU cost against the base (new / base)" :
+					 "Frame time against the base (new / base)", &in[i]);
 	}
 	free(fig);
 	return ret < 0 ? ret : 0;
@@ -723,20 +1102,39 @@ static void report_table(FILE *f, const json_t *root)
 	int skipped_once = 0;
 	size_t i;
 
-	fprintf(f, "| configuration | size | frames | frame median (µs) | frame MB/s | "
-		"cpu_process median (µs) | integrity |\n|---|--:|--:|--:|--:|--:|---|\n");
+	const json_t *pair;
+
+	/* the headline first; "-" in a file from before it existed */
+	fprintf(f, "| configuration | size | frames | cpu_cost median (µs) | "
+		"cpu_cost, repetitions' medians (µs) | frame median (µs) | frame MB/s | "
+		"cpu_process median (µs) | integrity |\n|---|--:|--:|--:|--:|--:|--:|--:|---|\n");
 	json_array_foreach(results, i, r) {
 		const json_t *tp = json_object_get(json_object_get(r, "throughput_mbps"), "frame");
+		char cost[32] = "-", spread[64] = "-";
+		double lo = 0, hi = 0;
+		size_t reps;
 
 		if (!ran(r))
 			continue;
 		series_name(r, nm, name, sizeof(name));
-		fprintf(f, "| %s | %s | %lld | %.2f | %.0f | %.2f | %s |\n", name,
+		if (phase_of(r, HEADLINE))
+			snprintf(cost, sizeof(cost), "%.2f", p50_us(r, HEADLINE));
+		reps = repetition_range(r, HEADLINE, &lo, &hi);
+		if (reps)
+			snprintf(spread, sizeof(spread), "%.2f to %.2f (%zu)", lo, hi, reps);
+		fprintf(f, "| %s | %s | %lld | %s | %s | %.2f | %.0f | %.2f | %s |\n", name,
 			dmab_format_size(size_of(r), size, sizeof(size)),
-			json_integer_value(json_object_get(r, "frames")), p50_us(r, "frame"),
-			json_number_value(tp), p50_us(r, "cpu_process"),
+			json_integer_value(json_object_get(r, "frames")), cost, spread,
+			p50_us(r, "frame"), json_number_value(tp), p50_us(r, "cpu_process"),
 			str(json_object_get(r, "integrity"), "verdict"));
 	}
+	json_array_foreach(json_object_get(json_object_get(root, "noise_floor"), "groups"), i,
+			   pair)
+		fprintf(f, "%s%s %s +-%.1f%%", i ? ", " : "\nNoise floor of cpu_cost (A/A: "
+			"one configuration measured twice in this run): ", str(pair, "workload"),
+			dmab_format_size(size_of(pair), size, sizeof(size)), floor_pct(pair));
+	if (json_array_size(json_object_get(json_object_get(root, "noise_floor"), "groups")))
+		fprintf(f, ".\n");
 	/* each skipped strategy once, with why */
 	json_array_foreach(results, i, r) {
 		const json_t *o;
@@ -792,7 +1190,7 @@ int dmab_plot_report(struct dmab_plot_input *in, size_t n, const char *dir,
 			    strstr(str(fig, "file"), "-ratio-vs-"))
 				fprintf(f, "![%s](%s)\n\n", str(fig, "title"), str(fig, "file"));
 		if (!dmab_compare(in[0].root, in[0].path, in[i].root, in[i].path,
-				  DMAB_COMPARE_THRESHOLD_PCT, &cmp, why, sizeof(why))) {
+				  DMAB_COMPARE_THRESHOLD_DEFAULT, &cmp, why, sizeof(why))) {
 			dmab_compare_print_markdown(f, cmp, NULL);
 			json_decref(cmp);
 		} else {

@@ -1,12 +1,14 @@
-# Distribution of the frame time (CDF) per strategy; one panel per frame size.
+# Distribution of the CPU cost per frame (cpu_cost; the frame time in a file from
+# before it existed) per strategy (CDF); one panel per frame size.
 # datafile: blocks panel by panel, within a panel one per series: first line the
-# series name, then "frame time in us, fraction of frames at or below it".
-# Variables: panels, panel_titles, panel_series (series per panel, one word each).
+# series name, then "time in us, fraction of frames at or below it".
+# Variables: panels, panel_titles, panel_series (series per panel, one word each),
+# xlabel (which time).
 load plotdir.'/common.gp'
 set logscale x 10
 set autoscale xfix
 set offsets graph 0.02, graph 0.02, 0, 0
-set xlabel 'frame time (µs, log scale)'
+set xlabel xlabel
 set ylabel 'fraction of frames at or below'
 set yrange [0:1.02]
 set ytics 0.1

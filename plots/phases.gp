@@ -1,7 +1,9 @@
 # Time per frame per strategy, stacked by phase (medians); one panel per frame size.
+# cpu_cost is not stacked: it is a sum of some of these (cost_phases).
 # datafile: one block per panel (blocks split by two blank lines), first line the
 # column names, then "configuration" and the median of each phase in microseconds.
-# Variables: panels, panel_titles (one word per panel).
+# Variables: panels, panel_titles (one word per panel), device_fill (the fill of
+# the device's phases: hatched when an emulated device's), subtitle (may be empty).
 load plotdir.'/common.gp'
 set style data histograms
 set style histogram rowstacked
@@ -13,10 +15,12 @@ set yrange [0:*]
 set key top left
 # headroom above the tallest bar for the key, which would otherwise cover it
 set offsets 0, 0, graph 0.45, 0
-set multiplot layout rows,cols title title font ',20'
+set multiplot layout rows,cols title title.(strlen(subtitle) ? "\n".subtitle : "") font ',20'
 do for [i = 0:panels - 1] {
 	set title word(panel_titles, i + 1) font ',18'
 	if (i > 0) { unset key }
-	plot for [c = 2:6] datafile index i using c:xtic(1) title columnheader(c)
+	plot datafile index i using 2:xtic(1) title columnheader(2), \
+		for [c = 3:4] '' index i using c title columnheader(c) fs @device_fill, \
+		for [c = 5:6] '' index i using c title columnheader(c)
 }
 unset multiplot

@@ -769,23 +769,94 @@ assert total - background > total * 0.01, f"only {total - background} of {total}
 rm -rf "$work/plots"
 "$bin" plot "$fx/base.json" "$fx/slow20.json" -o "$work/plots" --report >"$work/plot.out" 2>"$work/plot.err"
 rc=$?
-check "plot two fixture files with --report exits 0 and lists what it wrote" \
-	bash -c "[ $rc = 0 ] && [ \$(grep -c '\.png\$' $work/plot.out) = 7 ] && grep -q 'report.md\$' $work/plot.out"
-for f in base-phases base-throughput base-cdf slow20-phases slow20-throughput slow20-cdf slow20-ratio-vs-base; do
+check "plot two fixture files with --report exits 0 and lists what it wrote, the cost figure first" \
+	bash -c "[ $rc = 0 ] && [ \$(grep -c '\.png\$' $work/plot.out) = 9 ] && grep -q 'report.md\$' $work/plot.out && head -1 $work/plot.out | grep -q '/base-cost\.png\$'"
+for f in base-cost base-phases base-throughput base-cdf slow20-cost slow20-phases slow20-throughput slow20-cdf slow20-ratio-vs-base; do
 	check "plot: $f.png is a 1600x900 PNG with a drawing on it" "${png_check[@]}" "$work/plots/$f.png" 1600 900
 done
 check "plot: the data files are beside the figures (the ratio with the verdict colours and the stars)" \
 	bash -c "grep -q '^\"cached-sync/user read 64KiB\" 1.2[0-9]* 14034728 \"+20.[0-9]% \*\"' $work/plots/slow20-ratio-vs-base.dat && [ \$(grep -c '^\"' $work/plots/base-phases.dat) = 6 ]"
-check "plot --report: report.md links every figure, has the summary tables and the comparison" \
-	bash -c "cd $work/plots && for f in \$(grep -o '([^)]*\.png)' report.md | tr -d '()'); do [ -s \$f ] || exit 1; done && [ \$(grep -c '^!\[' report.md) = 7 ] && grep -q '^| configuration | size | frames |' report.md && grep -q '^## slow20 against base' report.md && grep -q '| \*\*slower\*\* |' report.md"
+# what the cost figure draws, from the file: per size, the median cpu_cost and the
+# lowest and highest median of the repetitions of every configuration that ran
+cost_data_check=(/usr/bin/python3 -c '
+import json, shlex, sys
+d, rows = json.load(open(sys.argv[1])), [shlex.split(l) for l in open(sys.argv[2]) if l.startswith("\"")]
+ran = sorted((r for r in d["results"] if not r["skipped"] and "cpu_cost" in r["phases"]), key=lambda r: r["size_bytes"])
+rows = [r for r in rows if r[0] != "configuration"]
+assert len(rows) == len(ran), (len(rows), len(ran))
+for r, row in zip(ran, rows):
+    reps = [x["p50_ns"]["cpu_cost"] / 1e3 for x in r["repetitions"]]
+    want = [r["phases"]["cpu_cost"]["p50_ns"] / 1e3, min(reps), max(reps)]
+    got = [float(x) for x in row[1:4]]
+    assert row[0].startswith(r["strategy"]) and all(abs(a - b) < 1e-3 for a, b in zip(want, got)), (row, want)
+')
+check "plot: the cost figure has, per configuration, the median cpu_cost and its repetitions' lowest and highest median" \
+	"${cost_data_check[@]}" "$fx/base.json" "$work/plots/base-cost.dat"
+check "plot: the ratio figure is compare's cpu_cost ratio, with its 95% interval as the whisker" "${pyjson[@]}" "
+import json, shlex, subprocess
+cmp = json.loads(subprocess.run(['$bin', 'compare', '$fx/base.json', '$fx/slow20.json', '--format', 'json'], capture_output=True, text=True).stdout)
+rows = [shlex.split(l) for l in open('$work/plots/slow20-ratio-vs-base.dat')]
+want = [[m for m in c['metrics'] if m['metric'] == 'cpu_cost'][0] for c in cmp['configurations']]
+assert len(rows) == len(want) == 4, (rows, want)
+for row, m in zip(rows, want):
+    assert all(abs(float(x) - y) < 1e-5 for x, y in zip([row[1]] + row[4:6], [m['ratio']] + m['ci95'])), (row, m)
+"
+check "plot --report: report.md links every figure, has the summary tables (cpu_cost first) and the comparison" \
+	bash -c "cd $work/plots && for f in \$(grep -o '([^)]*\.png)' report.md | tr -d '()'); do [ -s \$f ] || exit 1; done && [ \$(grep -c '^!\[' report.md) = 9 ] && grep -q '^| configuration | size | frames | cpu_cost median (µs) |' report.md && grep -q '^## slow20 against base' report.md && grep -q '| \*\*slower\*\* |' report.md"
 check "plot says on stderr which figures it could not draw and why" grep -q 'base: no counters figure: no counter counted' "$work/plot.err"
 check "plot -o creates the folders it needs" bash -c "'$bin' plot '$fx/base.json' -o '$work/deep/er/plots' >/dev/null 2>&1 && [ -s '$work/deep/er/plots/base-phases.png' ]"
 "$bin" plot "$work/quick.json" "$fx/nosamples.json" -o "$work/plots2" --format svg >"$work/plot2.out" 2>"$work/plot2.err"
 rc=$?
-check "plot --format svg of the quick run: phases, throughput, CDF and counters (page-faults, task-clock count here)" \
-	bash -c "[ $rc = 0 ] && for k in phases throughput cdf counters; do grep -q \"quick-\$k.svg\$\" $work/plot2.out || exit 1; head -c 400 $work/plots2/quick-\$k.svg | grep -q '<svg' || exit 1; grep -q 'width=\"1600\"' $work/plots2/quick-\$k.svg || exit 1; done"
+check "plot --format svg of the quick run: cost, phases, throughput, CDF and counters (page-faults, task-clock count here)" \
+	bash -c "[ $rc = 0 ] && for k in cost phases throughput cdf counters; do grep -q \"quick-\$k.svg\$\" $work/plot2.out || exit 1; head -c 400 $work/plots2/quick-\$k.svg | grep -q '<svg' || exit 1; grep -q 'width=\"1600\"' $work/plots2/quick-\$k.svg || exit 1; done"
+check "... the cost figure states the run's noise floor (the worst A/A pair) and what the whiskers are" "${pyjson[@]}" "
+import json
+d, svg = json.load(open('$work/quick.json')), open('$work/plots2/quick-cost.svg').read()
+nf = d['noise_floor']
+if nf:
+    g = max(nf['groups'], key=lambda g: g['floor_pct'])
+    b = g['size_bytes']
+    size = '%dMiB' % (b >> 20) if b >= 1 << 20 else '%dKiB' % (b >> 10)
+    want = 'noise floor +-%.1f%% (A/A, %s %s' % (g['floor_pct'], g['workload'], size)
+else:
+    want = 'no noise floor in this file'
+assert want in svg, want
+assert 'whisker: the lowest to the highest median of its %d repetitions' % d['config']['repeat'] in svg
+"
+check "... the CDF is of cpu_cost; the phases figure labels the emulated device's phases" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/quick.json'))
+devices = [r['device']['emulated'] for r in d['results'] if not r['skipped'] and r.get('device')]
+assert devices and all(devices), devices
+assert 'Distribution of the CPU cost per frame:' in open('$work/plots2/quick-cdf.svg').read()
+head = open('$work/plots2/quick-phases.dat').readline()
+assert '\"device_write (emulated device)\"' in head and '\"cpu_cost' not in head, head
+assert 'hatched: device_write and device_read time an emulated device' in open('$work/plots2/quick-phases.svg').read()
+"
 check "... a file without samples gets no CDF, and says so" \
 	bash -c "! grep -q nosamples-cdf $work/plot2.out && grep -q 'nosamples: no cdf figure: no per-frame samples' $work/plot2.err"
+# a file of version 1, made from the quick run: no cpu_cost, repetitions nor noise floor
+"${pyjson[@]}" "
+import json
+d = json.load(open('$work/quick.json'))
+d['schema_version'] = 1
+d.pop('noise_floor', None)
+d['config'].pop('repeat', None)
+for r in d['results']:
+    r.pop('repetitions', None)
+    r.pop('cost_phases', None)
+    for k in ('phases', 'throughput_mbps'):
+        (r.get(k) or {}).pop('cpu_cost', None)
+    if r.get('samples'):
+        r['samples']['phases'].pop('cpu_cost', None)
+json.dump(d, open('$work/v1.json', 'w'))
+"
+"$bin" plot "$work/v1.json" "$work/quick.json" -o "$work/plots5" --format svg --report >"$work/plot5.out" 2>"$work/plot5.err"
+rc=$?
+check "plot of a version-1 file: no cost figure, saying why; its CDF is of the frame time, and says so" \
+	bash -c "[ $rc = 0 ] && ! grep -q v1-cost $work/plot5.out && grep -qx 'dmabench plot: v1: no cost figure: no cpu_cost (a file from before it existed)' $work/plot5.err && grep -q 'Distribution of the frame time (no cpu_cost: a file from before it existed)' $work/plots5/v1-cdf.svg && grep -q 'quick-cost.svg\$' $work/plot5.out"
+check "... against it the ratio figure is of the frame time; its summary table has no cpu_cost" \
+	bash -c "grep -q 'Frame time, new / base' $work/plots5/quick-ratio-vs-v1.svg && grep -q 'frame time, new / base (median)' $work/plots5/quick-ratio-vs-v1.svg && grep -Eq '^\| cached-sync \| 64KiB \| [0-9]+ \| - \| - \|' $work/plots5/report.md"
 PATH=/nonexistent "$bin" plot "$fx/base.json" -o "$work/plots3" >/dev/null 2>"$work/plot3.err"
 rc=$?
 check "plot without gnuplot on PATH exits 3 and says what to install" \
@@ -795,9 +866,10 @@ rc=$?
 check "plot with DMABENCH_PLOTS naming no scripts exits 3" bash -c "[ $rc = 3 ] && grep -q 'DMABENCH_PLOTS=/nonexistent has no common.gp' $work/plot3.err"
 if [ -n "$asan" ]; then
 	# the ASan binary is in build/, where no plots/ is: name the scripts
-	check "plot under ASan/UBSan: fixtures with --report and the quick run" env DMABENCH_PLOTS="$here/plots" bash -c "
+	check "plot under ASan/UBSan: fixtures with --report, the quick run and a version-1 file" env DMABENCH_PLOTS="$here/plots" bash -c "
 		'$asan' plot '$fx/base.json' '$fx/slow20.json' '$fx/stale.json' -o $work/plots4 --report >/dev/null 2>$work/asan-plot.err || exit 1
 		'$asan' plot '$work/quick.json' -o $work/plots4 --format svg >/dev/null 2>>$work/asan-plot.err || exit 1
+		'$asan' plot '$work/v1.json' '$work/quick.json' -o $work/plots4 --report >/dev/null 2>>$work/asan-plot.err || exit 1
 		! grep -Eq 'AddressSanitizer|runtime error' $work/asan-plot.err"
 fi
 
