@@ -13,6 +13,7 @@
 
 #include "counters.h"
 #include "patterns.h"
+#include "peak.h"
 #include "timer.h"
 #include "../strategies/kmod.h"
 #include "../strategies/user.h"
@@ -278,6 +279,45 @@ static json_t *kernel_config(const char *release, const char **source)
 	return obj;
 }
 
+/* The size of cpu0's cache index@index as sysfs gives it ("32768K"), in bytes; 0 if unknown. */
+static uint64_t sysfs_cache_size(unsigned int index)
+{
+	char path[128], buf[64];
+	unsigned long long size = 0;
+	char unit = 0;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/size", index);
+	if (!read_line(path, buf, sizeof(buf)) || sscanf(buf, "%llu%c", &size, &unit) < 1)
+		return 0;
+	return (uint64_t)size << (unit == 'K' ? 10 : unit == 'M' ? 20 : 0);
+}
+
+uint64_t dmab_env_largest_cache(unsigned int *level)
+{
+	char path[128], buf[64];
+	uint64_t largest = 0;
+	unsigned int i;
+
+	*level = 0;
+	for (i = 0; i < 16; i++) {
+		uint64_t size;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/type", i);
+		if (!read_line(path, buf, sizeof(buf)))
+			break;
+		/* data passes through data and unified caches, never the instruction cache */
+		if (!strcmp(buf, "Instruction"))
+			continue;
+		size = sysfs_cache_size(i);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/level", i);
+		if (size > largest && read_line(path, buf, sizeof(buf))) {
+			largest = size;
+			*level = (unsigned int)atoi(buf);
+		}
+	}
+	return largest;
+}
+
 static json_t *cpu_caches(void)
 {
 	json_t *arr = json_array();
@@ -286,8 +326,6 @@ static json_t *cpu_caches(void)
 
 	for (i = 0; i < 16; i++) {
 		json_t *c;
-		unsigned long size = 0;
-		char unit = 0;
 
 		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/level", i);
 		if (!read_line(path, buf, sizeof(buf)))
@@ -296,10 +334,7 @@ static json_t *cpu_caches(void)
 		json_object_set_new(c, "level", json_integer(atoi(buf)));
 		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/type", i);
 		json_object_set_new(c, "type", string_or_null(read_line(path, type, sizeof(type))));
-		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%u/size", i);
-		if (read_line(path, buf, sizeof(buf)) && sscanf(buf, "%lu%c", &size, &unit) >= 1)
-			size <<= unit == 'K' ? 10 : unit == 'M' ? 20 : 0;
-		json_object_set_new(c, "size_bytes", json_integer((json_int_t)size));
+		json_object_set_new(c, "size_bytes", json_integer((json_int_t)sysfs_cache_size(i)));
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/cpu/cpu0/cache/index%u/coherency_line_size", i);
 		json_object_set_new(c, "line_bytes",
@@ -568,6 +603,7 @@ json_t *dmab_env_json(void)
 	json_t *env = json_object(), *kernel = json_object(), *cpu = json_object();
 	json_t *timer = json_object(), *user = json_object();
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	const struct dmab_peak *peak;
 
 	uname(&u);
 	gethostname(host, sizeof(host) - 1);
@@ -594,6 +630,11 @@ json_t *dmab_env_json(void)
 	json_object_set_new(env, "board", board());
 	json_object_set_new(env, "memory_available_bytes",
 			    json_integer((json_int_t)dmab_env_mem_available()));
+	/* measured once per process, at the first call: a run makes it before it measures */
+	peak = dmab_peak_get();
+	json_object_set_new(env, "peak_mbps", dmab_peak_json(peak));
+	if (peak->unavailable[0])
+		json_object_set_new(env, "peak_mbps_unavailable", json_string(peak->unavailable));
 
 	json_object_set_new(env, "kmod", kmod_json());
 	json_object_set_new(env, "virtualization", virtualization_json());

@@ -20,6 +20,11 @@ const char *dmab_env_cache_line_source(void);
  * none of them. Then @source gets "cpuinfo part 0x... (name)".
  */
 size_t dmab_env_cpuinfo_cache_line(const char *cpuinfo, char *source, size_t len);
+/*
+ * The largest data or unified cache sysfs lists for cpu0, in bytes, and its
+ * *level; 0 (and *level 0) when sysfs lists none (many ARM boards, some VMs).
+ */
+uint64_t dmab_env_largest_cache(unsigned int *level);
 /* MemAvailable from /proc/meminfo in bytes, 0 when unknown. */
 uint64_t dmab_env_mem_available(void);
 /* The "environment" object of DESIGN.md's result format. */

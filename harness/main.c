@@ -19,6 +19,7 @@
 #include "options.h"
 #include "plot.h"
 #include "oracle.h"
+#include "peak.h"
 #include "report.h"
 #include "timer.h"
 #include "workload.h"
@@ -325,6 +326,37 @@ static void print_perf(json_t *perf)
 	printf("\n");
 }
 
+/* The peak reference (environment.peak_mbps): the headline, the size and why, the kernels. */
+static void print_peak(json_t *env)
+{
+	static const char *const ops[] = { "read", "write", "copy" };
+	json_t *peak = json_object_get(env, "peak_mbps"), *kernels, *best;
+	size_t i;
+
+	if (!json_is_object(peak)) {
+		printf("bandwidth not measured: %s\n",
+		       json_string_value(json_object_get(env, "peak_mbps_unavailable")));
+		return;
+	}
+	kernels = json_object_get(peak, "kernels");
+	best = json_object_get(peak, "best");
+	printf("bandwidth");
+	for (i = 0; i < 3; i++)
+		printf("%s %s %.0f MB/s", i ? "," : "", ops[i],
+		       json_number_value(json_object_get(peak, ops[i])));
+	printf(": median of %lld passes over %g MiB (best",
+	       json_integer_value(json_object_get(peak, "passes")),
+	       (double)json_integer_value(json_object_get(peak, "size_bytes")) / (1 << 20));
+	for (i = 0; i < 3; i++)
+		printf("%s %.0f", i ? "," : "", json_number_value(json_object_get(best, ops[i])));
+	printf("), %.2f s\n", json_number_value(json_object_get(peak, "elapsed_ms")) / 1e3);
+	printf("          size: %s\n", json_string_value(json_object_get(peak, "size_reason")));
+	for (i = 0; i < 3; i++)
+		printf("          %s: %s%s\n", ops[i],
+		       json_string_value(json_object_get(kernels, ops[i])),
+		       strcmp(ops[i], "copy") ? "" : " (MB/s of bytes copied)");
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	json_t *env;
@@ -359,6 +391,7 @@ static int cmd_info(int argc, char **argv)
 		       json_real_value(json_object_get(t, "overhead_ns")));
 		print_kmod(json_object_get(env, "kmod"));
 		print_virtualization(json_object_get(env, "virtualization"));
+		print_peak(env);
 		printf("user sync %s\n", dmab_user_maintenance);
 		print_perf(json_object_get(env, "perf"));
 		printf("config    %zu kernel options recorded%s\n",
@@ -437,6 +470,8 @@ static int run_prepare(struct dmab_run *run, int argc, char **argv, char *path, 
 	ret = dmab_run_plan(run);
 	if (ret)
 		return fail(DMAB_EXIT_FAILED, "run", strerror(-ret));
+	/* the environment's peak reference, measured now so that it disturbs no measurement */
+	dmab_peak_get();
 	return -1;
 }
 
