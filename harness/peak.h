@@ -47,10 +47,10 @@ struct dmab_peak {
 
 /*
  * The size to measure at: max(4 x @largest_cache, DMAB_PEAK_FLOOR_BYTES),
- * capped at a quarter of @mem_available
- * (0: unknown, no cap). 0 and *size set, with @why saying how; -ENOMEM, @why
- * saying why, when the cap leaves less than 2 x @largest_cache or
- * DMAB_PEAK_MIN_BYTES. @level names the cache (0: none known).
+ * capped at a quarter of @mem_available (0: unknown, no cap). 0 and *size
+ * set, with @why saying how; -ENOMEM, @why saying why, when the cap leaves
+ * less than 2 x @largest_cache or DMAB_PEAK_MIN_BYTES. @level names the
+ * cache (0: none known).
  */
 int dmab_peak_size(uint64_t largest_cache, unsigned int level, uint64_t mem_available,
 		   size_t *size, char *why, size_t len);
@@ -64,8 +64,8 @@ int dmab_peak_measure_size(struct dmab_peak *out, size_t size, const char *size_
 int dmab_peak_measure(struct dmab_peak *out);
 /*
  * This process's measurement, made at the first call and kept: call it before
- * measurements start. Half a second on the 2-vCPU development VM, most of it
- * the first touch of the buffers' pages.
+ * measurements start. 0.2-0.3 s on the 2-vCPU development VM, most of it the
+ * first touch of the buffer's pages; 1-3 s in the TCG guests.
  * Never NULL; ->unavailable says when there are no numbers. Not thread-safe.
  */
 const struct dmab_peak *dmab_peak_get(void);
