@@ -32,7 +32,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/plain/%)
 UNITS_ASAN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
 
-.PHONY: all deps bench test unit unit-asan cli test-guests vm-bench clean install FORCE
+.PHONY: all deps bench bench-targets test unit unit-asan cli test-guests vm-bench clean install FORCE
 all: dmabench
 
 dmabench: $(LIB_OBJ) $(B)/plain/harness/main.o
@@ -97,6 +97,12 @@ unit-asan: $(UNITS_ASAN)
 
 cli: dmabench $(B)/dmabench-asan
 	tests/cli/run.sh ./dmabench $(B)/dmabench-asan
+
+# compare's targets measured on this machine (issue 11): 20 A/A pairs of --quick runs,
+# 20 pairs with a planted 10% slowdown, run-to-run CV, speed; about 15 minutes. A
+# benchmark, not a test: it prints figures and fails nothing.
+bench-targets: dmabench
+	tests/bench/targets.sh ./dmabench $(or $(PAIRS),20)
 
 # Debian's own kernels under QEMU (TCG): the harness and the module, for real.
 # Every guest runs; the target fails if one of them did. x86_64-bpo is the

@@ -9,6 +9,7 @@
 
 #include "env.h"
 #include "noise.h"
+#include "peak.h"
 #include "oracle.h"
 #include "parse.h"
 #include "timer.h"
@@ -281,6 +282,45 @@ static json_t *samples_json(const struct dmab_cell *c)
 			 decimated ? "even" : "all", "phases", phases);
 }
 
+/*
+ * Which of the machine's peak bandwidths (environment.peak_mbps) a cpu-access
+ * pattern is judged against: what it does to each byte. NULL: none.
+ */
+static int peak_op_of(const struct dmab_pattern *p, const char **note)
+{
+	*note = NULL;
+	if (!p)
+		return -1;
+	if (!strcmp(p->name, "write"))
+		return DMAB_PEAK_WRITE;
+	if (!strcmp(p->name, "memcpy"))
+		return DMAB_PEAK_COPY;
+	if (!strcmp(p->name, "rmw")) {
+		*note = "rmw reads and writes every byte in place: judged against copy";
+		return DMAB_PEAK_COPY;
+	}
+	if (strcmp(p->name, "read"))
+		*note = "reads a part of each line, or byte by byte: judged against read, whose "
+			"kernel loads every byte with the widest loads";
+	return DMAB_PEAK_READ;
+}
+
+/* cpu-access: cpu_process's throughput as a share of this machine's peak; else null. */
+static json_t *peak_share_json(const struct dmab_cell *c)
+{
+	const struct dmab_peak *peak = dmab_peak_get();
+	const char *note;
+	int op = peak_op_of(c->pattern, &note);
+	uint64_t cpu = c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns;
+
+	if (c->workload != &dmab_workload_cpu_access || op < 0 || peak->unavailable[0] || !cpu ||
+	    peak->result[op].median_mbps <= 0)
+		return json_null();
+	return json_pack("{s:s, s:f, s:f, s:s?}", "peak", peak->result[op].op, "peak_mbps",
+			 peak->result[op].median_mbps, "pct",
+			 100 * mbps(c->size, cpu) / peak->result[op].median_mbps, "note", note);
+}
+
 /* The phases cpu_cost sums, in the order of the phases. */
 static json_t *cost_phases_json(const struct dmab_workload *w)
 {
@@ -362,6 +402,7 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 	json_object_set_new(r, "cost_phases", cost_phases_json(c->workload));
 	json_object_set_new(r, "repetitions", repetitions_json(c));
 	json_object_set_new(r, "throughput_mbps", tp);
+	json_object_set_new(r, "of_peak", peak_share_json(c));
 	json_object_set_new(r, "timestamp_overhead_pct",
 			    cpu->p50_ns ? json_real(100.0 * dmab_timer.overhead_ns /
 						    (double)cpu->p50_ns) : json_null());
@@ -609,6 +650,22 @@ static void report_method(FILE *out, const struct dmab_run *run)
 		fprintf(out, "dev_write, dev_read and dev_busy of an emulated device time the "
 			"emulation (a CPU thread, or the module's memcpy), not a DMA engine: they "
 			"are not in CPU COST\n");
+	/* a twin is not in the results: what went wrong with one is said here */
+	for (i = 1; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+
+		if (!c->aa_twin)
+			continue;
+		if (c->failed)
+			fprintf(out, "noise floor %s %s: the A/A twin of %s %s failed: %s\n",
+				c->workload->name, dmab_format_size(c->size, size, sizeof(size)),
+				c->strategy->name, c->strategy->backend, c->skipped);
+		else if (dmab_cell_integrity_failed(c) && !dmab_cell_integrity_failed(c - 1))
+			fprintf(out, "noise floor %s %s: the A/A twin of %s %s saw %s data its "
+				"original did not (exit 1)\n", c->workload->name,
+				dmab_format_size(c->size, size, sizeof(size)), c->strategy->name,
+				c->strategy->backend, dmab_integrity_verdict(&c->integrity));
+	}
 	if (dmab_noise_floor(run, &nf)) {
 		fprintf(out, "noise floor: not measured (%s)\n", nf.why);
 		return;
@@ -697,6 +754,24 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			c->strategy->name, c->workload->name,
 			dmab_format_size(c->size, size, sizeof(size)), mbps(c->size, cpu),
 			mbps(c->size, ref), (double)ref / (double)cpu);
+	}
+	/* cpu-access: how much of this machine's own bandwidth each strategy reaches */
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+		const struct dmab_peak *peak = dmab_peak_get();
+		const char *note;
+		int op = peak_op_of(c->pattern, &note);
+		uint64_t cpu = c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns;
+
+		if (c->workload != &dmab_workload_cpu_access || c->aa_twin || op < 0 || !cpu ||
+		    peak->unavailable[0] || peak->result[op].median_mbps <= 0)
+			continue;
+		fprintf(out, "%s %s %s %s: %.0f MB/s, %.1f%% of this machine's %s bandwidth "
+			"(%.0f MB/s, environment.peak_mbps)\n", c->strategy->name,
+			c->strategy->backend, c->pattern->name,
+			dmab_format_size(c->size, size, sizeof(size)), mbps(c->size, cpu),
+			100 * mbps(c->size, cpu) / peak->result[op].median_mbps,
+			peak->result[op].op, peak->result[op].median_mbps);
 	}
 	/* paced runs: did the frames keep up */
 	for (i = 0; i < run->n_cells && run->opt.fps; i++) {

@@ -424,13 +424,15 @@ fi
 # The exit code follows the verdict: 1 for stale or corrupt data anywhere but in the
 # negative control cached-nosync (its stale lines are its point), 0 where nothing was
 # checked (the write pattern overwrites the frame). rmw rewrites the lines left behind,
-# which then read as corrupt.
-# exit|strategy|pattern|verdict (tab-separated)
+# which then read as corrupt after an even number of the CPU's passes, and as an older
+# frame (stale) after an odd one; with fresh buffers each repetition, every recorded
+# frame may be the same pass: either verdict is right, and both fail the run.
+# exit|strategy|pattern|verdicts (tab-separated; | between the right ones)
 integrity_exits=$(cat <<'TABLE'
 1	cached-sync	read	stale
-1	coherent	rmw	corrupt
+1	coherent	rmw	corrupt|stale
 0	cached-nosync	read	stale
-0	cached-nosync	rmw	corrupt
+0	cached-nosync	rmw	corrupt|stale
 0	cached-sync	write	not_checked
 TABLE
 )
@@ -442,7 +444,7 @@ while IFS=$'\t' read -r want strategy pattern verdict; do
 import json
 assert $rc == $want, $rc
 v = [x['integrity']['verdict'] for x in json.load(open('$work/exit.json'))['results'] if not x['skipped']]
-assert v == ['$verdict'], v
+assert len(v) == 1 and v[0] in '$verdict'.split('|'), v
 said = 'stale or corrupt data in 1 configuration other than the cached-nosync control' in open('$work/exit.err').read()
 assert said == ($want == 1), open('$work/exit.err').read()
 "
@@ -470,15 +472,18 @@ fi
 (cd "$work" && "$bin" run -q -s coherent -z 64K -n 20 --fps 200 -o "$work/fps.json" >"$work/fps.out" 2>&1)
 check "--fps: the table says how many frames missed their deadline" \
 	grep -Eq '^coherent capture read 64KiB at 200 fps: [0-9]+ of 20 frames missed their deadline' "$work/fps.out"
-check "--fps 200 -n 20 takes about 0.1 s and reports deadline misses and jitter" "${pyjson[@]}" "
+check "--fps 200 -n 20 over 5 repetitions paces each: 4 frames span at least 3 periods" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/fps.json'))
 x = [x for x in d['results'] if not x['skipped']][0]
 p = x['pacing']
 assert p['fps'] == 200 and p['period_ns'] == 5000000 and isinstance(p['deadline_misses'], int), p
-# the schedule restarts with each ~50 ms batch of the interleaving (2 or 3 here), and a
-# batch's first frame starts at once: 20 frames span at least 17 periods
-assert x['elapsed_s'] >= 0.085, x['elapsed_s']
+# the schedule restarts with each repetition (and each ~50 ms batch), whose first frame
+# starts at once: 4 frames a repetition span at least 3 periods, 5 x 3 x 5 ms in all
+reps = x['repetitions']
+assert len(reps) == 5 and [r['n'] for r in reps] == [4] * 5, reps
+assert all(r['elapsed_s'] >= 0.015 for r in reps), reps
+assert x['elapsed_s'] >= 0.075, x['elapsed_s']
 "
 
 # --- Ctrl-C keeps the finished results, marked interrupted ---
