@@ -13,7 +13,8 @@
 #   capture/read cpu_cost median.
 # - Speed: the wall time of every --quick run, and of one default matrix.
 # Every result file and compare output stays in OUTDIR (default: a new folder
-# under /tmp), and a summary is printed at the end.
+# under /tmp), and a summary is printed at the end. RUN_ARGS (e.g. "-R 10") is
+# added to every run.
 set -u
 bin=$(readlink -f "${1:-./dmabench}")
 pairs=${2:-20}
@@ -28,7 +29,8 @@ run() {
 	local name=$1 t0 t1
 	shift
 	t0=$(now)
-	"$bin" run -q "$@" -o "$out/$name.json" >"$out/$name.table" 2>"$out/$name.err"
+	# shellcheck disable=SC2086 # RUN_ARGS is a list of words
+	"$bin" run -q ${RUN_ARGS:-} "$@" -o "$out/$name.json" >"$out/$name.table" 2>"$out/$name.err"
 	local rc=$?
 	t1=$(now)
 	echo "$t0 $t1" | awk '{ printf "%.2f\n", $2 - $1 }' >"$out/$name.wall"
