@@ -3,6 +3,7 @@
  * dmabench: benchmarks and characterizes DMA buffer strategies.
  * Only this file prints results and chooses exit codes.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "tool.h"
 #include "compare.h"
 #include "env.h"
+#include "journal.h"
 #include "options.h"
 #include "plot.h"
 #include "oracle.h"
@@ -35,6 +37,10 @@ static void usage(FILE *out)
 		"coherent, and the cached-nosync control) on capture-like workloads.\n\n"
 		"commands:\n"
 		"  run [options]        run the matrix and write JSON results (run --help)\n"
+		"  recover JOURNAL [-o FILE] [--keep] [--json]\n"
+		"                       the result file of a run that stopped without writing one\n"
+		"                       (a crash, kill -9, a power cut), from its journal\n"
+		"                       (RESULT.partial): what finished, and what was in flight\n"
 		"  list [--events] [--json]  strategies, workloads, patterns and events:\n"
 		"                       available or why not (--events: every event known here)\n"
 		"  info [--json]        the environment fingerprint\n"
@@ -46,7 +52,9 @@ static void usage(FILE *out)
 		"  help                 this text\n\n"
 		"Exit codes: 0 ok, 1 the work failed (run: a configuration failed, or one\n"
 		"other than the cached-nosync control saw stale or corrupt data), 2 bad usage\n"
-		"or input, 3 a needed resource is missing, 4 unsupported here, 130 interrupted.\n");
+		"or input, 3 a needed resource is missing (run: no space for the results, or\n"
+		"they could not be written where asked; stderr says where they went), 4\n"
+		"unsupported here, 130 interrupted.\n");
 }
 
 static int fail(int code, const char *cmd, const char *msg)
@@ -421,6 +429,14 @@ static void show_progress(const char *line, int final)
 		fprintf(stderr, "dmabench: %s\n", line);
 }
 
+/* Where a run's results go, and the journal that keeps them until then. */
+struct run_output {
+	char path[4096];		/* the result file (a default name: reserved) */
+	int exclusive;			/* a default name: never replaces a file */
+	enum dmab_output_kind kind;
+	struct dmab_journal journal;	/* fd -1: none */
+};
+
 static int result_path(const struct dmab_run_options *o, const char *utc, char *out,
 		       size_t len)
 {
@@ -439,10 +455,11 @@ static int result_path(const struct dmab_run_options *o, const char *utc, char *
  * not after minutes of work), the timer, the plan. Returns -1 to go on, or
  * the exit code.
  */
-static int run_prepare(struct dmab_run *run, int argc, char **argv, char *path, size_t len)
+static int run_prepare(struct dmab_run *run, int argc, char **argv, struct run_output *out)
 {
 	char err[DMAB_ERRLEN + 4200], utc[32];
 	time_t now = time(NULL);
+	const char *what;
 	struct tm tm;
 	int ret;
 
@@ -456,9 +473,18 @@ static int run_prepare(struct dmab_run *run, int argc, char **argv, char *path, 
 	gmtime_r(&now, &tm);
 	strftime(run->started_utc, sizeof(run->started_utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(utc, sizeof(utc), "%Y%m%dT%H%M%SZ", &tm);
-	ret = result_path(&run->opt, utc, path, len);
+	out->exclusive = !run->opt.output;
+	ret = result_path(&run->opt, utc, out->path, sizeof(out->path));
+	out->kind = dmab_output_kind(out->path, &what);
+	if (!ret && out->kind == DMAB_OUTPUT_REFUSED) {
+		/* renaming a file over a device node would replace the node itself */
+		snprintf(err, sizeof(err), "cannot write the result file %s: it is %s; "
+			 "results go to a regular file, a pipe, or /dev/null to keep nothing "
+			 "(--json prints them on stdout)", out->path, what);
+		return fail(DMAB_EXIT_USAGE, "run", err);
+	}
 	if (!ret)
-		ret = dmab_output_writable(path);
+		ret = dmab_output_writable(out->path);
 	if (ret) {
 		snprintf(err, sizeof(err), "cannot write the result file %s: %s",
 			 run->opt.output ? run->opt.output : RESULTS_DIR "/", strerror(-ret));
@@ -475,36 +501,316 @@ static int run_prepare(struct dmab_run *run, int argc, char **argv, char *path, 
 	return -1;
 }
 
+static void human_bytes(uint64_t bytes, char *out, size_t len)
+{
+	if (bytes >= 10ull << 20)
+		snprintf(out, len, "%.0f MiB", (double)bytes / (1 << 20));
+	else if (bytes >= 1ull << 20)
+		snprintf(out, len, "%.1f MiB", (double)bytes / (1 << 20));
+	else
+		snprintf(out, len, "%.0f KiB", (double)bytes / 1024);
+}
+
+/*
+ * The result file and the journal must fit where they go: refused now
+ * (exit 3), not after the run. Both are estimated from above: every
+ * configuration keeping its full share of samples.
+ */
+static int check_space(const struct dmab_run *run, const struct run_output *out,
+		       size_t doc_bytes)
+{
+	uint64_t result = dmab_report_size_estimate(run, doc_bytes), journal = 0, avail;
+	char dir[4096], msg[DMAB_ERRLEN + 4200], a[32], r[32], j[32], t[32];
+	size_t i, ran = 0;
+
+	if (out->kind != DMAB_OUTPUT_FILE || dmab_free_bytes(out->path, &avail))
+		return 0;	/* nothing is written there, or the system cannot say */
+	journal = dmab_journal_size_estimate(run, doc_bytes);
+	if (result + journal <= avail)
+		return 0;
+	for (i = 0; i < run->n_cells; i++)
+		ran += !run->cells[i].skipped[0] && !run->cells[i].aa_twin;
+	dmab_parent_dir(out->path, dir, sizeof(dir));
+	human_bytes(avail, a, sizeof(a));
+	human_bytes(result + journal, t, sizeof(t));
+	human_bytes(result, r, sizeof(r));
+	human_bytes(journal, j, sizeof(j));
+	snprintf(msg, sizeof(msg), "not enough space for the results in %s: %s free, this run "
+		 "needs up to %s (the result file up to %s: %zu configuration%s keeping up to "
+		 "%d samples per phase; its journal up to %s); free some, write elsewhere (-o), or "
+		 "bound the samples (-n FRAMES)", dir, a, t, r, ran, ran == 1 ? "" : "s",
+		 run->opt.frames && run->opt.frames < DMAB_SAMPLES_CAP ? (int)run->opt.frames :
+		 DMAB_SAMPLES_CAP, j);
+	return fail(DMAB_EXIT_MISSING, "run", msg);
+}
+
+/* Names the journals in @dir that no running process holds: runs that did not finish. */
+static void point_at_leftovers(const char *dir)
+{
+	size_t n = 0, suffix = strlen(DMAB_JOURNAL_SUFFIX);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct dmab_journal_state st;
+		char path[4096], err[512], flight[1024];
+		size_t len = strlen(e->d_name);
+		const char *started;
+
+		if (len <= suffix || strcmp(e->d_name + len - suffix, DMAB_JOURNAL_SUFFIX) ||
+		    snprintf(path, sizeof(path), "%s%s%s", strcmp(dir, ".") ? dir : "",
+			     strcmp(dir, ".") ? "/" : "", e->d_name) >= (int)sizeof(path) ||
+		    dmab_journal_in_use(path))
+			continue;
+		if (++n > 3)
+			continue;
+		if (dmab_journal_load(path, &st, err, sizeof(err))) {
+			fprintf(stderr, "dmabench run: %s is a journal left by a run that did not "
+				"finish, with nothing to recover (%s): remove it\n", path, err);
+			continue;
+		}
+		dmab_journal_describe_in_flight(&st, flight, sizeof(flight));
+		started = json_string_value(json_object_get(json_object_get(st.header, "document"),
+							    "started_utc"));
+		fprintf(stderr, "dmabench run: %s is the journal of a run that did not finish "
+			"(started %s, pid %lld; %zu set%s of repetitions finished; in flight: %s): "
+			"`dmabench recover %s` writes its result file\n", path,
+			started ? started : "?",
+			json_integer_value(json_object_get(st.header, "pid")), st.sets_finished,
+			st.sets_finished == 1 ? "" : "s", flight, path);
+		dmab_journal_state_free(&st);
+	}
+	closedir(d);
+	if (n > 3)
+		fprintf(stderr, "dmabench run: and %zu more such journals in %s\n", n - 3, dir);
+}
+
+/*
+ * The journal beside the result file. A default name is reserved here: the
+ * first of NAME, NAME-2, ... for which neither the file nor its journal
+ * exists, the journal created exclusively (two runs started in the same
+ * second take two names). With -o FILE, FILE.partial, unless a leftover
+ * holds that name (then FILE.PID.partial) or a running run does (refused).
+ */
+static int open_journal(const struct dmab_run *run, struct run_output *out, const json_t *doc)
+{
+	struct dmab_journal *j = &out->journal;
+	char jpath[4096 + 32] = "", base[4096], msg[DMAB_ERRLEN + 8400];
+	unsigned int k;
+	int ret = -EEXIST;
+
+	j->fd = -1;
+	if (out->kind != DMAB_OUTPUT_FILE) {
+		if (out->kind == DMAB_OUTPUT_STREAM)
+			fprintf(stderr, "dmabench run: %s is a pipe: no journal is kept beside it, "
+				"so a crash loses this run (-o FILE keeps one)\n", out->path);
+		return 0;
+	}
+	snprintf(base, sizeof(base), "%s", out->path);
+	for (k = 1; k < 1000 && ret == -EEXIST && out->exclusive; k++) {
+		struct stat sb;
+
+		if (dmab_path_numbered(base, k, out->path, sizeof(out->path)))
+			return fail(DMAB_EXIT_USAGE, "run", "the result path is too long");
+		if (!lstat(out->path, &sb))
+			continue;
+		snprintf(jpath, sizeof(jpath), "%s%s", out->path, DMAB_JOURNAL_SUFFIX);
+		ret = dmab_journal_create(j, jpath);
+		if (!ret && !lstat(out->path, &sb)) {	/* written meanwhile by a run ending */
+			dmab_journal_close(j, 1);
+			ret = -EEXIST;
+		}
+	}
+	if (!out->exclusive) {
+		snprintf(jpath, sizeof(jpath), "%s%s", out->path, DMAB_JOURNAL_SUFFIX);
+		ret = dmab_journal_create(j, jpath);
+		if (ret == -EEXIST && dmab_journal_in_use(jpath) == 1) {
+			snprintf(msg, sizeof(msg), "another run, still going, writes %s (its "
+				 "journal %s is held): two runs with one -o would replace each "
+				 "other's results; choose another -o", out->path, jpath);
+			return fail(DMAB_EXIT_USAGE, "run", msg);
+		}
+		if (ret == -EEXIST) {	/* a leftover: kept for `dmabench recover` */
+			snprintf(jpath, sizeof(jpath), "%s.%d%s", out->path, (int)getpid(),
+				 DMAB_JOURNAL_SUFFIX);
+			ret = dmab_journal_create(j, jpath);
+		}
+	}
+	if (!ret)
+		ret = dmab_journal_start(j, run, doc, out->path);
+	if (ret) {
+		snprintf(msg, sizeof(msg), "cannot keep the run's journal %s: %s", jpath,
+			 strerror(-ret));
+		dmab_journal_close(j, j->fd >= 0);
+		return fail(ret == -ENOSPC || ret == -EDQUOT ? DMAB_EXIT_MISSING : DMAB_EXIT_USAGE,
+			    "run", msg);
+	}
+	return 0;
+}
+
+/* Once, when the journal stops: the run goes on, but a crash would lose more. */
+static void journal_said(const struct dmab_journal *j, int before)
+{
+	if (before || !j->err)
+		return;
+	fprintf(stderr, "%sdmabench run: the journal %s could not be kept (%s: %s): the run goes "
+		"on, but a crash from now on loses what finishes after this\n",
+		isatty(STDERR_FILENO) ? "\r\033[K" : "", j->path, j->failed_step,
+		strerror(-j->err));
+}
+
+static void journal_set_begin(struct dmab_run *run, size_t first, size_t end, unsigned int r)
+{
+	struct dmab_journal *j = run->hook_arg;
+	int before = j->err;
+
+	dmab_journal_set_begin(j, run, first, end, r);
+	journal_said(j, before);
+}
+
+static void journal_set_end(struct dmab_run *run, size_t first, size_t end, unsigned int r)
+{
+	struct dmab_journal *j = run->hook_arg;
+	int before = j->err;
+
+	dmab_journal_set_end(j, run, first, end, r);
+	journal_said(j, before);
+}
+
+/* The journal's measured cost, for whoever asks (DMAB_JOURNAL_STATS, the README's figures). */
+static void journal_stats(const struct dmab_journal *j)
+{
+	if (!getenv("DMAB_JOURNAL_STATS") || !j->syncs)
+		return;
+	fprintf(stderr, "dmabench run: journal %s: %zu records, %llu bytes, %zu syncs, %.3f ms "
+		"a sync (mean), %.3f ms the longest; %.3f ms in all per set and repetition "
+		"(records built, written and synced)\n", j->path, j->records,
+		(unsigned long long)j->bytes, j->syncs,
+		(double)j->sync_ns / (double)j->syncs / 1e6, (double)j->sync_max_ns / 1e6,
+		(double)j->spent_ns / (double)j->syncs / 1e6);
+}
+
+/*
+ * Where the results go when their place refused them: $TMPDIR (else /tmp),
+ * then the current folder, under the same name, never replacing a file.
+ */
+static int save_fallback(const char *path, const char *fallback_name, const json_t *root,
+			 char *written, size_t len)
+{
+	const char *dirs[] = { getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+			       "." };
+	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path, *step;
+	char where[4096 + 256];
+	size_t i;
+	int ret = -ENOENT;
+
+	if (fallback_name)
+		name = fallback_name;
+	for (i = 0; i < 2; i++) {
+		if (snprintf(where, sizeof(where), "%s/%s", dirs[i], name) >= (int)sizeof(where))
+			continue;
+		ret = dmab_write_result(where, root, DMAB_WRITE_EXCLUSIVE, written, len, &step);
+		if (!ret)
+			return 0;
+	}
+	return ret;
+}
+
+/*
+ * The result could not be written where asked: say why, save it elsewhere
+ * and say where, or say where the journal keeps what finished. Exit 3.
+ */
+static int write_failed(struct run_output *out, const char *cmd, const char *step, int err,
+			const json_t *root, const char *fallback_name)
+{
+	char saved[4096 + 256];
+	int ret;
+
+	fprintf(stderr, "dmabench %s: writing the results to %s failed (%s): %s\n", cmd,
+		out->path, step, strerror(-err));
+	ret = save_fallback(out->path, fallback_name, root, saved, sizeof(saved));
+	if (!ret) {
+		fprintf(stderr, "dmabench %s: the results were saved to %s instead\n", cmd, saved);
+		if (dmab_journal_close(&out->journal, 1))
+			fprintf(stderr, "dmabench %s: its journal %s could not be removed: remove "
+				"it (what it holds is in %s)\n", cmd, out->journal.path, saved);
+		return DMAB_EXIT_MISSING;
+	}
+	fprintf(stderr, "dmabench %s: nor could they be saved in $TMPDIR or the current folder "
+		"(%s)%s%s%s\n", cmd, strerror(-ret),
+		out->journal.fd >= 0 ? ": what finished is in the journal " : "",
+		out->journal.fd >= 0 ? out->journal.path : "",
+		out->journal.fd >= 0 ? " (dmabench recover JOURNAL -o FILE writes it)" : "");
+	dmab_journal_close(&out->journal, 0);
+	return DMAB_EXIT_MISSING;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct dmab_run run = { 0 };
-	char path[4096];
-	json_t *root, *args = json_array();
+	struct run_output out = { .journal.fd = -1 };
+	char written[4096 + 16], dir[4096], fallback_name[512];
+	const char *step = "";
+	json_t *root, *doc, *args = json_array();
 	size_t i, ran = 0, failed = 0, bad_integrity = 0;
+	char *text;
 	int ret, code;
 
 	/* before parsing, which splits lists in place */
 	for (i = 0; i < (size_t)argc; i++)
 		json_array_append_new(args, json_string(argv[i]));
-	code = run_prepare(&run, argc, argv, path, sizeof(path));
+	code = run_prepare(&run, argc, argv, &out);
 	if (code >= 0) {
+		json_decref(args);
+		dmab_run_free(&run);
+		return code;
+	}
+	/* the file as it would be if nothing ran: the journal's header, the size's base */
+	doc = dmab_report_json(&run, dmab_env_json(),
+			       dmab_run_options_json(&run.opt, json_deep_copy(args)));
+	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	code = check_space(&run, &out, text ? strlen(text) : 0);
+	free(text);
+	if (!code && out.kind == DMAB_OUTPUT_FILE) {
+		dmab_parent_dir(out.path, dir, sizeof(dir));
+		point_at_leftovers(dir);
+	}
+	if (!code)
+		code = open_journal(&run, &out, doc);
+	json_decref(doc);
+	if (code) {
 		json_decref(args);
 		dmab_run_free(&run);
 		return code;
 	}
 	if (!run.opt.quiet)
 		run.progress = show_progress;
+	if (out.journal.fd >= 0) {
+		run.set_begin = journal_set_begin;
+		run.set_end = journal_set_end;
+		run.hook_arg = &out.journal;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	dmab_run_execute(&run);
+	if (out.journal.fd >= 0) {
+		int before = out.journal.err;
+
+		dmab_journal_done(&out.journal, &run);
+		journal_said(&out.journal, before);
+		journal_stats(&out.journal);
+	}
 
 	root = dmab_report_json(&run, dmab_env_json(), dmab_run_options_json(&run.opt, args));
-	ret = dmab_write_json_atomic(path, root);
+	signal(SIGPIPE, SIG_IGN);	/* a pipe whose reader left: EPIPE, said below */
+	ret = dmab_write_result(out.path, root, out.exclusive ? DMAB_WRITE_EXCLUSIVE : 0, written,
+				sizeof(written), &step);
 	if (run.opt.json)
 		print_json(root);
 	else
 		dmab_report_table(stdout, &run);
-	json_decref(root);
 	for (i = 0; i < run.n_cells; i++) {
 		const struct dmab_cell *c = &run.cells[i];
 
@@ -521,13 +827,35 @@ static int cmd_run(int argc, char **argv)
 	code = run.interrupted ? 128 + run.interrupted :
 	       failed || bad_integrity ? DMAB_EXIT_FAILED :
 	       !ran ? DMAB_EXIT_UNSUPPORTED : DMAB_EXIT_OK;
-	dmab_run_free(&run);
 	if (ret) {
-		fprintf(stderr, "dmabench run: writing %s failed: %s\n", path, strerror(-ret));
-		return DMAB_EXIT_FAILED;
+		char utc[32];
+
+		/* a pipe's or device's name says nothing: the default name then */
+		snprintf(utc, sizeof(utc), "%.4s%.2s%.2sT%.2s%.2s%.2sZ", run.started_utc,
+			 run.started_utc + 5, run.started_utc + 8, run.started_utc + 11,
+			 run.started_utc + 14, run.started_utc + 17);
+		if (out.kind != DMAB_OUTPUT_FILE && !dmab_env_result_path(".", utc, fallback_name,
+									  sizeof(fallback_name)))
+			memmove(fallback_name, fallback_name + 2, strlen(fallback_name + 2) + 1);
+		else
+			fallback_name[0] = 0;
+		code = write_failed(&out, "run", step, ret, root, fallback_name[0] ? fallback_name :
+				    NULL);
+		json_decref(root);
+		dmab_run_free(&run);
+		return code;
 	}
-	fprintf(stderr, "dmabench: results written to %s%s\n", path,
-		code >= 128 ? " (interrupted: the finished results are kept)" : "");
+	json_decref(root);
+	dmab_run_free(&run);
+	if (dmab_journal_close(&out.journal, 1))
+		fprintf(stderr, "dmabench run: the journal %s could not be removed: remove it\n",
+			out.journal.path);
+	if (out.kind == DMAB_OUTPUT_DISCARD)
+		fprintf(stderr, "dmabench: results discarded (written to %s)%s\n", written,
+			code >= 128 ? " (interrupted)" : "");
+	else
+		fprintf(stderr, "dmabench: results written to %s%s\n", written,
+			code >= 128 ? " (interrupted: the finished results are kept)" : "");
 	if (code == DMAB_EXIT_UNSUPPORTED)
 		fprintf(stderr, "dmabench run: none of the requested strategies can run here "
 			"(see the skipped lines, or dmabench list)\n");
@@ -536,6 +864,157 @@ static int cmd_run(int argc, char **argv)
 			"other than the %s control (see the integrity column)\n", bad_integrity,
 			bad_integrity == 1 ? "" : "s", DMAB_NEGATIVE_CONTROL);
 	return code;
+}
+
+struct recover_args {
+	const char *journal, *output;
+	int keep, json;
+};
+
+static int recover_args(int argc, char **argv, struct recover_args *a)
+{
+	static const char use[] = "usage: dmabench recover JOURNAL [-o FILE] [--keep] [--json]";
+	char msg[DMAB_ERRLEN + 128];
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n\nWrites the result file of a run that stopped without "
+			       "writing one (a crash, kill -9, a power cut) from its journal,\n"
+			       "the RESULT.partial beside where its result was to go: every "
+			       "configuration with the repetitions that finished,\nthose in "
+			       "flight with stop_reason \"crashed\". Without -o, beside the "
+			       "journal under the run's own name (never\nreplacing a file). The "
+			       "journal is removed once the file is written, unless --keep.\n"
+			       "--json prints the document on stdout too.\n", use);
+			return 1;
+		} else if (!strcmp(argv[i], "--keep")) {
+			a->keep = 1;
+		} else if (!strcmp(argv[i], "--json")) {
+			a->json = 1;
+		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			if (i + 1 == argc) {
+				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
+				return fail(-DMAB_EXIT_USAGE, "recover", msg);
+			}
+			a->output = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], use);
+			return fail(-DMAB_EXIT_USAGE, "recover", msg);
+		} else if (!a->journal) {
+			a->journal = argv[i];
+		} else {
+			snprintf(msg, sizeof(msg), "unexpected argument '%s' (%s)", argv[i], use);
+			return fail(-DMAB_EXIT_USAGE, "recover", msg);
+		}
+	}
+	if (!a->journal) {
+		snprintf(msg, sizeof(msg), "needs a journal (%s)", use);
+		return fail(-DMAB_EXIT_USAGE, "recover", msg);
+	}
+	return 0;
+}
+
+/* Without -o: beside the journal, under the name the run's result file was to have. */
+static int recovered_path(const struct recover_args *a, const struct dmab_journal_state *st,
+			  struct run_output *out)
+{
+	const char *target = json_string_value(json_object_get(st->header, "result_path"));
+	const char *name = target && strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	char dir[4096];
+
+	out->exclusive = !a->output;
+	if (a->output)
+		return snprintf(out->path, sizeof(out->path), "%s", a->output) >=
+		       (int)sizeof(out->path) ? -ENAMETOOLONG : 0;
+	if (!name || !*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		name = "recovered.json";
+	dmab_parent_dir(a->journal, dir, sizeof(dir));
+	return snprintf(out->path, sizeof(out->path), "%s/%s", dir, name) >=
+	       (int)sizeof(out->path) ? -ENAMETOOLONG : 0;
+}
+
+static int cmd_recover(int argc, char **argv)
+{
+	struct recover_args a;
+	struct dmab_journal_state st;
+	struct run_output out = { .journal.fd = -1 };
+	char err[DMAB_ERRLEN + 4200], written[4096 + 16], flight[2048], utc[32];
+	const char *step = "", *what;
+	size_t i, ran = 0, reps = 0, results;
+	time_t now = time(NULL);
+	struct tm tm;
+	json_t *doc, *r;
+	int ret = recover_args(argc, argv, &a);
+
+	if (ret)
+		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	if (dmab_journal_in_use(a.journal) == 1) {
+		snprintf(err, sizeof(err), "%s is being written by a run that is still going: "
+			 "its results will be written when it ends (stop it first to recover "
+			 "what it finished)", a.journal);
+		return fail(DMAB_EXIT_USAGE, "recover", err);
+	}
+	ret = dmab_journal_load(a.journal, &st, err, sizeof(err));
+	if (ret)
+		return fail(ret == -ENOMEM ? DMAB_EXIT_FAILED : DMAB_EXIT_USAGE, "recover",
+			    ret == -ENOMEM ? strerror(ENOMEM) : err);
+	gmtime_r(&now, &tm);
+	strftime(utc, sizeof(utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	doc = dmab_journal_recover(&st, a.journal, utc);
+	dmab_journal_describe_in_flight(&st, flight, sizeof(flight));
+	if (!doc || recovered_path(&a, &st, &out)) {
+		json_decref(doc);
+		dmab_journal_state_free(&st);
+		return fail(DMAB_EXIT_FAILED, "recover", doc ? "the output path is too long" :
+			    strerror(ENOMEM));
+	}
+	out.kind = dmab_output_kind(out.path, &what);
+	if (out.kind == DMAB_OUTPUT_REFUSED) {
+		snprintf(err, sizeof(err), "cannot write %s: it is %s", out.path, what);
+		json_decref(doc);
+		dmab_journal_state_free(&st);
+		return fail(DMAB_EXIT_USAGE, "recover", err);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	ret = dmab_write_result(out.path, doc, out.exclusive ? DMAB_WRITE_EXCLUSIVE : 0, written,
+				sizeof(written), &step);
+	if (a.json)
+		print_json(doc);
+	results = json_array_size(json_object_get(doc, "results"));
+	json_array_foreach(json_object_get(doc, "results"), i, r) {
+		size_t n = json_array_size(json_object_get(r, "repetitions"));
+
+		ran += n > 0;
+		reps += n;
+	}
+	fprintf(stderr, "dmabench recover: %s: %zu of %zu configurations have repetitions that "
+		"finished (%zu in all, of %u each); %s; in flight when the run stopped: %s\n",
+		a.journal, ran, results, reps, st.repeat,
+		st.done ? "the run itself had finished" : "the run did not finish", flight);
+	if (st.ignored_line)
+		fprintf(stderr, "dmabench recover: %s: from line %zu on (%zu bytes) ignored: %s\n",
+			a.journal, st.ignored_line, st.ignored_bytes,
+			st.torn ? "the last record was cut short (the run stopped while writing "
+			"it)" : "not a whole journal record");
+	dmab_journal_state_free(&st);
+	if (ret) {
+		ret = write_failed(&out, "recover", step, ret, doc, NULL);
+		json_decref(doc);
+		return ret;
+	}
+	json_decref(doc);
+	fprintf(stderr, "dmabench: results recovered to %s\n", written);
+	if (!a.keep) {
+		if (unlink(a.journal) || dmab_fsync_parent(a.journal))
+			fprintf(stderr, "dmabench recover: %s could not be removed: %s\n",
+				a.journal, strerror(errno));
+		else
+			fprintf(stderr, "dmabench recover: %s removed (--keep keeps it)\n",
+				a.journal);
+	}
+	return DMAB_EXIT_OK;
 }
 
 struct compare_args {
@@ -787,6 +1266,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "recover"))
+		return cmd_recover(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "info"))

@@ -3,8 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "env.h"
@@ -460,15 +463,40 @@ static json_t *noise_floor_json(const struct dmab_run *run)
 						"ratio", g->ratio, "ci95", g->ci_low, g->ci_high,
 						"floor_pct", g->floor_pct));
 	}
-	o = json_pack("{s:s, s:s, s:o, s:f}", "metric", "cpu_cost", "method",
-		      "A/A: per workload and size, the first configuration that runs here is "
-		      "measured twice, as two independent configurations interleaved with the "
-		      "others (fresh buffers each repetition); ratio: the median of B's repetition "
-		      "medians over A's; ci95: percentile bootstrap over repetitions (fixed seed); "
-		      "floor_pct: 100 x the end of ci95 farther from 1",
-		      "groups", groups, "worst_pct", nf.worst_pct);
+	o = dmab_report_noise_floor_object(groups, nf.worst_pct);
 	dmab_noise_floor_free(&nf);
 	return o;
+}
+
+json_t *dmab_report_noise_floor_object(json_t *groups, double worst_pct)
+{
+	return json_pack("{s:s, s:s, s:o, s:f}", "metric", "cpu_cost", "method",
+			 "A/A: per workload and size, the first configuration that runs here is "
+			 "measured twice, as two independent configurations interleaved with the "
+			 "others (fresh buffers each repetition); ratio: the median of B's "
+			 "repetition medians over A's; ci95: percentile bootstrap over repetitions "
+			 "(fixed seed); floor_pct: 100 x the end of ci95 farther from 1",
+			 "groups", groups, "worst_pct", worst_pct);
+}
+
+json_t *dmab_report_cell_now(const struct dmab_run *run, const struct dmab_cell *c)
+{
+	struct dmab_cell now = *c;
+	json_t *r;
+	unsigned int p;
+
+	/* the summaries are made once, when the run ends (cell_finish); until then, here */
+	for (p = 0; p < DMAB_PHASE_COUNT; p++)
+		if (c->samples[p].n)
+			dmab_summarize(&c->samples[p], &now.summary[p]);
+	if (c->lateness.n)
+		dmab_summarize(&c->lateness, &now.lateness_summary);
+	if (c->instrument.n)
+		dmab_summarize(&c->instrument, &now.instrument_summary);
+	memset(now.kept, 0, sizeof(now.kept));
+	r = cell_json(run, &now);
+	json_object_del(r, "samples");
+	return r;
 }
 
 json_t *dmab_report_json(const struct dmab_run *run, json_t *env, json_t *config)
@@ -912,14 +940,132 @@ out:
 	return ret;
 }
 
+/* Counts a result entry (samples aside) and its journal record take, from files measured. */
+#define RESULT_FIXED_BYTES (16u << 10)		/* the top level, beside the environment */
+#define CELL_FIXED_BYTES (2u << 10)		/* a result entry without counters or samples */
+#define CELL_EVENT_BYTES 700u			/* a counter in it */
+#define CELL_REP_BYTES 200u			/* a repetition in it */
+#define SAMPLE_BYTES 9u				/* "12345678," */
+
+static unsigned int popcount(unsigned int v)
+{
+	unsigned int n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+uint64_t dmab_report_cell_bytes(const struct dmab_run *run)
+{
+	return CELL_FIXED_BYTES + (uint64_t)CELL_EVENT_BYTES * run->opt.n_events +
+	       (uint64_t)CELL_REP_BYTES * run->repeat;
+}
+
+uint64_t dmab_report_size_estimate(const struct dmab_run *run, size_t env_bytes)
+{
+	uint64_t kept = DMAB_SAMPLES_CAP, total = RESULT_FIXED_BYTES + env_bytes;
+	size_t i;
+
+	if (run->opt.frames && run->opt.frames < kept)
+		kept = run->opt.frames;
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+
+		if (c->aa_twin)
+			continue;
+		total += dmab_report_cell_bytes(run);
+		if (!c->skipped[0])
+			total += (uint64_t)popcount(c->workload->phases) * kept * SAMPLE_BYTES;
+	}
+	return total;
+}
+
+enum dmab_output_kind dmab_output_kind(const char *path, const char **what)
+{
+	struct stat st, null_st;
+
+	*what = NULL;
+	if (stat(path, &st))
+		return DMAB_OUTPUT_FILE;	/* none yet (or the folder says why soon enough) */
+	if (S_ISREG(st.st_mode))
+		return DMAB_OUTPUT_FILE;
+	if (S_ISFIFO(st.st_mode))
+		return DMAB_OUTPUT_STREAM;
+	if (S_ISCHR(st.st_mode) && !stat("/dev/null", &null_st) && S_ISCHR(null_st.st_mode) &&
+	    st.st_rdev == null_st.st_rdev)
+		return DMAB_OUTPUT_DISCARD;
+	*what = S_ISDIR(st.st_mode) ? "a folder" : S_ISCHR(st.st_mode) ? "a character device" :
+		S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket" :
+		"not a regular file";
+	return DMAB_OUTPUT_REFUSED;
+}
+
+void dmab_parent_dir(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, len, ".");
+	else if (slash == path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+int dmab_fsync_parent(const char *path)
+{
+	char dir[4096];
+	int fd, ret = 0;
+
+	dmab_parent_dir(path, dir, sizeof(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* some file systems cannot sync a folder (EINVAL): nothing more can be done there */
+	if (fsync(fd) && errno != EINVAL)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int dmab_free_bytes(const char *path, uint64_t *bytes)
+{
+	char dir[4096];
+	struct statvfs vfs;
+
+	dmab_parent_dir(path, dir, sizeof(dir));
+	if (statvfs(dir, &vfs))
+		return -errno;
+	*bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	return 0;
+}
+
+int dmab_path_numbered(const char *path, unsigned int k, char *out, size_t len)
+{
+	size_t n = strlen(path);
+	int ret;
+
+	if (k <= 1)
+		ret = snprintf(out, len, "%s", path);
+	else if (n > 5 && !strcmp(path + n - 5, ".json"))
+		ret = snprintf(out, len, "%.*s-%u.json", (int)(n - 5), path, k);
+	else
+		ret = snprintf(out, len, "%s-%u", path, k);
+	return ret < 0 || (size_t)ret >= len ? -ENAMETOOLONG : 0;
+}
+
 int dmab_output_writable(const char *path)
 {
 	char tmp[4096];
+	const char *what;
 	int fd;
 
+	if (dmab_output_kind(path, &what) != DMAB_OUTPUT_FILE)
+		return 0;	/* written in place (or refused): nothing is created beside it */
 	if (snprintf(tmp, sizeof(tmp), "%s.probe.%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	close(fd);
@@ -927,32 +1073,125 @@ int dmab_output_writable(const char *path)
 	return 0;
 }
 
-int dmab_write_json_atomic(const char *path, const json_t *root)
+/* The document into @fd, then a newline; every write checked, the stream's buffer too. */
+static int dump_to_fd(int fd, const json_t *root, int sync)
 {
-	char tmp[4096];
-	FILE *f;
-	int fd, ret = 0;
+	FILE *f = fdopen(fd, "w");
+	int ret = 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
 	if (!f) {
 		ret = -errno;
 		close(fd);
+		return ret;
+	}
+	errno = 0;
+	if (dmab_json_dumpf(root, f) || fputc('\n', f) == EOF || fflush(f))
+		ret = -(errno ? errno : EIO);
+	else if (sync && fsync(fd))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* A FIFO or /dev/null: nothing to put beside it, nothing to rename. */
+static int write_in_place(const char *path, const json_t *root, const char **step)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	*step = "open";
+	if (fd < 0)
+		return -errno;
+	*step = "write";
+	ret = dump_to_fd(fd, root, 0);
+	return ret;
+}
+
+/*
+ * Links the finished temporary @tmp to the first of @path, @path-2, ...
+ * that no file has: atomic and exclusive. Where the file system has no
+ * hard links (FAT), renameat2's RENAME_NOREPLACE; where that is missing too,
+ * a look before an ordinary rename (a narrow race, said here).
+ */
+static int link_numbered(const char *tmp, const char *path, char *written, size_t len)
+{
+	unsigned int k;
+	int ret;
+
+	for (k = 1; k < 1000; k++) {
+		ret = dmab_path_numbered(path, k, written, len);
+		if (ret)
+			return ret;
+		if (!link(tmp, written)) {
+			unlink(tmp);
+			return 0;
+		}
+		if (errno == EEXIST)
+			continue;
+		if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
+			return -errno;
+		if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, written, RENAME_NOREPLACE))
+			return 0;
+		if (errno == EEXIST)
+			continue;
+		if (errno != EINVAL && errno != ENOSYS)
+			return -errno;
+		if (!access(written, F_OK))
+			continue;
+		return rename(tmp, written) ? -errno : 0;
+	}
+	return -EEXIST;
+}
+
+int dmab_write_result(const char *path, const json_t *root, unsigned int flags, char *written,
+		      size_t len, const char **step)
+{
+	char tmp[4096];
+	const char *what;
+	int fd, ret;
+
+	*step = "open";
+	snprintf(written, len, "%s", path);
+	switch (dmab_output_kind(path, &what)) {
+	case DMAB_OUTPUT_REFUSED:
+		return -EINVAL;
+	case DMAB_OUTPUT_STREAM:
+	case DMAB_OUTPUT_DISCARD:
+		return write_in_place(path, root, step);
+	case DMAB_OUTPUT_FILE:
+		break;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	*step = "creating a temporary file beside it";
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST) {	/* a dead process's: this pid is ours now */
+		unlink(tmp);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
+	if (fd < 0)
+		return -errno;
+	*step = "write or fsync";
+	ret = dump_to_fd(fd, root, 1);
+	if (!ret && (flags & DMAB_WRITE_EXCLUSIVE)) {
+		*step = "link (exclusive creation)";
+		ret = link_numbered(tmp, path, written, len);
+	} else if (!ret) {
+		*step = "rename";
+		ret = rename(tmp, path) ? -errno : 0;
+	}
+	if (ret) {
 		unlink(tmp);
 		return ret;
 	}
-	if (dmab_json_dumpf(root, f) ||
-	    fputc('\n', f) == EOF || fflush(f) || fsync(fd))
-		ret = -(errno ? errno : EIO);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	*step = "fsync of the folder";
+	return dmab_fsync_parent(written);
+}
+
+int dmab_write_json_atomic(const char *path, const json_t *root)
+{
+	char written[4096];
+	const char *step;
+
+	return dmab_write_result(path, root, 0, written, sizeof(written), &step);
 }

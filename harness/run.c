@@ -284,7 +284,11 @@ static int cell_setup(struct dmab_cell *c)
 		ret = s->setup(s, &c->bufs[i], c->size);
 		if (ret) {
 			c->bufs[i].cpu = NULL;
-			cell_fail(c, "buffer setup", ret);
+			/* a bound every process shares: another run may hold the rest */
+			cell_fail(c, ret == -EDQUOT ? "buffer setup (the backend's bound on all "
+				  "its buffers together, dmabench.ko's max_total_mb, is shared by "
+				  "every process that uses the module, a second dmabench run "
+				  "included)" : "buffer setup", ret);
 			return ret;
 		}
 		dmab_oracle_fill(c->bufs[i].cpu, c->size, c->line, 0);
@@ -926,8 +930,12 @@ int dmab_run_execute(struct dmab_run *run)
 	for (r = 0; r < run->repeat && !dmab_interrupted; r++) {
 		for (set = 0, first = 0, group = 0; set < n_sets && !dmab_interrupted;
 		     first = ends[set++]) {
+			if (run->set_begin)
+				run->set_begin(run, first, ends[set], r);
 			if (run_cells(run, first, ends[set], group, groups, r))
 				ret = -EIO;
+			if (run->set_end)
+				run->set_end(run, first, ends[set], r);
 			if (last_of_group(run, first, ends[set])) {
 				progress(run, first, ends[set], group, groups, r, 1);
 				group++;

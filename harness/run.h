@@ -138,6 +138,13 @@ struct dmab_run {
 	/* progress lines for stderr; @final: the last one of a group */
 	void (*progress)(const char *line, int final);
 	char progress_line[160];
+	/*
+	 * Called before repetition @r of the cells [@first, @end) starts and
+	 * after it ended, buffers released (main.c's journal); NULL: nothing.
+	 */
+	void (*set_begin)(struct dmab_run *run, size_t first, size_t end, unsigned int r);
+	void (*set_end)(struct dmab_run *run, size_t first, size_t end, unsigned int r);
+	void *hook_arg;
 };
 
 extern volatile sig_atomic_t dmab_interrupted;
