@@ -906,5 +906,141 @@ if [ -n "$asan" ]; then
 		! grep -Eq 'AddressSanitizer|runtime error' $work/asan-plot.err"
 fi
 
+# --- results that survive: the journal, writes that fail, runs at once (issue 12) ---
+# Small runs: one or two configurations, few frames, two or three repetitions.
+jr="$work/journal"
+mkdir -p "$jr/tmp"
+tiny=(-q -s coherent -p read -z 64K -e none)
+"$bin" run "${tiny[@]}" -n 20 -R 2 -o /dev/full >/dev/null 2>"$jr/full.err"
+rc=$?
+check "run -o /dev/full exits 2 before running, saying it is a device; /dev/full stays one" \
+	bash -c "[ $rc = 2 ] && grep -q 'cannot write the result file /dev/full: it is a character device' $jr/full.err && [ -c /dev/full ] && ! grep -q 'results written' $jr/full.err"
+"$bin" run "${tiny[@]}" -n 20 -R 2 -o /dev/null >/dev/null 2>"$jr/null.err"
+rc=$?
+check "run -o /dev/null runs and says the results were discarded; /dev/null stays a device" \
+	bash -c "[ $rc = 0 ] && grep -q 'results discarded' $jr/null.err && [ -c /dev/null ]"
+mkfifo "$jr/fifo"
+cat "$jr/fifo" >"$jr/fifo.json" &
+reader=$!
+"$bin" run "${tiny[@]}" -n 20 -R 2 -o "$jr/fifo" >/dev/null 2>"$jr/fifo.err"
+rc=$?
+wait "$reader"
+check "run -o FIFO writes the result into the pipe (exit 0), saying no journal is kept beside it" \
+	bash -c "[ $rc = 0 ] && ${validate[*]} $jr/fifo.json >/dev/null && grep -q 'is a pipe: no journal' $jr/fifo.err && [ -p $jr/fifo ]"
+
+# kill -9 in the middle: the journal keeps the finished repetitions, names the set in flight
+# (paced, so that a repetition lasts about 0.75 s: the kill lands in one)
+(cd "$jr" && exec "$bin" run -q -s cached-sync,coherent -p read -z 64K -e none -R 3 -n 150 --fps 200 \
+	-o "$jr/k.json" >/dev/null 2>&1) &
+pid=$!
+for i in $(seq 1 600); do
+	grep -Eqs '"type":"begin".*"repetition":[23],' "$jr/k.json.partial" && break
+	sleep 0.02
+done
+"$bin" recover "$jr/k.json.partial" >/dev/null 2>"$jr/busy.err"
+busy=$?
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+check "recover refuses a journal a running run holds (exit 2)" \
+	bash -c "[ $busy = 2 ] && grep -q 'is being written by a run that is still going' $jr/busy.err"
+check "kill -9 mid-run leaves its journal and no result file" \
+	bash -c "[ -s $jr/k.json.partial ] && [ ! -e $jr/k.json ]"
+cp "$jr/k.json.partial" "$jr/torn.partial"
+truncate -s -7 "$jr/torn.partial"
+(cd "$jr" && "$bin" run "${tiny[@]}" -n 20 -R 2 -o "$jr/next.json" >/dev/null 2>"$jr/next.err")
+check "the next run points at the leftover journal, saying what was in flight and how to recover it" \
+	grep -Eq "$jr/k.json.partial is the journal of a run that did not finish \(started .*; in flight: repetition [23] of 3 of capture 64KiB: .*\): \`dmabench recover $jr/k.json.partial\`" "$jr/next.err"
+"${asan:-$bin}" recover "$jr/k.json.partial" >/dev/null 2>"$jr/rec.err"
+rc=$?
+check "recover writes the run's result file beside the journal (exit 0), schema-valid, and removes the journal" \
+	bash -c "[ $rc = 0 ] && ${validate[*]} $jr/k.json >/dev/null && [ ! -e $jr/k.json.partial ] && grep -q 'results recovered to $jr/k.json' $jr/rec.err"
+check "... interrupted; the set in flight crashed, with the repetitions that finished; recovered, samples null" "${pyjson[@]}" "
+import json
+d = json.load(open('$jr/k.json'))
+assert d['interrupted'] is True
+f = d['recovered']['in_flight']
+k = f['repetition']
+assert k in (2, 3) and f['of'] == 3 and len(f['configurations']) == 3, f
+rs = [x for x in d['results'] if x['skipped'] is None]
+assert len(rs) == 2, d['results']
+for x in rs:
+    assert x['stop_reason'] == 'crashed' and x['complete'] is False, x['stop_reason']
+    assert len(x['repetitions']) == k - 1 and all(r['n'] == 50 for r in x['repetitions']), x['repetitions']
+    assert x['frames'] == 50 * (k - 1) and x['phases']['cpu_cost']['n'] == x['frames'], x['frames']
+    assert x['recovered'] is True and x['samples'] is None and x['integrity']['verdict'] == 'ok'
+assert all(x['recovered'] is True for x in d['results'])
+assert (d['noise_floor'] is None) == (k == 2), d['noise_floor']
+"
+"${asan:-$bin}" recover "$jr/torn.partial" --keep -o "$jr/torn.json" >/dev/null 2>"$jr/torn.err"
+rc=$?
+check "recover of a journal whose last record was cut short ignores it, says so, and keeps the journal with --keep" \
+	bash -c "[ $rc = 0 ] && ${validate[*]} $jr/torn.json >/dev/null && grep -q 'ignored: the last record was cut short' $jr/torn.err && [ -s $jr/torn.partial ]"
+: >"$jr/empty.partial"
+"$bin" recover "$jr/empty.partial" >/dev/null 2>"$jr/empty.err"
+rc=$?
+check "recover of an empty journal exits 2: nothing ran" \
+	bash -c "[ $rc = 2 ] && grep -q 'empty: the run stopped before it wrote its header' $jr/empty.err"
+rm -f "$jr/torn.partial" "$jr/empty.partial"
+
+# four runs at once, the default path: never the same file
+mkdir -p "$jr/four"
+for i in 1 2 3 4; do
+	(cd "$jr/four" && "$bin" run "${tiny[@]}" -n 20 -R 2 >/dev/null 2>"$jr/four.$i.err"; echo $? >"$jr/four.$i.rc") &
+done
+wait
+check "4 runs at once with the default path all exit 0" bash -c "[ \"\$(cat $jr/four.?.rc | sort -u)\" = 0 ]"
+check "... into 4 distinct files (a name taken gets -2, -3, ...), each schema-valid, nothing left beside them" bash -c "
+	[ \$(ls $jr/four/results | grep -c '\.json\$') = 4 ] && ! ls $jr/four/results | grep -v '\.json\$' &&
+	${validate[*]} $jr/four/results/*.json >/dev/null &&
+	[ \$(cat $jr/four.?.err | grep -o 'results written to [^ ]*' | sort -u | wc -l) = 4 ]"
+
+# a full disk, a read-only folder (as root: a small tmpfs, a remount, chattr +i)
+if [ "$(id -u)" = 0 ] && mkdir -p "$jr/small" && mount -t tmpfs -o size=64k tmpfs "$jr/small" 2>/dev/null; then
+	"$bin" run "${tiny[@]}" -R 2 -t 1 -o "$jr/small/x.json" >/dev/null 2>"$jr/small.err"
+	rc=$?
+	check "a run whose results cannot fit (64 KiB free) is refused up front: exit 3, saying what it needs" \
+		bash -c "[ $rc = 3 ] && grep -q 'not enough space for the results in $jr/small: 64 KiB free, this run needs up to' $jr/small.err && [ -z \"\$(ls -A $jr/small)\" ]"
+	mount -o remount,ro "$jr/small"
+	"$bin" run "${tiny[@]}" -n 20 -R 2 -o "$jr/small/x.json" >/dev/null 2>"$jr/ro.err"
+	rc=$?
+	check "a read-only folder is refused up front: exit 2, saying why" \
+		bash -c "[ $rc = 2 ] && grep -q 'cannot write the result file $jr/small/x.json: Read-only file system' $jr/ro.err"
+	umount "$jr/small"
+	mount -t tmpfs -o size=512k tmpfs "$jr/small"
+	(TMPDIR="$jr/tmp" exec "$bin" run "${tiny[@]}" -R 2 -n 300 --fps 200 -o "$jr/small/x.json" \
+		>/dev/null 2>"$jr/filled.err") &
+	pid=$!
+	sleep 1
+	dd if=/dev/zero of="$jr/small/fill" bs=4k 2>/dev/null
+	wait "$pid"
+	rc=$?
+	check "a disk filled during the run: exit 3, the write's failure and where the results went instead" \
+		bash -c "[ $rc = 3 ] && grep -q 'writing the results to $jr/small/x.json failed (write or fsync): No space left on device' $jr/filled.err && grep -q 'the results were saved to $jr/tmp/x.json instead' $jr/filled.err && ! grep -q 'results written' $jr/filled.err"
+	check "... that file is schema-valid and complete; the journal said when it could no longer be kept" \
+		bash -c "${validate[*]} $jr/tmp/x.json >/dev/null && grep -q 'could not be kept (write: No space left on device): the run goes on' $jr/filled.err"
+	umount "$jr/small"
+	rm -f "$jr/tmp/x.json"
+	mkdir -p "$jr/frozen"
+	(TMPDIR="$jr/tmp" exec "$bin" run "${tiny[@]}" -R 2 -n 300 --fps 200 -o "$jr/frozen/x.json" \
+		>/dev/null 2>"$jr/frozen.err") &
+	pid=$!
+	sleep 1
+	if chattr +i "$jr/frozen" 2>/dev/null; then
+		wait "$pid"
+		rc=$?
+		chattr -i "$jr/frozen"
+		check "a folder made read-only during the run (chattr +i): exit 3, the results saved to \$TMPDIR, saying where" \
+			bash -c "[ $rc = 3 ] && grep -q 'writing the results to $jr/frozen/x.json failed (creating a temporary file beside it): Operation not permitted' $jr/frozen.err && grep -q 'saved to $jr/tmp/x.json instead' $jr/frozen.err && ${validate[*]} $jr/tmp/x.json >/dev/null"
+		check "... and its journal, which could not be removed there, is named" \
+			bash -c "grep -q 'its journal $jr/frozen/x.json.partial could not be removed' $jr/frozen.err"
+	else
+		wait "$pid"
+		echo "skip chattr +i is not supported on $(stat -f -c %T "$jr"): no check of a folder made read-only during a run"
+	fi
+else
+	echo "skip not root or no tmpfs mount: no checks of a full disk or a read-only folder"
+fi
+check "no run of these tests left a journal behind but the ones meant to" bash -c "! find $work -name '*.partial' ! -path '$jr/frozen/*' | grep -q ."
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
