@@ -414,18 +414,30 @@ check "... both JSON files are valid, and only the injected run's table says so"
 	bash -c "${validate[*]} $work/delay-200000.json $work/delay-none.json >/dev/null && grep -q '^INJECTED FAULTS .*: cpu_process spun 200000 ns more each frame\$' $work/delay-200000.out && ! grep -q INJECTED $work/delay-none.out"
 # compare end to end: a delay of 10% of cpu_cost is flagged, a second run without one is
 # not. cpu-access read at 64 KiB: one CPU, no device thread, so the VM's periods (which
-# move the capture handover between vCPUs by up to 30%) do not reach it; its repetition
-# medians stay within 3% here.
+# move the capture handover between vCPUs by up to 30%) reach it least; its repetition
+# medians stay within 3% on a quiet machine. On a loaded one the runs' noise floors
+# widen, compare's threshold (twice the floor) passes 10%, and not flagging is then the
+# right answer, not a test of it: up to 3 attempts for a threshold under 10%, else the
+# planted check says it was skipped and why (never a silent pass).
 e2e=(run -q -w cpu-access -s cached-sync -p read -z 64K -t 1 -e none)
-(cd "$work" && "$bin" "${e2e[@]}" -o "$work/e2e-a.json" >/dev/null 2>&1 &&
-	"$bin" "${e2e[@]}" -o "$work/e2e-c.json" >/dev/null 2>&1)
-e2e_delay=$(python3 -c "import json; print(max(1, int(0.1 * json.load(open('$work/e2e-a.json'))['results'][0]['phases']['cpu_cost']['p50_ns'])))" 2>/dev/null || echo 1)
-(cd "$work" && "$bin" "${e2e[@]}" --inject "delay=$e2e_delay" -o "$work/e2e-b.json" >/dev/null 2>&1)
-"$bin" compare "$work/e2e-a.json" "$work/e2e-b.json" --format json >"$work/e2e-ab.json" 2>/dev/null
-e2e_ab=$?
-"$bin" compare "$work/e2e-a.json" "$work/e2e-c.json" --format json >"$work/e2e-ac.json" 2>/dev/null
-e2e_ac=$?
-check "compare end to end: --inject delay of 10% of cpu_cost ($e2e_delay ns) is flagged slower (exit 1)" "${pyjson[@]}" "
+e2e_decisive=0
+for attempt in 1 2 3; do
+	(cd "$work" && "$bin" "${e2e[@]}" -o "$work/e2e-a.json" >/dev/null 2>&1 &&
+		"$bin" "${e2e[@]}" -o "$work/e2e-c.json" >/dev/null 2>&1)
+	e2e_delay=$(python3 -c "import json; print(max(1, int(0.1 * json.load(open('$work/e2e-a.json'))['results'][0]['phases']['cpu_cost']['p50_ns'])))" 2>/dev/null || echo 1)
+	(cd "$work" && "$bin" "${e2e[@]}" --inject "delay=$e2e_delay" -o "$work/e2e-b.json" >/dev/null 2>&1)
+	"$bin" compare "$work/e2e-a.json" "$work/e2e-b.json" --format json >"$work/e2e-ab.json" 2>/dev/null
+	e2e_ab=$?
+	"$bin" compare "$work/e2e-a.json" "$work/e2e-c.json" --format json >"$work/e2e-ac.json" 2>/dev/null
+	e2e_ac=$?
+	e2e_threshold=$(python3 -c "import json; print(json.load(open('$work/e2e-ab.json'))['thresholds'][0]['threshold_pct'])" 2>/dev/null || echo 100)
+	if python3 -c "import sys; sys.exit(0 if $e2e_threshold < 10 else 1)"; then
+		e2e_decisive=1
+		break
+	fi
+done
+if [ $e2e_decisive = 1 ]; then
+	check "compare end to end: --inject delay of 10% of cpu_cost ($e2e_delay ns) is flagged slower (exit 1; threshold $e2e_threshold%, attempt $attempt)" "${pyjson[@]}" "
 import json
 assert $e2e_ab == 1, $e2e_ab
 c = json.load(open('$work/e2e-ab.json'))
@@ -433,6 +445,9 @@ m = c['configurations'][0]['metrics'][0]
 assert m['metric'] == 'cpu_cost' and m['gate'] and m['verdict'] == 'slower', m
 assert m['ci95'][0] > 1 and m['p'] < 0.05, m
 "
+else
+	echo "skip compare end to end, planted delay: in 3 attempts the runs' noise floors set compare's threshold past the 10% planted (the last: $(printf %.1f "$e2e_threshold")%): the machine is loaded"
+fi
 check "compare end to end: two runs without injection are not flagged (exit 0)" "${pyjson[@]}" "
 import json
 c = json.load(open('$work/e2e-ac.json'))
