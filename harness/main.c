@@ -16,6 +16,7 @@
 #include "dmabench.h"
 #include "tool.h"
 #include "compare.h"
+#include "export.h"
 #include "env.h"
 #include "journal.h"
 #include "options.h"
@@ -49,6 +50,10 @@ static void usage(FILE *out)
 		"                       p, verdict; exit 1 on a regression\n"
 		"  plot RESULT... [-o DIR] [--format png|svg] [--report]\n"
 		"                       figures with gnuplot (plots/*.gp); --report: DIR/report.md\n"
+		"  export RESULT --format lava|junit|csv|console [-o FILE]\n"
+		"                       for board farms and CI: LAVA test case lines, JUnit XML,\n"
+		"                       CSV (a row per configuration and phase), or the file\n"
+		"                       gzip+base64 between markers, to carry it over a console\n"
 		"  help                 this text\n\n"
 		"Exit codes: 0 ok, 1 the work failed (run: a configuration failed, or one\n"
 		"other than the cached-nosync control saw stale or corrupt data), 2 bad usage\n"
@@ -1189,6 +1194,123 @@ static int make_dirs(const char *dir)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/* The bytes of @path, at most DMAB_EXPORT_MAX_BYTES; NULL with errno. */
+#define DMAB_EXPORT_MAX_BYTES (256u << 20)
+static unsigned char *read_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL, *grown;
+	size_t cap = 0, n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (*len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			grown = cap <= DMAB_EXPORT_MAX_BYTES ? realloc(buf, cap) : NULL;
+			if (!grown) {
+				free(buf);
+				fclose(f);
+				errno = cap > DMAB_EXPORT_MAX_BYTES ? EFBIG : ENOMEM;
+				return NULL;
+			}
+			buf = grown;
+		}
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	static const char use[] = "usage: dmabench export RESULT.json --format "
+				  "lava|junit|csv|console [-o FILE]";
+	const char *path = NULL, *format = NULL, *output = NULL;
+	enum dmab_export_format fmt;
+	char err[DMAB_ERRLEN + 512], msg[DMAB_ERRLEN + 640];
+	unsigned char *data;
+	json_t *root;
+	FILE *out = stdout;
+	size_t len;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n\nlava: LAVA's <LAVA_SIGNAL_TESTCASE ...> lines, one per "
+			       "configuration (pass: integrity ok or not_checked; fail: stale, "
+			       "corrupt or failed; skip: skipped, the reason on the line before), "
+			       "measurement the cpu_cost median in us.\njunit: JUnit XML.\ncsv: a "
+			       "row per configuration and phase.\nconsole: the file gzip+base64 "
+			       "between '%s NAME' and '%s NAME' lines.\n", use, DMAB_CONSOLE_BEGIN,
+			       DMAB_CONSOLE_END);
+			return DMAB_EXIT_OK;
+		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "-o")) {
+			if (i + 1 == argc) {
+				snprintf(msg, sizeof(msg), "%s needs a value; %s", argv[i], use);
+				return fail(DMAB_EXIT_USAGE, "export", msg);
+			}
+			if (!strcmp(argv[i], "-o"))
+				output = argv[++i];
+			else
+				format = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s'; %s", argv[i], use);
+			return fail(DMAB_EXIT_USAGE, "export", msg);
+		} else if (path) {
+			snprintf(msg, sizeof(msg), "unexpected argument '%s'; %s", argv[i], use);
+			return fail(DMAB_EXIT_USAGE, "export", msg);
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path || !format) {
+		snprintf(msg, sizeof(msg), "needs a result file and --format; %s", use);
+		return fail(DMAB_EXIT_USAGE, "export", msg);
+	}
+	if (dmab_export_format_parse(format, &fmt)) {
+		snprintf(msg, sizeof(msg), "unknown format '%s' (lava, junit, csv or console)",
+			 format);
+		return fail(DMAB_EXIT_USAGE, "export", msg);
+	}
+	ret = dmab_result_load(path, &root, err, sizeof(err));
+	if (ret)
+		return fail(DMAB_EXIT_USAGE, "export", err);
+	data = read_bytes(path, &len);
+	if (!data) {
+		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path, strerror(errno));
+		json_decref(root);
+		return fail(DMAB_EXIT_USAGE, "export", msg);
+	}
+	if (output && !(out = fopen(output, "w"))) {
+		snprintf(msg, sizeof(msg), "%s: cannot write: %s", output, strerror(errno));
+		ret = fail(DMAB_EXIT_MISSING, "export", msg);
+		goto out;
+	}
+	ret = dmab_export(root, path, data, len, fmt, out);
+	if ((output && fclose(out)) || (!output && fflush(out)))
+		ret = ret ? ret : -errno;
+	if (ret) {
+		snprintf(msg, sizeof(msg), "writing %s failed: %s", output ? output : "stdout",
+			 strerror(-ret));
+		ret = fail(DMAB_EXIT_FAILED, "export", msg);
+	}
+out:
+	free(data);
+	json_decref(root);
+	return ret;
+}
+
 static int cmd_plot(int argc, char **argv)
 {
 	struct dmab_plot_input in[MAX_PLOT_FILES] = { 0 };
@@ -1274,6 +1396,8 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))
 		return cmd_plot(argc - 1, argv + 1);
 	snprintf(msg, sizeof(msg), "unknown command '%s' (see dmabench help)", cmd);

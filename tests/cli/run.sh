@@ -1057,5 +1057,62 @@ else
 fi
 check "no run of these tests left a journal behind but the ones meant to" bash -c "! find $work -name '*.partial' ! -path '$jr/frozen/*' | grep -q ."
 
+# --- export: for board farms and CI (issue 13, item 2) ---
+"$bin" export "$fx/stale.json" --format lava >"$work/exp.lava" 2>"$work/exp.err"
+check "export --format lava: a LAVA test case line per configuration; stale is fail, the others pass, cpu_cost in us" "${pyjson[@]}" "
+import json, re
+d = json.load(open('$fx/stale.json'))
+lines = [l for l in open('$work/exp.lava').read().splitlines() if l.startswith('<LAVA_SIGNAL_TESTCASE')]
+assert len(lines) == len(d['results']), lines
+pat = re.compile(r'^<LAVA_SIGNAL_TESTCASE TEST_CASE_ID=([A-Za-z0-9_.-]+) RESULT=(pass|fail|skip) MEASUREMENT=([0-9.]+) UNITS=us>$')
+for l, r in zip(lines, d['results']):
+    m = pat.match(l)
+    assert m, l
+    want = 'fail' if r['integrity']['verdict'] == 'stale' else 'pass'
+    assert m.group(2) == want, (l, r['integrity'])
+    assert abs(float(m.group(3)) - r['phases']['cpu_cost']['p50_ns'] / 1e3) < 0.001, (l, r['phases']['cpu_cost'])
+assert 'fail: integrity stale' in open('$work/exp.lava').read()
+"
+if [ -f "$work/quick.json" ]; then
+	"$bin" export "$work/quick.json" --format lava >"$work/exp-quick.lava" 2>&1
+	check "export --format lava of a real run: skipped configurations are RESULT=skip, the reason on the line before" "${pyjson[@]}" "
+import json
+d = json.load(open('$work/quick.json'))
+text = open('$work/exp-quick.lava').read().splitlines()
+skips = [i for i, l in enumerate(text) if 'RESULT=skip' in l]
+assert len(skips) == sum(1 for r in d['results'] if r['skipped'] and not r.get('failed')), text
+assert all(text[i - 1].startswith('dmabench: ') and ' skip: ' in text[i - 1] for i in skips), text
+"
+fi
+"$bin" export "$fx/stale.json" --format junit >"$work/exp.xml" 2>&1
+check "export --format junit: JUnit XML, one testcase per configuration, the stale one a failure" "${pyjson[@]}" "
+import xml.etree.ElementTree as ET
+s = ET.parse('$work/exp.xml').getroot().find('testsuite')
+assert s.get('tests') == '4' and s.get('failures') == '1' and s.get('skipped') == '0', s.attrib
+cases = s.findall('testcase')
+assert len(cases) == 4 and sum(c.find('failure') is not None for c in cases) == 1
+assert cases[0].find('failure') is not None and 'cached-sync' in cases[0].get('name')
+"
+"$bin" export "$fx/stale.json" --format csv >"$work/exp.csv" 2>&1
+check "export --format csv: a row per configuration and phase, with the medians" "${pyjson[@]}" "
+import csv, json
+d = json.load(open('$fx/stale.json'))
+rows = list(csv.DictReader(open('$work/exp.csv')))
+assert len(rows) == sum(len(r['phases']) for r in d['results']), len(rows)
+r0 = d['results'][0]
+row = [x for x in rows if x['strategy'] == r0['strategy'] and x['size_bytes'] == str(r0['size_bytes']) and x['phase'] == 'cpu_cost'][0]
+assert int(row['p50_ns']) == r0['phases']['cpu_cost']['p50_ns'] and row['integrity'] == 'stale', row
+"
+"$bin" export "$fx/stale.json" --format console >"$work/exp.console" 2>&1
+check "export --format console: the file gzip+base64 between markers naming it; base64 -d | gunzip gives it back byte for byte" bash -c "
+	head -1 '$work/exp.console' | grep -qx -- '----- dmabench result begin stale.json bytes=$(stat -c %s "$fx/stale.json") gzip+base64' &&
+	tail -1 '$work/exp.console' | grep -qx -- '----- dmabench result end stale.json' &&
+	sed '1d;\$d' '$work/exp.console' | base64 -d | gunzip | cmp -s - '$fx/stale.json' &&
+	! awk 'length > 76' '$work/exp.console' | grep -v '^-----' | grep -q ."
+check "export: an unknown format, a missing file and no --format exit 2 with a clear line" bash -c "
+	'$bin' export '$fx/stale.json' --format yaml >/dev/null 2>'$work/e1'; [ \$? = 2 ] && grep -q \"unknown format 'yaml'\" '$work/e1' &&
+	'$bin' export /nonexistent.json --format csv >/dev/null 2>'$work/e2'; [ \$? = 2 ] && grep -q 'cannot read' '$work/e2' &&
+	'$bin' export '$fx/stale.json' >/dev/null 2>'$work/e3'; [ \$? = 2 ] && grep -q 'needs a result file and --format' '$work/e3'"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
