@@ -38,9 +38,10 @@ uint dmab_max_total_mb = 256;
 module_param_named(max_total_mb, dmab_max_total_mb, uint, 0444);
 MODULE_PARM_DESC(max_total_mb, "Bound on all live buffers together, MiB (default 256)");
 
-static DEFINE_MUTEX(dmab_lock);		/* protects the two below */
+static DEFINE_MUTEX(dmab_lock);		/* protects the three below */
 static LIST_HEAD(dmab_buffers);
-static u64 dmab_total_bytes;		/* reserved by live buffers */
+static u64 dmab_nr_buffers;		/* on the list */
+static u64 dmab_total_bytes;		/* reserved by live buffers and those being made */
 
 /* Whether streaming mappings of the device bounce (dmab_buffers_probe). */
 static bool dmab_bounce;
@@ -50,14 +51,21 @@ u64 dmab_max_total_bytes(void)
 	return (u64)dmab_max_total_mb << 20;
 }
 
+/* What INFO reports: bytes reserved, buffers made and not yet freed. */
+void dmab_buffers_usage(u64 *bytes, u64 *buffers)
+{
+	mutex_lock(&dmab_lock);
+	*bytes = dmab_total_bytes;
+	*buffers = dmab_nr_buffers;
+	mutex_unlock(&dmab_lock);
+}
+
 bool dmab_buffers_live(void)
 {
-	bool live;
+	u64 bytes, buffers;
 
-	mutex_lock(&dmab_lock);
-	live = !list_empty(&dmab_buffers) || dmab_total_bytes;
-	mutex_unlock(&dmab_lock);
-	return live;
+	dmab_buffers_usage(&bytes, &buffers);
+	return bytes || buffers;
 }
 
 /* ---- Page-backed buffers ---- */
@@ -721,6 +729,7 @@ struct dmab_buffer *dmab_buffer_create(u32 strategy, size_t size)
 
 	mutex_lock(&dmab_lock);
 	list_add(&buf->node, &dmab_buffers);
+	dmab_nr_buffers++;
 	mutex_unlock(&dmab_lock);
 	return buf;
 
@@ -738,6 +747,7 @@ void dmab_buffer_destroy(struct dmab_buffer *buf)
 {
 	mutex_lock(&dmab_lock);
 	list_del(&buf->node);
+	dmab_nr_buffers--;
 	mutex_unlock(&dmab_lock);
 
 	dmab_device_detach(buf);

@@ -89,6 +89,7 @@ u32 dmab_full_flush_refusal(void);
 bool dmab_outer_cache_present(void);
 bool dmab_mappings_bounce(void);
 u64 dmab_max_total_bytes(void);
+void dmab_buffers_usage(u64 *bytes, u64 *buffers);
 bool dmab_buffers_live(void);
 
 struct dmab_buffer *dmab_buffer_create(u32 strategy, size_t size);

@@ -263,6 +263,7 @@ static long dmab_ioctl_info(void __user *uarg)
 	info.full_flush = dmab_full_flush_refusal();
 	info.strategy_mask = dmab_strategy_mask();
 	info.max_total_bytes = dmab_max_total_bytes();
+	dmab_buffers_usage(&info.allocated_bytes, &info.live_buffers);
 	strscpy(info.arch, dmab_arch(), sizeof(info.arch));
 	info.kernel_ns = ktime_get_ns() - start_ns;
 

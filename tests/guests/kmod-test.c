@@ -12,7 +12,9 @@
  * whole 0xDB ioctl range with NULL, short and garbage arguments (no oops, an
  * errno each), and runs each strategy end to end: alloc, mmap, device write,
  * sync, CPU read, playback the other way, partial and chunk-crossing frames,
- * fork, close while mapped, partial munmap, a buffer left mapped at exit.
+ * fork, close while mapped, partial munmap, a buffer left mapped at exit;
+ * INFO's count of live buffers follows ALLOC, close and munmap, and an ALLOC
+ * that cannot answer leaves nothing. The concurrent fuzzer is kmod-fuzz.c.
  * Ends with "kmod-test: N passed, N failed".
  */
 #define _GNU_SOURCE	/* mremap */
@@ -1172,6 +1174,77 @@ static void test_quota(void)
 		close(b);
 }
 
+/* INFO's count of what live buffers hold: bytes and buffers. */
+static void usage_now(uint64_t *bytes, uint64_t *buffers)
+{
+	struct dmab_info now = { 0 };
+
+	*bytes = *buffers = UINT64_MAX;
+	if (!xioctl(ctl, DMAB_IOC_INFO, &now)) {
+		*bytes = now.allocated_bytes;
+		*buffers = now.live_buffers;
+	}
+}
+
+/*
+ * INFO counts a buffer from ALLOC until its last fd and mapping are gone,
+ * and an ALLOC whose answer cannot be written back (a read-only request)
+ * leaves neither a buffer nor an fd behind: the file made for it is taken
+ * back. kmod-fuzz relies on the count to find leaks.
+ */
+static void test_accounting(void)
+{
+	uint64_t bytes0, buffers0, bytes, buffers;
+	struct dmab_alloc req = { .strategy = DMAB_STRAT_CACHED_NOSYNC, .size = 65536 };
+	unsigned char *ro;
+	void *map;
+	int fd, err, next_fd;
+
+	usage_now(&bytes0, &buffers0);
+	CHECK(bytes0 == 0 && buffers0 == 0, "INFO with no buffer: %llu bytes in %llu buffers",
+	      ULL(bytes0), ULL(buffers0));
+	err = alloc_buffer(req.strategy, req.size, &fd);
+	CHECK(!err, "alloc for the accounting: %s", errname(err));
+	if (err)
+		return;
+	usage_now(&bytes, &buffers);
+	CHECK(bytes == bytes0 + req.size && buffers == buffers0 + 1,
+	      "INFO after ALLOC of %llu: %llu bytes in %llu buffers", ULL(req.size), ULL(bytes),
+	      ULL(buffers));
+	map = map_buffer(fd, req.size);
+	CHECK(map != MAP_FAILED, "mmap for the accounting: %s", strerror(errno));
+	close(fd);
+	usage_now(&bytes, &buffers);
+	CHECK(map == MAP_FAILED || (bytes == bytes0 + req.size && buffers == buffers0 + 1),
+	      "INFO after close, still mapped: %llu bytes in %llu buffers", ULL(bytes),
+	      ULL(buffers));
+	if (map != MAP_FAILED)
+		munmap(map, req.size);
+	usage_now(&bytes, &buffers);
+	CHECK(bytes == bytes0 && buffers == buffers0,
+	      "INFO after close and munmap: %llu bytes in %llu buffers", ULL(bytes), ULL(buffers));
+
+	ro = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED, "a page for the read-only request");
+	if (ro == MAP_FAILED)
+		return;
+	memcpy(ro, &req, sizeof(req));
+	mprotect(ro, page_size, PROT_READ);
+	next_fd = dup(0);
+	close(next_fd);
+	err = xioctl(ctl, DMAB_IOC_ALLOC, ro);
+	CHECK(err == EFAULT, "ALLOC into a read-only request: %s", errname(err));
+	usage_now(&bytes, &buffers);
+	CHECK(bytes == bytes0 && buffers == buffers0,
+	      "INFO after an ALLOC that could not answer: %llu bytes in %llu buffers", ULL(bytes),
+	      ULL(buffers));
+	fd = dup(0);
+	CHECK(fd == next_fd, "an ALLOC that could not answer left an fd: the next is %d, not %d",
+	      fd, next_fd);
+	close(fd);
+	munmap(ro, page_size);
+}
+
 /* Nothing stays accounted once every buffer is closed and unmapped. */
 static void test_all_freed(void)
 {
@@ -1214,6 +1287,7 @@ int main(int argc, char **argv)
 	}
 
 	test_full_flush();
+	test_accounting();
 	test_bad_inputs();
 	test_bad_abi();
 	test_kernel_log_clean("the bad-ABI sweep");

@@ -64,7 +64,14 @@ struct dmab_info {
 	__u32 full_flush;		/* DMAB_FULL_FLUSH_* */
 	char dma_controller[DMAB_CONTROLLER_LEN]; /* "12680000.dma-controller (dma-pl330)" */
 	char hypervisor[DMAB_NAME_LEN];	/* "KVM", "Microsoft Hyper-V"...; "" */
-	__u64 reserved[7];
+	/*
+	 * out: what live buffers hold now (reserved[] before: 0 from older
+	 * modules); both are 0 again once every buffer's fd and mapping is
+	 * gone, in this process and any other.
+	 */
+	__u64 allocated_bytes;		/* against max_total_bytes */
+	__u64 live_buffers;
+	__u64 reserved[5];
 };
 
 struct dmab_alloc {
