@@ -3,7 +3,9 @@
 # when the initramfs carries one), reports on the console between markers, and
 # powers off. Lines the host reads: "DMAB-TEST ok|fail NAME: detail" and
 # "DMAB-JSON-BEGIN NAME" ... "DMAB-JSON-END". With dmab.bench=1 on the kernel
-# command line (make vm-bench) it runs the default matrix instead of the tests.
+# command line (make vm-bench) it runs the default matrix instead of the tests;
+# with dmab.fuzz=1 (run.sh's second boot) kmod-fuzz alone, dmab.fuzz_seed/_ops/
+# _timeout its arguments. "DMAB-TIME NAME START END" is what each test took.
 # Other dmab.NAME=1 flags say what this machine has: dmabuf (dma-heap, udmabuf),
 # swiotlb (swiotlb=force), l2c310 and pl330 (in the kernel log), dmaengine (a
 # DMA_MEMCPY channel: dmaengine=on must load, elsewhere it must be refused).
@@ -18,13 +20,17 @@ cd /tmp
 epoch=$(sed -n 's/.*dmab\.epoch=\([0-9]*\).*/\1/p' /proc/cmdline)
 [ -z "$epoch" ] || date -s "@$epoch" >/dev/null
 
-t() { # t NAME COMMAND...: one test line from the command's status
+uptime() { cut -d' ' -f1 /proc/uptime; }
+
+t() { # t NAME COMMAND...: one test line from the command's status, and what it took
 	name=$1; shift
+	t_start=$(uptime)
 	if "$@" >/tmp/t.out 2>&1; then
 		echo "DMAB-TEST ok $name"
 	else
 		echo "DMAB-TEST fail $name: exit $?: $(tail -c 400 /tmp/t.out | tr '\n' ' ')"
 	fi
+	echo "DMAB-TIME $name $t_start $(uptime)"
 }
 
 json() { # json NAME FILE: hand a file to the host
@@ -41,11 +47,68 @@ klog() { # klog PATTERN: the kernel log has a line matching PATTERN (grep -E)
 	dmesg | grep -qE "$1"
 }
 
-log_clean() { # no oops, BUG or WARN in the kernel log
-	! dmesg | grep -E "WARNING:|BUG:|Oops|general protection|Call Trace"
+log_bad='WARNING:|BUG:|BUG |Oops|general protection|Call Trace|KASAN|UBSAN|Poison overwritten|Redzone|Object padding|pagealloc: memory corruption|Bad page|list_(add|del) corruption|refcount_t:'
+log_clean() { # no oops, BUG, WARN or slab/page poison report in the kernel log
+	! dmesg | grep -E "$log_bad"
+}
+
+log_report() { # what the kernel said around the first report, for the host's log
+	dmesg | grep -E -m1 -B 40 -A 60 "$log_bad" | sed 's/^/dmesg| /'
+}
+
+gone() { # nothing of the module left: no node, no platform device, not in /proc/modules
+	[ ! -e /dev/dmabench ] && [ ! -e /sys/bus/platform/devices/dmabench ] &&
+		! grep -q '^dmabench ' /proc/modules
+}
+
+kernel_checks() { # the kernel's own checks run.sh asked for are on: one test line saying which
+	checks=''
+	# the smallest kmalloc cache there is (arm64's start at 128 bytes)
+	cache=$(ls -d /sys/kernel/slab/kmalloc-[0-9]* | sort -t- -k2 -n | head -1)
+	for f in sanity_checks red_zone poison store_user; do
+		[ "$(cat "$cache/$f" 2>/dev/null)" = 1 ] && checks="$checks $f"
+	done
+	poison=$(dmesg | grep -o 'mem auto-init: .*' | head -3 | tr '\n' ' ')
+	if [ "$checks" = ' sanity_checks red_zone poison store_user' ] && [ -n "$poison" ]; then
+		echo "DMAB-TEST ok kernel self-checks: slab$checks (${cache##*/}); $poison"
+	else
+		echo "DMAB-TEST fail kernel self-checks: slab:${checks:- none}; ${poison:-no mem auto-init line}"
+	fi
+}
+
+fuzz() { # the concurrent fuzzer (kmod-fuzz.c), a load of the module of its own, rmmod after it
+	# run.sh gives the module's parameters (a small quota: EDQUOT comes up too), the
+	# seed and the count of operations. kmod-fuzz checks the count of allocated bytes,
+	# its leftovers and the kernel log itself.
+	fuzz_seed=$(sed -n 's/.*dmab\.fuzz_seed=\([0-9]*\).*/\1/p' /proc/cmdline)
+	fuzz_ops=$(sed -n 's/.*dmab\.fuzz_ops=\([0-9]*\).*/\1/p' /proc/cmdline)
+	fuzz_timeout=$(sed -n 's/.*dmab\.fuzz_timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
+	t insmod-fuzz insmod /dmabench.ko $(sed -n 's/.*dmab\.fuzz_insmod=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+	t_start=$(uptime)
+	if /kmod-fuzz --seed "${fuzz_seed:-1}" --ops "${fuzz_ops:-100000}" --threads 4 \
+		--timeout "${fuzz_timeout:-240}" >/tmp/fuzz.out 2>&1; then
+		verdict=ok
+	else
+		verdict=fail
+	fi
+	cat /tmp/fuzz.out
+	echo "DMAB-TEST $verdict kmod-fuzz: $(grep -m1 '^kmod-fuzz: seed' /tmp/fuzz.out | cut -d';' -f2-);" \
+		"$(grep -m1 ' operations in ' /tmp/fuzz.out | sed 's/^kmod-fuzz: //');" \
+		"$(grep -m1 ' passed, ' /tmp/fuzz.out | sed 's/^kmod-fuzz: //')"
+	echo "DMAB-TIME kmod-fuzz $t_start $(uptime)"
+	t rmmod-fuzz rmmod dmabench
+	t fuzz-gone gone
 }
 
 echo "DMAB-GUEST $(uname -m) $(uname -r)"
+if flag fuzz; then # a boot of its own for the fuzzer, the kernel checking itself (run.sh)
+	kernel_checks
+	fuzz
+	t kernel-log-clean-after-fuzz log_clean
+	log_clean >/dev/null || log_report
+	echo "DMAB-DONE"
+	poweroff -f
+fi
 t mounts sh -c 'for f in proc sysfs devtmpfs tmpfs; do grep -q " $f " /proc/mounts || exit 1; done'
 # the board's hardware run.sh says is there, as the kernel found it
 flag l2c310 && t kernel-log-l2c310 klog 'L2C-310 cache controller enabled'
@@ -104,10 +167,6 @@ if [ -f /dmabench.ko ]; then
 	t rmmod rmmod dmabench
 	t dev-node-gone sh -c '[ ! -e /dev/dmabench ]'
 fi
-gone() { # nothing of the module left: no node, no platform device, not in /proc/modules
-	[ ! -e /dev/dmabench ] && [ ! -e /sys/bus/platform/devices/dmabench ] &&
-		! grep -q '^dmabench ' /proc/modules
-}
 chan=''
 channel_named() { # the load message names a channel (dma0chan0), and that channel is in use
 	dmesg | grep dmabench | tail -1

@@ -2,7 +2,7 @@
 # Boots one of Debian's own kernels under QEMU (TCG) with an initramfs that
 # holds a static dmabench and dmabench.ko built for that very kernel, runs
 # tests/guests/init.sh inside, and checks what the guest reports.
-# usage: tests/guests/run.sh GUEST [--bench]
+# usage: tests/guests/run.sh GUEST [--bench | --fuzz]
 #   GUEST: x86_64, arm64, armhf (Debian stable's 6.1 kernels), x86_64-bpo (the
 #   cloud kernel of stable's backports, 6.12: dma-heaps and udmabuf built in),
 #   armv7-a9 (the armmp kernel on QEMU's Exynos4210 board: two Cortex-A9, an
@@ -10,13 +10,21 @@
 #   guest booted with swiotlb=force: streaming mappings bounce)
 #   --bench: no tests; the default matrix (dmabench run, module loaded) in the
 #   guest, its JSON kept in results/vm-bench/GUEST-KERNELRELEASE-UTC.json (make vm-bench)
+#   --fuzz: only the fuzzer's boot (kmod-fuzz: its load, its run, rmmod, the kernel
+#   log), with 10^5 operations in every guest, however long that takes (make
+#   test-long: 15-30 s each, armv7-a9 about 160 s); the default run boots for it too
+#   after the tests, with as many operations as take 6-10 s there (fuzz_ops below)
+#   DMAB_FUZZ_SEED, DMAB_FUZZ_OPS: kmod-fuzz's seed (1) and operations, to replay;
+#   DMAB_FUZZ_INSMOD: the module's parameters for it (max_total_mb=16)
 # Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
 set -euo pipefail
 arch=${1:-x86_64}
+fuzz_only=0
 case "${2:-}" in
 '') bench=0 ;;
 --bench) bench=1 ;;
-*) echo "usage: tests/guests/run.sh GUEST [--bench]" >&2; exit 2 ;;
+--fuzz) bench=0 fuzz_only=1 ;;
+*) echo "usage: tests/guests/run.sh GUEST [--bench | --fuzz]" >&2; exit 2 ;;
 esac
 # the make calls below take only what is given to them (make vm-bench ARCH=... sets ARCH)
 unset ARCH CROSS_COMPILE MAKEFLAGS MAKEOVERRIDES MFLAGS
@@ -143,6 +151,12 @@ headers_deps() { # headers_deps PACKAGE: $headers (its record), $common and $kbu
 # space can do cache maintenance (cached-sync on the user backend), and
 # whether the kernel has dma-heaps and udmabuf.
 deb='' triplet='' cmdline='' dmabuf=0 from_backports=0 boot=() dtb='' swiotlb=0 a9=0
+# kmod-fuzz's operations in the default run: 6-10 s of it in each guest, at the
+# rates measured here on a busy 2-core host (x86_64 3400-7000 a second, its swiotlb
+# twin 3450-6550, x86_64-bpo 5300-7250, arm64 2450-4300, armhf 2100-3000,
+# armv7-a9 610-690: 5000 there, whose boot alone takes 12-26 s); its boot adds
+# 12-28 s per guest in all. --fuzz (make test-long) runs 10^5 in each.
+fuzz_ops=40000
 kernel_dir=$out	# where the kernel image is kept (x86_64-swiotlb shares x86_64's)
 case "$arch" in
 x86_64 | x86_64-swiotlb)
@@ -165,10 +179,10 @@ x86_64-bpo)
 	# the cloud kernel of the backports suite, through a private apt
 	# configuration; its headers and kbuild are unpacked, not installed
 	need qemu-system-x86 busybox-static cpio gcc-12
-	from_backports=1 dmabuf=1
+	from_backports=1 dmabuf=1 fuzz_ops=50000
 	;;
 arm64)
-	deb=arm64 triplet=aarch64-linux-gnu flavour=arm64
+	deb=arm64 triplet=aarch64-linux-gnu flavour=arm64 fuzz_ops=30000
 	kmake=(ARCH=arm64 "CROSS_COMPILE=$triplet-")
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -m "$mem" -smp 2)
 	console=ttyAMA0
@@ -176,7 +190,7 @@ arm64)
 	expect_machine=aarch64 expect_timer=cntvct_el0 expect_read=neon user_maintenance=1
 	;;
 armhf)
-	deb=armhf triplet=arm-linux-gnueabihf flavour=armmp-lpae
+	deb=armhf triplet=arm-linux-gnueabihf flavour=armmp-lpae fuzz_ops=25000
 	kmake=(ARCH=arm "CROSS_COMPILE=$triplet-")
 	qemu=(qemu-system-arm -M virt -cpu cortex-a15 -m "$mem" -smp 2)
 	console=ttyAMA0
@@ -190,7 +204,7 @@ armv7-a9)
 	# QEMU's Exynos4210 (smdkc210): two Cortex-A9, an L2C-310 outer cache, three
 	# PL330 DMA controllers (DMA_MEMCPY channels), an A9 PMU. It needs the non-LPAE
 	# kernel and the board's device tree from the same package; it always has 1 GiB.
-	deb=armhf triplet=arm-linux-gnueabihf flavour=armmp
+	deb=armhf triplet=arm-linux-gnueabihf flavour=armmp fuzz_ops=5000
 	kmake=(ARCH=arm "CROSS_COMPILE=$triplet-")
 	qemu=(qemu-system-arm -M smdkc210 -m 1024 -smp 2)
 	dtb=exynos4210-smdkv310.dtb
@@ -291,8 +305,10 @@ mkdir -p "$root/bin"
 make -C "$top" --no-print-directory -s cross CROSS_COMPILE="$triplet-" CROSS_SYSROOT="$sysroot" \
 	WERROR=-Werror >&2
 cp "$top/build/cross-$triplet/dmabench" "$root/dmabench"
-"$triplet-gcc" -std=gnu11 -O2 -Wall -Wextra -static -I"$top/kmod/include/uapi" -o "$root/kmod-test" \
-	"$top/tests/guests/kmod-test.c"
+for t in kmod-test kmod-fuzz; do
+	"$triplet-gcc" -std=gnu11 -O2 -Wall -Wextra -Werror -static -I"$top/kmod/include/uapi" \
+		-o "$root/$t" "$top/tests/guests/$t.c"
+done
 cp "$busybox" "$root/bin/busybox"
 kbuild_dir="$out/kmod"
 rm -rf "$kbuild_dir"
@@ -311,6 +327,23 @@ chmod +x "$root/init"
 # offer DMA_MEMCPY channels, so dmaengine=on must load there
 [ "$a9" = 1 ] && cmdline+=" dmab.l2c310=1 dmab.pl330=1 dmab.dmaengine=1"
 log="$out/console.log"
+# kmod-fuzz (tests/guests/kmod-fuzz.c) has a boot of its own, after the tests' boot,
+# with the kernel checking itself: slab sanity checks, red zones, poison and owner
+# tracking, freed pages poisoned (page_poison takes precedence over init_on_free
+# where both are built in, and the kernel says so). On the tests' boot they cost
+# x86_64 95 s instead of 37, x86_64-bpo 142 instead of 54, armv7-a9 261 instead of
+# 183 (measured here, the same hour), so only the fuzzer's boot has them, with 256
+# MiB (page_poison writes all of memory at boot): there they cost 1-3 s.
+# DMAB_FUZZ_KERNEL_ARGS replaces them (empty: none), to measure what they cost.
+fuzz_log="$out/fuzz.log" fuzz_mem=256 fuzz_timeout=120 fuzz_limit=$timeout
+[ "$fuzz_only" = 1 ] && fuzz_ops=100000 fuzz_timeout=1500 fuzz_limit=1800
+fuzz_cmdline="$cmdline dmab.fuzz=1 dmab.fuzz_seed=${DMAB_FUZZ_SEED:-1}"
+fuzz_cmdline+=" dmab.fuzz_ops=${DMAB_FUZZ_OPS:-$fuzz_ops} dmab.fuzz_timeout=$fuzz_timeout"
+fuzz_insmod=${DMAB_FUZZ_INSMOD:-max_total_mb=16}
+fuzz_cmdline+=" dmab.fuzz_insmod=${fuzz_insmod// /,}"
+fuzz_cmdline+=" ${DMAB_FUZZ_KERNEL_ARGS-slub_debug=FZPU page_poison=1 init_on_free=1}"
+# smdkc210 has 1 GiB whatever -m says: the kernel is told to use less
+[ "$a9" = 1 ] && fuzz_cmdline+=" mem=${fuzz_mem}M"
 tcg="QEMU software emulation (TCG) models no caches: these timings say nothing about
 what caches cost (uncached, write-combined or cached, synced or not, all look
 alike); they show every strategy working end to end, not how fast it is."
@@ -329,43 +362,66 @@ if [ "$bench" = 1 ]; then
 	echo "dmabench.ko loaded with $insmod_params; at most $timeout s."
 	echo "$tcg"
 fi
-rm -f "$out"/*.json	# what the last boot handed over
-start=$(date +%s)
-# armmp has no driver for smdkc210's RTC (RTC_DRV_S3C): the guest takes the host's time
-[ "$a9" = 1 ] && cmdline+=" dmab.epoch=$start"
-[ -n "$dtb" ] && qemu+=(-dtb "$out/$dtb")
-rm -f "$out/qemu.pid"
-# The harness's progress lines as they come (the default matrix takes minutes). A
-# board that cannot restart (smdkc210) halts after a panic instead of leaving QEMU
-# (panic=-1, -no-reboot): it is stopped then, not at the timeout.
-timeout "$timeout" "${qemu[@]}" -kernel "$kernel_dir/vmlinuz-$kver" -initrd "$out/initrd.gz" \
-	-append "console=$console${boot[*]:+ ${boot[*]}} quiet panic=-1${cmdline:+ $cmdline}" \
-	-nographic -no-reboot -pidfile "$out/qemu.pid" </dev/null 2>&1 |
-	tee "$log" | grep --line-buffered -a -e '^dmabench: \[' -e 'Reboot failed -- System halted' |
-	while IFS= read -r line; do
-		case "$line" in
-		*'System halted'*) kill "$(cat "$out/qemu.pid")" 2>/dev/null || true ;;
-		*) line=${line%$'\r'}; echo "vm-bench: ${line#dmabench: }" ;;
-		esac
-	done >&2 || true
-if grep -q 'System halted' "$log"; then
-	echo "guests: $arch $kver halted, stopped after $(( $(date +%s) - start )) s" >&2
-else
-	echo "guests: $arch $kver booted and powered off in $(( $(date +%s) - start )) s" >&2
-fi
+boot_guest() { # boot_guest LOG MEM_MIB TIMEOUT CMDLINE: one boot to power-off, its console in LOG
+	local log=$1 mem=$2 limit=$3 append=$4 q=("${qemu[@]}") i start
+	for i in "${!q[@]}"; do # -m as the guest's case above has it, or the fuzz boot's
+		[ "${q[i]}" = -m ] && q[i + 1]=$mem
+	done
+	[ -n "$dtb" ] && q+=(-dtb "$out/$dtb")
+	start=$(date +%s)
+	# armmp has no driver for smdkc210's RTC (RTC_DRV_S3C): the guest takes the host's time
+	[ "$a9" = 1 ] && append+=" dmab.epoch=$start"
+	rm -f "$out/qemu.pid"
+	# The harness's progress lines as they come (the default matrix takes minutes). A
+	# board that cannot restart (smdkc210) halts after a panic instead of leaving QEMU
+	# (panic=-1, -no-reboot): it is stopped then, not at the timeout.
+	timeout "$limit" "${q[@]}" -kernel "$kernel_dir/vmlinuz-$kver" -initrd "$out/initrd.gz" \
+		-append "console=$console${boot[*]:+ ${boot[*]}} quiet panic=-1${append:+ $append}" \
+		-nographic -no-reboot -pidfile "$out/qemu.pid" </dev/null 2>&1 |
+		tee "$log" | grep --line-buffered -a -e '^dmabench: \[' -e 'Reboot failed -- System halted' |
+		while IFS= read -r line; do
+			case "$line" in
+			*'System halted'*) kill "$(cat "$out/qemu.pid")" 2>/dev/null || true ;;
+			*) line=${line%$'\r'}; echo "vm-bench: ${line#dmabench: }" ;;
+			esac
+		done >&2 || true
+	if grep -q 'System halted' "$log"; then
+		echo "guests: $arch $kver halted, stopped after $(( $(date +%s) - start )) s ($log)" >&2
+	else
+		echo "guests: $arch $kver booted and powered off in $(( $(date +%s) - start )) s ($log)" >&2
+	fi
+}
 
 passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "ok   $arch: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $arch: $*"; }
-if ! grep -q '^DMAB-DONE' "$log"; then
-	fail "the guest did not finish (see $log)"
-	# the kernel's last words, when it died
-	grep -a -m8 -E 'Unable to handle|Internal error|Oops|BUG:|WARNING:|Kernel panic|PC is at|LR is at|lockup|blocked for more' \
-		"$log" | tr -d '\r' | sed 's/^/     | /' || true
+judge_tests() { # judge_tests LOG: a pass or a fail per DMAB-TEST line; a fail if the guest died
+	local log=$1 verdict rest
+	if ! grep -q '^DMAB-DONE' "$log"; then
+		fail "the guest did not finish (see $log)"
+		# the kernel's last words, when it died
+		grep -a -m8 -E 'Unable to handle|Internal error|Oops|BUG:|WARNING:|Kernel panic|PC is at|LR is at|lockup|blocked for more' \
+			"$log" | tr -d '\r' | sed 's/^/     | /' || true
+	fi
+	while read -r _ verdict rest; do
+		if [ "$verdict" = ok ]; then pass "$rest"; else fail "$rest"; fi
+	done < <(grep -a '^DMAB-TEST ' "$log" | tr -d '\r')
+}
+
+fuzz_boot() { # the fuzzer's boot (see fuzz_cmdline), judged like the tests' boot
+	boot_guest "$fuzz_log" "$fuzz_mem" "$fuzz_limit" "$fuzz_cmdline"
+	judge_tests "$fuzz_log"
+}
+
+if [ "$fuzz_only" = 1 ]; then
+	fuzz_boot
+	echo "guests-fuzz-$arch: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
 fi
-while read -r _ verdict rest; do
-	if [ "$verdict" = ok ]; then pass "$rest"; else fail "$rest"; fi
-done < <(grep -a '^DMAB-TEST ' "$log" | tr -d '\r')
+rm -f "$out"/*.json	# what the last boot handed over
+boot_guest "$log" "$mem" "$timeout" "$cmdline"
+judge_tests "$log"
 
 # JSON the guest handed over: kept under results/, and validated
 awk '/^DMAB-JSON-BEGIN/{name=$2; f=1; next} /^DMAB-JSON-END/{f=0} f{print > (dir "/" name ".json")}' \
@@ -711,5 +767,6 @@ except (KeyError, TypeError, ValueError, OSError, AttributeError) as e:
 PY
 	)
 fi
+fuzz_boot
 echo "guests-$arch: $passed passed, $failed failed"
 [ "$failed" = 0 ]
