@@ -14,11 +14,14 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dmabench.h"
 #include "parse.h"
+#include "run.h"
 #include "stats.h"
 
 #define CI_LEVEL 0.95
@@ -69,6 +72,11 @@ static int check_samples(const json_t *samples, const char *path, size_t i, char
 	return 0;
 }
 
+static int is_count(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
 /* Version 2: one entry per repetition, its frames and its median per phase. */
 static int check_repetitions(const json_t *reps, const char *path, size_t i, char *err,
 			     size_t len)
@@ -82,6 +90,12 @@ static int check_repetitions(const json_t *reps, const char *path, size_t i, cha
 		return 0;
 	if (!json_is_array(reps))
 		return bad(err, len, path, "repetitions is not a list", i);
+	/* compare's bootstrap costs 10000 resamples times the repetitions, per phase */
+	if (json_array_size(reps) > DMAB_MAX_REPEAT) {
+		snprintf(what, sizeof(what), "%zu repetitions, more than the %d a run makes (-R)",
+			 json_array_size(reps), DMAB_MAX_REPEAT);
+		return bad(err, len, path, what, i);
+	}
 	json_array_foreach(reps, k, rep) {
 		const json_t *n = json_object_get(rep, "n");
 
@@ -110,9 +124,16 @@ static int check_repetitions(const json_t *reps, const char *path, size_t i, cha
 	return 0;
 }
 
+/*
+ * A noise floor: at most 10^6 % (a ratio of 10^4), so that twice it, the
+ * threshold, is a number to print and to compare with (1e308 made it
+ * infinite, and the threshold silently 0).
+ */
+#define PCT_MAX 1e6
+
 static int is_pct(const json_t *v)
 {
-	return json_is_number(v) && json_number_value(v) >= 0;
+	return json_is_number(v) && json_number_value(v) >= 0 && json_number_value(v) <= PCT_MAX;
 }
 
 /* The shape noise_floor.groups[k].@field must have, or NULL when it has it. */
@@ -201,10 +222,9 @@ static int check_result(const json_t *r, const char *path, size_t i, char *err, 
 	if (!json_is_object(phases))
 		return bad(err, len, path, "phases is missing or not an object", i);
 	json_object_foreach((json_t *)phases, name, ph)
-		if (!json_is_integer(json_object_get(ph, "p50_ns")) ||
-		    !json_is_integer(json_object_get(ph, "n"))) {
-			snprintf(what, sizeof(what), "phases.%.40s has no integer n and p50_ns",
-				 name);
+		if (!is_count(json_object_get(ph, "p50_ns")) || !is_count(json_object_get(ph, "n"))) {
+			snprintf(what, sizeof(what), "phases.%.40s has no n and p50_ns that are "
+				 "counts", name);
 			return bad(err, len, path, what, i);
 		}
 	if (!json_is_object(json_object_get(r, "integrity")))
@@ -215,12 +235,205 @@ static int check_result(const json_t *r, const char *path, size_t i, char *err, 
 	return check_samples(json_object_get(r, "samples"), path, i, err, len);
 }
 
-int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen)
+/* DMAB_RESULT_MAX_MB in bytes, or what DMABENCH_MAX_RESULT_MB says. */
+static int result_limit(uint64_t *max_bytes, char *err, size_t len)
+{
+	const char *env = getenv(DMAB_RESULT_MAX_MB_ENV);
+	unsigned long long mb = DMAB_RESULT_MAX_MB;
+	char *end;
+
+	if (env && env[0]) {
+		errno = 0;
+		mb = strtoull(env, &end, 10);
+		if (errno || *end || env[0] == '-' || !mb || mb > DMAB_RESULT_MAX_MB_CEILING) {
+			snprintf(err, len, "%s='%.40s' is not a whole number of MiB from 1 to %d",
+				 DMAB_RESULT_MAX_MB_ENV, env, DMAB_RESULT_MAX_MB_CEILING);
+			return -EINVAL;
+		}
+	}
+	*max_bytes = (uint64_t)mb << 20;
+	return 0;
+}
+
+static int too_large(const char *name, uint64_t size, uint64_t max, char *err, size_t len)
+{
+	char have[48];
+
+	if (size == UINT64_MAX)
+		snprintf(have, sizeof(have), "more than %llu MiB",
+			 (unsigned long long)(max >> 20));
+	else
+		snprintf(have, sizeof(have), "%.1f MiB", (double)size / (1 << 20));
+	snprintf(err, len, "%s: %s, over the limit of %llu MiB for a result file (%s=MiB "
+		 "raises it)", name, have, (unsigned long long)(max >> 20),
+		 DMAB_RESULT_MAX_MB_ENV);
+	return -EFBIG;
+}
+
+static char *key_text(const json_t *r);
+
+/*
+ * compare matches results by key (strategy, backend, workload, pattern and
+ * size): each is in a file once, as run writes it, or a file compared with
+ * itself would pair one result with another.
+ */
+static int check_unique(const json_t *results, const char *path, char *err, size_t len)
+{
+	json_t *seen = json_object(), *first;
+	const json_t *r;
+	char what[160], *key;
+	size_t i;
+	int ret = 0;
+
+	json_array_foreach(results, i, r) {
+		key = seen ? key_text(r) : NULL;
+		if (!key) {
+			snprintf(err, len, "%s: %s", path, strerror(ENOMEM));
+			ret = -ENOMEM;
+			break;
+		}
+		first = json_object_get(seen, key);
+		if (first) {
+			snprintf(what, sizeof(what), "the same configuration as results[%lld] "
+				 "(strategy, backend, workload, pattern and size)",
+				 (long long)json_integer_value(first));
+			ret = bad(err, len, path, what, i);
+		} else if (json_object_set_new(seen, key, json_integer((json_int_t)i))) {
+			snprintf(err, len, "%s: %s", path, strerror(ENOMEM));
+			ret = -ENOMEM;
+		}
+		free(key);
+		if (ret)
+			break;
+	}
+	json_decref(seen);
+	return ret;
+}
+
+/* The document's shape: schema_version, the noise floor, each result. */
+static int check_document(const json_t *j, const char *path, char *err, size_t errlen)
+{
+	const json_t *results = json_object_get(j, "results");
+	const json_t *version = json_object_get(j, "schema_version");
+	char what[128];
+	size_t i;
+	int ret;
+
+	if (!json_is_object(j))
+		return bad(err, errlen, path, "not a dmabench result (the JSON is not an object)",
+			   (size_t)-1);
+	if (!version)
+		return bad(err, errlen, path, "not a dmabench result (no schema_version)",
+			   (size_t)-1);
+	if (!json_is_integer(version) || json_integer_value(version) < DMAB_SCHEMA_VERSION_MIN ||
+	    json_integer_value(version) > DMAB_SCHEMA_VERSION_MAX) {
+		char *v = json_dumps(version, JSON_ENCODE_ANY);
+
+		snprintf(what, sizeof(what), "schema_version %.40s, this build reads %d to %d",
+			 v ? v : "?", DMAB_SCHEMA_VERSION_MIN, DMAB_SCHEMA_VERSION_MAX);
+		free(v);
+		return bad(err, errlen, path, what, (size_t)-1);
+	}
+	if (!json_is_array(results))
+		return bad(err, errlen, path, "results is missing or not a list", (size_t)-1);
+	if (json_array_size(results) > DMAB_RESULTS_MAX) {
+		snprintf(what, sizeof(what), "%zu results, more than the %d a result file may "
+			 "hold", json_array_size(results), DMAB_RESULTS_MAX);
+		return bad(err, errlen, path, what, (size_t)-1);
+	}
+	ret = check_noise_floor(json_object_get(j, "noise_floor"), path, err, errlen);
+	for (i = 0; !ret && i < json_array_size(results); i++)
+		ret = check_result(json_array_get(results, i), path, i, err, errlen);
+	return ret ? ret : check_unique(results, path, err, errlen);
+}
+
+int dmab_result_load_buffer(const char *data, size_t len, const char *name, json_t **root,
+			    char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *j, *results, *version;
+	uint64_t max;
+	json_t *j;
+	int ret;
+
+	*root = NULL;
+	ret = result_limit(&max, err, errlen);
+	if (ret)
+		return ret;
+	if (len > max)
+		return too_large(name, len, max, err, errlen);
+	j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		if (json_error_code(&je) == json_error_premature_end_of_input)
+			snprintf(err, errlen, "%s: truncated: the JSON ends at line %d column %d "
+				 "before the document does", name, je.line, je.column);
+		else
+			snprintf(err, errlen, "%s: not JSON: line %d column %d: %s", name, je.line,
+				 je.column, je.text);
+		return -EINVAL;
+	}
+	ret = check_document(j, name, err, errlen);
+	if (ret) {
+		json_decref(j);
+		return ret;
+	}
+	*root = j;
+	return 0;
+}
+
+/*
+ * The whole file, refused past @max bytes before it is read where its size
+ * is known, and while it is read where it is not (a pipe).
+ */
+static int read_file(FILE *f, const char *path, uint64_t max, char **data, size_t *len,
+		     char *err, size_t errlen)
+{
+	size_t cap = 1 << 16, n = 0, got;
+	struct stat st;
+	char *buf, *more;
+
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode)) {
+		if ((uint64_t)st.st_size > max)
+			return too_large(path, (uint64_t)st.st_size, max, err, errlen);
+		cap = (size_t)st.st_size + 1;
+	}
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	errno = 0;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n > max) {
+			free(buf);
+			return too_large(path, UINT64_MAX, max, err, errlen);
+		}
+		if (n < cap)
+			continue;
+		cap = cap * 2 > max + 1 ? (size_t)max + 1 : cap * 2;
+		more = realloc(buf, cap);
+		if (!more) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = more;
+	}
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+
+		free(buf);
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(e));
+		return -e;
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen)
+{
 	FILE *f = fopen(path, "r");
-	size_t i;
+	char *data = NULL;
+	size_t len = 0;
+	uint64_t max;
 	int ret;
 
 	*root = NULL;
@@ -229,48 +442,17 @@ int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		return ret;
 	}
-	j = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	ret = result_limit(&max, err, errlen);
+	if (!ret)
+		ret = read_file(f, path, max, &data, &len, err, errlen);
 	fclose(f);
-	if (!j) {
-		if (json_error_code(&je) == json_error_premature_end_of_input)
-			snprintf(err, errlen, "%s: truncated: the JSON ends at line %d column %d "
-				 "before the document does", path, je.line, je.column);
-		else
-			snprintf(err, errlen, "%s: not JSON: line %d column %d: %s", path, je.line,
-				 je.column, je.text);
-		return -EINVAL;
-	}
-	version = json_object_get(j, "schema_version");
-	results = json_object_get(j, "results");
-	if (!json_is_object(j)) {
-		ret = bad(err, errlen, path, "not a dmabench result (the JSON is not an object)",
-			  (size_t)-1);
-	} else if (!version) {
-		ret = bad(err, errlen, path, "not a dmabench result (no schema_version)",
-			  (size_t)-1);
-	} else if (!json_is_integer(version) ||
-		   json_integer_value(version) < DMAB_SCHEMA_VERSION_MIN ||
-		   json_integer_value(version) > DMAB_SCHEMA_VERSION_MAX) {
-		char what[128];
-		char *v = json_dumps(version, JSON_ENCODE_ANY);
-
-		snprintf(what, sizeof(what), "schema_version %s, this build reads %d to %d",
-			 v ? v : "?", DMAB_SCHEMA_VERSION_MIN, DMAB_SCHEMA_VERSION_MAX);
-		free(v);
-		ret = bad(err, errlen, path, what, (size_t)-1);
-	} else if (!json_is_array(results)) {
-		ret = bad(err, errlen, path, "results is missing or not a list", (size_t)-1);
-	} else {
-		ret = check_noise_floor(json_object_get(j, "noise_floor"), path, err, errlen);
-		for (i = 0; !ret && i < json_array_size(results); i++)
-			ret = check_result(json_array_get(results, i), path, i, err, errlen);
-	}
-	if (ret) {
-		json_decref(j);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(ENOMEM));
+	if (ret)
 		return ret;
-	}
-	*root = j;
-	return 0;
+	ret = dmab_result_load_buffer(data, len, path, root, err, errlen);
+	free(data);
+	return ret;
 }
 
 /* --- the environment --- */
@@ -359,17 +541,6 @@ static int skipped(const json_t *r)
 	return json_is_string(json_object_get(r, "skipped"));
 }
 
-static const json_t *find_match(const json_t *results, const json_t *r)
-{
-	const json_t *v;
-	size_t i;
-
-	json_array_foreach(results, i, v)
-		if (same_key(v, r))
-			return v;
-	return NULL;
-}
-
 static json_t *key_json(const json_t *r)
 {
 	return json_pack("{s:O, s:O, s:O, s:O, s:O}", "strategy", json_object_get(r, "strategy"),
@@ -377,6 +548,42 @@ static json_t *key_json(const json_t *r)
 			 "workload", json_object_get(r, "workload"),
 			 "pattern", json_object_get(r, "pattern"),
 			 "size_bytes", json_object_get(r, "size_bytes"));
+}
+
+/*
+ * The key as text, for an index: equal texts are equal keys (the loader
+ * made them strings, null and integers, which JSON writes one way).
+ */
+static char *key_text(const json_t *r)
+{
+	json_t *k = key_json(r);
+	char *text = k ? json_dumps(k, JSON_COMPACT) : NULL;
+
+	json_decref(k);
+	return text;
+}
+
+/*
+ * A file's results by key, the first of each as a scan finds it: matching
+ * two files of n results is then n lookups, not n^2 / 2 comparisons (5000
+ * results took minutes). NULL when it cannot be built: find_match() scans.
+ */
+static json_t *index_of(const json_t *results)
+{
+	json_t *index = json_object(), *r;
+	char *key;
+	size_t i;
+
+	json_array_foreach(results, i, r) {
+		key = index ? key_text(r) : NULL;
+		if (!key || (!json_object_get(index, key) && json_object_set(index, key, r))) {
+			free(key);
+			json_decref(index);
+			return NULL;
+		}
+		free(key);
+	}
+	return index;
 }
 
 static const char *str(const json_t *j, const char *key)
@@ -407,7 +614,27 @@ static void workload_size(const json_t *c, char *buf, size_t len)
 struct side {
 	const json_t *root;
 	const char *name;	/* the file's name without its folder, for notes */
+	const json_t *index;	/* index_of() its results, or NULL */
 };
+
+/* The result of @s with @r's key (the first, should there be several), or NULL. */
+static const json_t *find_match(const struct side *s, const json_t *r)
+{
+	const json_t *v;
+	char *key;
+	size_t i;
+
+	key = s->index ? key_text(r) : NULL;
+	if (key) {
+		v = json_object_get(s->index, key);
+		free(key);
+		return v;
+	}
+	json_array_foreach(json_object_get(s->root, "results"), i, v)
+		if (same_key(v, r))
+			return v;
+	return NULL;
+}
 
 static const char *file_name(const char *path)
 {
@@ -1062,13 +1289,12 @@ static double timer_resolution_ns(const json_t *a, const json_t *b)
 /* One threshold per workload and size that both files ran, in the order they come. */
 static json_t *thresholds_json(const struct side *sides, double given_pct)
 {
-	const json_t *ra = json_object_get(sides[0].root, "results"),
-		     *rb = json_object_get(sides[1].root, "results"), *a, *b;
+	const json_t *ra = json_object_get(sides[0].root, "results"), *a, *b;
 	json_t *list = json_array();
 	size_t i;
 
 	json_array_foreach(ra, i, a) {
-		b = find_match(rb, a);
+		b = find_match(&sides[1], a);
 		if (!b || skipped(a) || skipped(b) || threshold_for(list, a))
 			continue;
 		json_array_append_new(list, threshold_json(a, sides, given_pct));
@@ -1093,12 +1319,13 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 		 const char *new_path, double threshold_pct, json_t **out, char *err,
 		 size_t errlen)
 {
-	const struct side sides[2] = {
-		{ base_root, file_name(base_path) },
-		{ new_root, file_name(new_path) },
-	};
 	const json_t *ra = json_object_get(base_root, "results"),
 		     *rb = json_object_get(new_root, "results"), *a, *b;
+	json_t *index[2] = { index_of(ra), index_of(rb) };
+	const struct side sides[2] = {
+		{ base_root, file_name(base_path), index[0] },
+		{ new_root, file_name(new_path), index[1] },
+	};
 	json_t *cmp, *configs = json_array(), *unmatched = json_array(), *c;
 	json_t *thresholds = thresholds_json(sides, threshold_pct);
 	double resolution = timer_resolution_ns(base_root, new_root);
@@ -1106,7 +1333,7 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 	int ret = 0;
 
 	json_array_foreach(ra, i, a) {
-		b = find_match(rb, a);
+		b = find_match(&sides[1], a);
 		if (!b) {
 			add_unmatched(unmatched, a, "only in base");
 		} else if (skipped(a) || skipped(b)) {
@@ -1121,8 +1348,10 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 		}
 	}
 	json_array_foreach(rb, i, b)
-		if (!find_match(ra, b))
+		if (!find_match(&sides[0], b))
 			add_unmatched(unmatched, b, "only in new");
+	json_decref(index[0]);
+	json_decref(index[1]);
 	if (!ret && !json_array_size(configs)) {
 		snprintf(err, errlen, "no configuration ran in both %s and %s (matched by "
 			 "strategy, backend, workload, pattern and size)", base_path, new_path);

@@ -12,6 +12,7 @@
 #define DMAB_COMPARE_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Significance level of the two-sided Mann-Whitney test behind a verdict. */
@@ -33,12 +34,36 @@
 #define DMAB_SCHEMA_VERSION_MAX 2
 
 /*
+ * The largest result file compare and plot read, in MiB; the environment
+ * variable raises (or lowers) it, up to the ceiling (what a size_t holds
+ * twice over). The parsed document takes 6-7 times the file in memory
+ * (README: Comparing and plotting), so 64 MiB is about 450 MB per file;
+ * the default matrix writes 3.6 MiB, one configuration at the sample cap
+ * about 0.6 MiB.
+ */
+#define DMAB_RESULT_MAX_MB 64
+#define DMAB_RESULT_MAX_MB_ENV "DMABENCH_MAX_RESULT_MB"
+#define DMAB_RESULT_MAX_MB_CEILING (SIZE_MAX > UINT32_MAX ? 1048576 : 2047)
+/*
+ * The most results a file may hold: matching two files is quadratic in
+ * them, and plot's figures more so. A run of every strategy, backend,
+ * workload and pattern at 64 sizes has about 15000.
+ */
+#define DMAB_RESULTS_MAX 20000
+
+/*
  * Reads a result file and checks what compare and plot rely on: JSON, a
  * schema_version this build reads, results with their keys, phases and
  * samples of the right types. Returns 0, or -EINVAL (not a usable result
- * file) / -errno (cannot read) with @err naming what is wrong.
+ * file, or a bad DMABENCH_MAX_RESULT_MB), -EFBIG (larger than the limit) /
+ * -errno (cannot read) with @err naming what is wrong. The file is read
+ * whole and handed to dmab_result_load_buffer().
  */
 int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen);
+
+/* The same from memory (@len bytes, no NUL needed); @name stands for the file in @err. */
+int dmab_result_load_buffer(const char *data, size_t len, const char *name, json_t **root,
+			    char *err, size_t errlen);
 
 /*
  * Compares @new_root against @base_root (both from dmab_result_load):

@@ -587,6 +587,8 @@ compare_bad=$(cat <<TABLE
 2	not-json.txt: not JSON: line 1 column 8	compare	$fx/base.json	$fx/not-json.txt
 2	no configuration ran in both	compare	$fx/base.json	$fx/nomatch.json
 2	corrupt.json: results[1]: size_bytes is missing or not a positive integer	compare	$fx/base.json	$fx/corrupt.json
+2	repeated-configuration.json: results[1]: the same configuration as results[0]	compare	$here/tests/fuzz/regressions/result/repeated-configuration.json	$fx/base.json
+2	noise-floor-1e308.json: noise_floor.worst_pct is missing or not a percentage	compare	$fx/base.json	$here/tests/fuzz/regressions/result/noise-floor-1e308.json
 2	/nonexistent.json: cannot read: No such file	compare	$fx/base.json	/nonexistent.json
 2	needs two result files	compare	$fx/base.json
 2	unknown format 'html'	compare	$fx/base.json	$fx/same.json	--format	html
@@ -600,6 +602,45 @@ check "the good fixtures are valid against results/schema.json" "${validate[@]}"
 check "... and the bad ones are not" bash -c "for f in wrong-schema corrupt truncated badreps badfloor; do ! ${validate[*]} $fx/\$f.json 2>/dev/null || exit 1; done"
 run_bad_inputs "$bin" "plain compare" "$compare_bad"
 [ -n "$asan" ] && run_bad_inputs "$asan" "asan compare" "$compare_bad"
+
+# --- result files too large to read: refused before they are read, by size (64 MiB, or
+# DMABENCH_MAX_RESULT_MB) or by count (20000 results), never an out-of-memory ---
+/usr/bin/python3 - "$fx/base.json" "$work" <<'EOF'
+import sys
+base, work = open(sys.argv[1]).read().rstrip(), sys.argv[2]
+def padded(name, mib):  # base.json, a string of @mib MiB in its environment
+    open(f'{work}/{name}', 'w').write(base[:-1] + ', "padding": "' + 'x' * int(mib * 2**20) + '"}')
+padded('big.json', 100)
+padded('pad.json', 1.5)
+# a million results: {} each (the count is checked before what is in them)
+open(f'{work}/million.json', 'w').write('{"schema_version": 2, "results": [' + ','.join(['{}'] * 10**6) + ']}')
+EOF
+limits_bad=$(cat <<TABLE
+2	big.json: 100.0 MiB, over the limit of 64 MiB for a result file (DMABENCH_MAX_RESULT_MB=MiB raises it)	compare	$fx/base.json	$work/big.json
+2	million.json: 1000000 results, more than the 20000 a result file may hold	compare	$work/million.json	$fx/base.json
+2	big.json: 100.0 MiB, over the limit of 64 MiB	plot	$work/big.json	-o	$work/pbad
+TABLE
+)
+run_bad_inputs "$bin" "compare and plot, limits" "$limits_bad"
+[ -n "$asan" ] && run_bad_inputs "$asan" "asan compare and plot, limits" "$limits_bad"
+check "a 100 MiB result file is refused before it is read: at once, in under 64 MB of memory" "${pyjson[@]}" "
+import resource, subprocess, time
+t = time.monotonic()
+p = subprocess.run(['$bin', 'compare', '$fx/base.json', '$work/big.json'], capture_output=True)
+rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+assert p.returncode == 2 and time.monotonic() - t < 2 and rss_mb < 64, (p.returncode, rss_mb)
+"
+check "DMABENCH_MAX_RESULT_MB: a 1.5 MiB file is refused at 1 (naming the limit) and read at 2" bash -c "
+	DMABENCH_MAX_RESULT_MB=1 '$bin' compare '$fx/base.json' '$work/pad.json' >/dev/null 2>$work/lim.err; [ \$? = 2 ] || exit 1
+	grep -qx 'dmabench compare: $work/pad.json: 1.5 MiB, over the limit of 1 MiB for a result file (DMABENCH_MAX_RESULT_MB=MiB raises it)' $work/lim.err || exit 1
+	DMABENCH_MAX_RESULT_MB=2 '$bin' compare '$fx/base.json' '$work/pad.json' >/dev/null"
+check "DMABENCH_MAX_RESULT_MB: a pipe, whose size is not known, is refused as it passes the limit" bash -c "
+	DMABENCH_MAX_RESULT_MB=1 '$bin' compare '$fx/base.json' <(cat '$work/pad.json') >/dev/null 2>$work/lim.err; [ \$? = 2 ] || exit 1
+	grep -q ': more than 1 MiB, over the limit of 1 MiB for a result file' $work/lim.err"
+check "DMABENCH_MAX_RESULT_MB that is not a whole number of MiB: exit 2 naming it" bash -c "
+	for v in abc 0 -1 1.5 99999999999; do DMABENCH_MAX_RESULT_MB=\$v '$bin' compare '$fx/base.json' '$fx/same.json' >/dev/null 2>$work/lim.err; [ \$? = 2 ] || exit 1
+	grep -q \"DMABENCH_MAX_RESULT_MB='\$v' is not a whole number of MiB from 1 to\" $work/lim.err || exit 1; done"
+rm -f "$work/big.json" "$work/million.json"
 
 compare() { # compare NAME ARGS...: output in $work/cmp-NAME.out, exit code in .rc
 	local name=$1; shift
