@@ -3,7 +3,9 @@
 #   make deps    install the Debian packages that are missing (root), or print the line
 #   make bench   deps, build, run the default matrix on what this machine offers
 #   make test    deps, build with -Werror, unit tests (plain and ASan/UBSan), CLI tests,
-#                and the guests (tests/guests: Debian kernels under QEMU)
+#                the fuzzers for a short while, and the guests (tests/guests: Debian
+#                kernels under QEMU)
+#   make fuzz    each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (600)
 #   make clean / make install [PREFIX=/usr/local DESTDIR=]
 
 CC      ?= cc
@@ -13,7 +15,7 @@ GIT     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # What the build and the tests need, by Debian package name: one list.
 PACKAGES := build-essential pkg-config libjansson-dev libpfm4-dev zlib1g-dev \
-	    libcmocka-dev gnuplot-nox python3 python3-jsonschema
+	    libcmocka-dev gnuplot-nox python3 python3-jsonschema clang
 
 B        := build
 OPT      ?= -O2 -g
@@ -32,7 +34,8 @@ ASAN_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/plain/%)
 UNITS_ASAN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
 
-.PHONY: all deps bench bench-targets test unit unit-asan cli test-guests vm-bench clean install FORCE
+.PHONY: all deps bench bench-targets test unit unit-asan cli fuzz fuzz-short test-guests vm-bench \
+	clean install FORCE
 all: dmabench
 
 dmabench: $(LIB_OBJ) $(B)/plain/harness/main.o
@@ -86,8 +89,8 @@ bench: deps
 	./dmabench run $(BENCH_ARGS)
 
 test: deps
-	$(MAKE) WERROR=-Werror dmabench $(B)/dmabench-asan $(UNITS) $(UNITS_ASAN)
-	$(MAKE) --no-print-directory WERROR=-Werror unit unit-asan cli test-guests
+	$(MAKE) WERROR=-Werror dmabench $(B)/dmabench-asan $(UNITS) $(UNITS_ASAN) $(FUZZERS)
+	$(MAKE) --no-print-directory WERROR=-Werror unit unit-asan cli fuzz-short test-guests
 
 unit: $(UNITS)
 	@for t in $(UNITS); do echo "== $$t"; $$t || exit 1; done
@@ -97,6 +100,40 @@ unit-asan: $(UNITS_ASAN)
 
 cli: dmabench $(B)/dmabench-asan
 	tests/cli/run.sh ./dmabench $(B)/dmabench-asan
+
+# libFuzzer targets (tests/fuzz/fuzz-NAME.c), built with clang under ASan/UBSan: the
+# readers of files that come from other machines. result: the result file as compare
+# and plot read it (the console-log reader of dmabench import, issue 13, will be the
+# second). make fuzz runs each for FUZZ_SECONDS; make test (fuzz-short) for
+# FUZZ_SHORT_SECONDS, both after replaying tests/fuzz/regressions/TARGET/; the corpus
+# stays in build/fuzz/corpus-TARGET between runs. tests/fuzz/run.sh says more.
+FUZZ_CC       ?= clang
+FUZZ_TARGETS  := result
+FUZZ_SECONDS  ?= 600
+# 30 s, not 60: make test must stay under 10 minutes on the development VM (README)
+FUZZ_SHORT_SECONDS ?= 30
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_OBJ      := $(LIB_SRC:%.c=$(B)/fuzz/%.o)
+FUZZERS       := $(FUZZ_TARGETS:%=$(B)/fuzz-%)
+
+$(B)/fuzz/%.o: %.c | $(B)/version.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE) $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link $(CFLAGS) -c -o $@ $<
+.PRECIOUS: $(B)/fuzz/%.o
+
+# result: a good file to compare with; the bootstrap cut to fewer resamples (fuzz-result.c)
+$(B)/fuzz/tests/fuzz/fuzz-result.o: BASE += -DDMAB_FUZZ_FIXTURE='"$(CURDIR)/tests/fixtures/base.json"'
+$(B)/fuzz-result: FUZZ_LDFLAGS := -Wl,--wrap=dmab_bootstrap_ratio_ci
+
+$(B)/fuzz-%: $(B)/fuzz/tests/fuzz/fuzz-%.o $(FUZZ_OBJ)
+	$(FUZZ_CC) $(OPT) $(FUZZ_SANITIZE) -fsanitize=fuzzer -o $@ $^ $(LDFLAGS) $(FUZZ_LDFLAGS) \
+		$(LDLIBS)
+
+fuzz: $(FUZZERS) dmabench
+	@for t in $(FUZZ_TARGETS); do tests/fuzz/run.sh $$t $(FUZZ_SECONDS) ./dmabench || exit 1; done
+
+fuzz-short: $(FUZZERS) dmabench
+	@for t in $(FUZZ_TARGETS); do tests/fuzz/run.sh $$t $(FUZZ_SHORT_SECONDS) ./dmabench || exit 1; done
 
 # compare's targets measured on this machine (issue 11): 20 A/A pairs of --quick runs,
 # 20 pairs with a planted 10% slowdown, run-to-run CV, speed; about 15 minutes. A

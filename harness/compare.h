@@ -35,19 +35,20 @@
 
 /*
  * The largest result file compare and plot read, in MiB; the environment
- * variable raises (or lowers) it, up to the ceiling (what a size_t holds
- * twice over). The parsed document takes 6-7 times the file in memory
- * (README: Comparing and plotting), so 64 MiB is about 450 MB per file;
- * the default matrix writes 3.6 MiB, one configuration at the sample cap
- * about 0.6 MiB.
+ * variable raises (or lowers) it, up to the ceiling (1 TiB; 2 GiB where a
+ * size_t has 32 bits). The parsed document takes 7.7 (samples) to 12.5
+ * (many small results) times the file in memory: up to 0.8 GB a file at
+ * 64 MiB (README: Comparing and plotting). The default matrix writes
+ * 3.6 MiB; one configuration at the sample cap about 0.6 MiB.
  */
 #define DMAB_RESULT_MAX_MB 64
 #define DMAB_RESULT_MAX_MB_ENV "DMABENCH_MAX_RESULT_MB"
 #define DMAB_RESULT_MAX_MB_CEILING (SIZE_MAX > UINT32_MAX ? 1048576 : 2047)
 /*
- * The most results a file may hold: matching two files is quadratic in
- * them, and plot's figures more so. A run of every strategy, backend,
- * workload and pattern at 64 sizes has about 15000.
+ * The most results a file may hold: compare's thresholds and plot's figures
+ * pass over the results per workload and size, so time grows faster than
+ * the file. A run of every strategy, backend, workload and pattern at 64
+ * sizes has about 15000.
  */
 #define DMAB_RESULTS_MAX 20000
 

@@ -35,6 +35,13 @@ void dmab_plot_labels(struct dmab_plot_input *in, size_t n);
 int dmab_plot(struct dmab_plot_input *in, size_t n, const char *dir, const char *plotdir,
 	      const char *format, json_t *figures, json_t *notes, char *err, size_t errlen);
 
+/*
+ * dmab_plot() without gnuplot: the data files only, @figures listing the
+ * figures they are for (what the fuzzer drives: tests/fuzz).
+ */
+int dmab_plot_data(struct dmab_plot_input *in, size_t n, const char *dir, const char *format,
+		   json_t *figures, json_t *notes, char *err, size_t errlen);
+
 /* report.md in @dir: the figures, a summary table per file, compare against the first. */
 int dmab_plot_report(struct dmab_plot_input *in, size_t n, const char *dir,
 		     const json_t *figures, const json_t *notes);
