@@ -3,8 +3,8 @@
 #   make deps    install the Debian packages that are missing (root), or print the line
 #   make bench   deps, build, run the default matrix on what this machine offers
 #   make test    deps, build with -Werror, unit tests (plain and ASan/UBSan), CLI tests,
-#                the fuzzers for a short while, and the guests (tests/guests: Debian
-#                kernels under QEMU)
+#                the fuzzers for a short while, valgrind, and the guests (tests/guests:
+#                Debian kernels under QEMU)
 #   make fuzz    each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (600)
 #   make clean / make install [PREFIX=/usr/local DESTDIR=]
 
@@ -15,7 +15,7 @@ GIT     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # What the build and the tests need, by Debian package name: one list.
 PACKAGES := build-essential pkg-config libjansson-dev libpfm4-dev zlib1g-dev \
-	    libcmocka-dev gnuplot-nox python3 python3-jsonschema clang
+	    libcmocka-dev gnuplot-nox python3 python3-jsonschema clang valgrind
 
 B        := build
 OPT      ?= -O2 -g
@@ -34,8 +34,8 @@ ASAN_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=$(B)/plain/%)
 UNITS_ASAN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
 
-.PHONY: all deps bench bench-targets test unit unit-asan cli fuzz fuzz-short test-guests vm-bench \
-	clean install FORCE
+.PHONY: all deps bench bench-targets test unit unit-asan cli fuzz fuzz-short valgrind test-guests \
+	vm-bench clean install FORCE
 all: dmabench
 
 dmabench: $(LIB_OBJ) $(B)/plain/harness/main.o
@@ -90,7 +90,8 @@ bench: deps
 
 test: deps
 	$(MAKE) WERROR=-Werror dmabench $(B)/dmabench-asan $(UNITS) $(UNITS_ASAN) $(FUZZERS)
-	$(MAKE) --no-print-directory WERROR=-Werror unit unit-asan cli fuzz-short test-guests
+	$(MAKE) --no-print-directory WERROR=-Werror unit unit-asan cli fuzz-short valgrind \
+		test-guests
 
 unit: $(UNITS)
 	@for t in $(UNITS); do echo "== $$t"; $$t || exit 1; done
@@ -134,6 +135,11 @@ fuzz: $(FUZZERS) dmabench
 
 fuzz-short: $(FUZZERS) dmabench
 	@for t in $(FUZZ_TARGETS); do tests/fuzz/run.sh $$t $(FUZZ_SHORT_SECONDS) ./dmabench || exit 1; done
+
+# memcheck over a short run (the user backend's device thread included), compare and
+# plot: any error or definite leak fails (tests/valgrind.sh).
+valgrind: dmabench
+	tests/valgrind.sh ./dmabench
 
 # compare's targets measured on this machine (issue 11): 20 A/A pairs of --quick runs,
 # 20 pairs with a planted 10% slowdown, run-to-run CV, speed; about 15 minutes. A
