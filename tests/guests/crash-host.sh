@@ -47,7 +47,7 @@ x86_64)
 arm64)
 	# No cache in sysfs there: the peak is measured whatever the memory (0.5-1 s of
 	# every run's start, before its journal exists, where two thirds of the kills
-	# land); about 2 minutes in all, so not part of make test.
+	# land); 2-2.5 minutes in all, so in make test-long, not make test.
 	triplet=aarch64-linux-gnu console=ttyAMA0 panic=0
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -m 256 -smp 2)
 	;;
