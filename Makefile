@@ -163,8 +163,8 @@ test-guests: dmabench
 	for a in $(filter $(CRASH_ARCHES),$(GUEST_ARCHES)); do \
 		tests/guests/crash-host.sh $$a || status=1; done; exit $$status
 
-# kmod-fuzz with 10^5 operations in every guest, a boot each: 15-30 s, armv7-a9 about
-# 160 s (test-guests runs fewer, 6-10 s of it per guest: tests/guests/run.sh, fuzz_ops).
+# kmod-fuzz with 10^5 operations in every guest, a boot each: 31-64 s, about 9 min for
+# the six (test-guests runs fewer, 6-10 s of it per guest: tests/guests/run.sh, fuzz_ops).
 # Then the kill -9 x100 crash test in the arm64 guest (2-2.5 min; no disk there, so
 # no panic: tests/guests/crash-host.sh).
 .PHONY: test-long

@@ -12,8 +12,8 @@
 #   guest, its JSON kept in results/vm-bench/GUEST-KERNELRELEASE-UTC.json (make vm-bench)
 #   --fuzz: only the fuzzer's boot (kmod-fuzz: its load, its run, rmmod, the kernel
 #   log), with 10^5 operations in every guest, however long that takes (make
-#   test-long: 15-30 s each, armv7-a9 about 160 s); the default run boots for it too
-#   after the tests, with as many operations as take 6-10 s there (fuzz_ops below)
+#   test-long: 31-64 s a boot here, 517 s for the six); the default run boots for it
+#   too after the tests, with as many operations as take 6-10 s there (fuzz_ops below)
 #   DMAB_FUZZ_SEED, DMAB_FUZZ_OPS: kmod-fuzz's seed (1) and operations, to replay;
 #   DMAB_FUZZ_INSMOD: the module's parameters for it (max_total_mb=16)
 # Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
@@ -152,10 +152,11 @@ headers_deps() { # headers_deps PACKAGE: $headers (its record), $common and $kbu
 # whether the kernel has dma-heaps and udmabuf.
 deb='' triplet='' cmdline='' dmabuf=0 from_backports=0 boot=() dtb='' swiotlb=0 a9=0
 # kmod-fuzz's operations in the default run: 6-10 s of it in each guest, at the
-# rates measured here on a busy 2-core host (x86_64 3400-7000 a second, its swiotlb
-# twin 3450-6550, x86_64-bpo 5300-7250, arm64 2450-4300, armhf 2100-3000,
-# armv7-a9 610-690: 5000 there, whose boot alone takes 12-26 s); its boot adds
-# 12-28 s per guest in all. --fuzz (make test-long) runs 10^5 in each.
+# rates measured here on a busy 2-core host, by the guest's clock (x86_64 2950-7000
+# a second, its swiotlb twin 3100-6550, x86_64-bpo 2100-7250, arm64 2450-4700, armhf
+# 2100-3000, armv7-a9 610-1300, whose clock runs 1.3-1.9 times the host's: 5000
+# there, whose boot alone takes 12-26 s); its boot adds 12-28 s per guest in all.
+# --fuzz (make test-long) runs 10^5 in each.
 fuzz_ops=40000
 kernel_dir=$out	# where the kernel image is kept (x86_64-swiotlb shares x86_64's)
 case "$arch" in
