@@ -13,7 +13,7 @@
 /* The headline's median of each repetition of @c into @out; returns how many. */
 static size_t rep_medians(const struct dmab_cell *c, uint64_t *out)
 {
-	unsigned int p = c->workload->cost_phases ? DMAB_PHASE_CPU_COST : DMAB_PHASE_FRAME;
+	unsigned int p = dmab_workload_headline(c->workload);
 	size_t i, n = 0;
 
 	for (i = 0; i < c->n_reps; i++)

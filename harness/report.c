@@ -427,7 +427,7 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 /* A list of the repetition medians of @c's headline, for noise_floor. */
 static json_t *headline_medians_json(const struct dmab_cell *c)
 {
-	unsigned int p = c->workload->cost_phases ? DMAB_PHASE_CPU_COST : DMAB_PHASE_FRAME, i;
+	unsigned int p = dmab_workload_headline(c->workload), i;
 	json_t *a = json_array();
 
 	for (i = 0; i < c->n_reps; i++)

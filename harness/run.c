@@ -546,7 +546,7 @@ static struct dmab_samples rep_samples(const struct dmab_cell *c, unsigned int p
 /* The headline's median is known to 1% (frame's, for a workload without cpu_cost). */
 static int rep_stable(const struct dmab_cell *c)
 {
-	unsigned int p = c->workload->cost_phases ? DMAB_PHASE_CPU_COST : DMAB_PHASE_FRAME;
+	unsigned int p = dmab_workload_headline(c->workload);
 	struct dmab_samples s = rep_samples(c, p);
 	double rel = dmab_median_ci_rel(&s);
 

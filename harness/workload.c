@@ -23,6 +23,11 @@ const struct dmab_workload *dmab_workload_find(const char *name)
 	return NULL;
 }
 
+enum dmab_phase dmab_workload_headline(const struct dmab_workload *w)
+{
+	return w->cost_phases ? DMAB_PHASE_CPU_COST : DMAB_PHASE_FRAME;
+}
+
 void dmab_workload_check_cpu_view(struct dmab_cell *c, unsigned int index)
 {
 	const struct dmab_pattern *p = c->pattern;

@@ -38,6 +38,12 @@ extern const size_t dmab_workload_count;
 
 const struct dmab_workload *dmab_workload_find(const char *name);
 
+/*
+ * The headline phase of @w: cpu_cost, or frame for a workload without cost
+ * phases. What repetitions stop on and what the noise floor compares.
+ */
+enum dmab_phase dmab_workload_headline(const struct dmab_workload *w);
+
 /* Checks what the CPU saw of the frame in buffer @index after cell->pattern ran. */
 void dmab_workload_check_cpu_view(struct dmab_cell *cell, unsigned int index);
 
