@@ -26,7 +26,8 @@ BASE     := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(WERROR) -MMD -MP -I$(B)
 LDLIBS   := -lpfm -ljansson -lz -lpthread -lm
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard strategies/*.c)
+LIB_SRC  := $(filter-out harness/main.c,$(wildcard harness/*.c)) $(wildcard analysis/*.c) \
+	    $(wildcard strategies/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/plain/%.o)

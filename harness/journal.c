@@ -19,7 +19,7 @@
 
 #include "parse.h"
 #include "report.h"
-#include "stats.h"
+#include "../analysis/stats.h"
 #include "tool.h"
 
 #define RECORD_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(10))

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "../analysis/stats.h"
 #include "workload.h"
 
 /* The headline's median of each repetition of @c into @out; returns how many. */

@@ -11,7 +11,7 @@
 #include "dmabench.h"
 #include "inject.h"
 #include "patterns.h"
-#include "stats.h"
+#include "../analysis/stats.h"
 #include "../strategies/strategy.h"
 
 struct dmab_workload;

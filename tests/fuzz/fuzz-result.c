@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../harness/compare.h"
-#include "../../harness/plot.h"
-#include "../../harness/stats.h"
+#include "../../analysis/compare.h"
+#include "../../analysis/plot.h"
+#include "../../analysis/stats.h"
 
 #ifndef DMAB_FUZZ_FIXTURE
 #error "DMAB_FUZZ_FIXTURE: the path of a good result file (the Makefile sets it)"

@@ -22,7 +22,7 @@
 
 #include "check.h"
 
-#include "../../harness/stats.h"
+#include "../../analysis/stats.h"
 
 static const struct median_case {
 	const char *name;

@@ -20,8 +20,8 @@
 
 #include "check.h"
 
-#include "../../harness/compare.h"
-#include "../../harness/stats.h"
+#include "../../analysis/compare.h"
+#include "../../analysis/stats.h"
 
 #define FRAMES 50
 #define MAX_REPS 8

@@ -19,7 +19,7 @@
 
 #include "check.h"
 
-#include "../../harness/stats.h"
+#include "../../analysis/stats.h"
 
 #define MAX_N 200
 

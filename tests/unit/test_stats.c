@@ -14,7 +14,7 @@
 
 #include "check.h"
 
-#include "../../harness/stats.h"
+#include "../../analysis/stats.h"
 
 
 static void push_all(struct dmab_samples *s, const uint64_t *v, size_t n)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "parse.h"
+#include "../harness/parse.h"
 
 int dmab_export_format_parse(const char *name, enum dmab_export_format *out)
 {

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dmabench.h"
-#include "parse.h"
-#include "run.h"
+#include "../harness/dmabench.h"
+#include "../harness/parse.h"
+#include "../harness/run.h"
 #include "stats.h"
 
 #define CI_LEVEL 0.95

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "compare.h"
-#include "dmabench.h"
-#include "parse.h"
+#include "../harness/dmabench.h"
+#include "../harness/parse.h"
 
 extern char **environ;
 
