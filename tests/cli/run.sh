@@ -1155,5 +1155,11 @@ check "export: an unknown format, a missing file and no --format exit 2 with a c
 	'$bin' export /nonexistent.json --format csv >/dev/null 2>'$work/e2'; [ \$? = 2 ] && grep -q 'cannot read' '$work/e2' &&
 	'$bin' export '$fx/stale.json' >/dev/null 2>'$work/e3'; [ \$? = 2 ] && grep -q 'needs a result file and --format' '$work/e3'"
 
+# the commands' own sections (tests/cli/part-*.sh): sourced, with bin, asan, work, fx,
+# check, ok and bad as above
+for part in "$here"/tests/cli/part-*.sh; do
+	[ -f "$part" ] && . "$part"
+done
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
