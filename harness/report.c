@@ -501,18 +501,21 @@ json_t *dmab_report_cell_now(const struct dmab_run *run, const struct dmab_cell 
 
 json_t *dmab_report_json(const struct dmab_run *run, json_t *env, json_t *config)
 {
-	json_t *results = json_array();
+	json_t *results = json_array(), *root;
 	size_t i;
 
 	for (i = 0; i < run->n_cells; i++)
 		if (!run->cells[i].aa_twin)
 			json_array_append_new(results, cell_json(run, &run->cells[i]));
-	return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:f, s:b, s:o, s:o, s:o, s:o}",
+	root = json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:f, s:b, s:o, s:o, s:o, s:o}",
 			 "schema_version", DMAB_SCHEMA_VERSION,
 			 "tool", "name", DMAB_NAME, "version", DMAB_VERSION, "git", DMAB_GIT,
 			 "started_utc", run->started_utc, "duration_s", run->duration_s,
 			 "interrupted", run->interrupted, "environment", env, "config", config,
 			 "noise_floor", noise_floor_json(run), "results", results);
+	if (root && run->quota_wait_s > 0)
+		json_object_set_new(root, "quota_wait_s", json_real(run->quota_wait_s));
+	return root;
 }
 
 static void print_us(FILE *out, const struct dmab_cell *c, enum dmab_phase p)
@@ -730,6 +733,10 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 		dmab_inject_describe(&run->opt.inject, what, sizeof(what));
 		fprintf(out, "%s\n", what);
 	}
+	if (run->quota_wait_s > 0)
+		fprintf(out, "another process held dmabench.ko's bound (max_total_mb) for %.1f s of "
+			"this run: it waited, then took turns; if that was a second dmabench run, "
+			"both measured on a shared machine\n", run->quota_wait_s);
 	fprintf(out, "%-14s %-8s %-10s %-7s %-7s %6s | %9s | %9s %9s %9s %9s %9s %9s %9s | %9s "
 		"%9s | %s\n", "strategy", "via", "workload", "pattern", "size", "frames",
 		"CPU COST", "sync_dev", "dev_write", "dev_read", "dev_busy", "sync_cpu", "cpu",

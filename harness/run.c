@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -38,6 +39,10 @@ volatile sig_atomic_t dmab_interrupted;
 #define STABLE_REL 0.01		/* 95% CI of the cpu_cost median within 1% */
 #define BATCH_S 0.05		/* one cell's turn in a round */
 #define MAX_POOLS 4		/* backends with a bound of their own (pool_bytes) in one group */
+#define QUOTA_WAIT_S 300	/* the longest a set waits for another process's buffers */
+#define QUOTA_POLL_MS 20	/* and how often it looks */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const uint64_t default_sizes[] = { 4096, 65536, 1048576, 16777216, 0 };
 static const uint64_t quick_sizes[] = { 65536, 1048576, 0 };
@@ -284,11 +289,9 @@ static int cell_setup(struct dmab_cell *c)
 		ret = s->setup(s, &c->bufs[i], c->size);
 		if (ret) {
 			c->bufs[i].cpu = NULL;
-			/* a bound every process shares: another run may hold the rest */
-			cell_fail(c, ret == -EDQUOT ? "buffer setup (the backend's bound on all "
-				  "its buffers together, dmabench.ko's max_total_mb, is shared by "
-				  "every process that uses the module, a second dmabench run "
-				  "included)" : "buffer setup", ret);
+			/* a bound every process shares: start_set waits its turn */
+			if (ret != -EDQUOT)
+				cell_fail(c, "buffer setup", ret);
 			return ret;
 		}
 		dmab_oracle_fill(c->bufs[i].cpu, c->size, c->line, 0);
@@ -773,6 +776,131 @@ static void shuffle_order(size_t *order, size_t first, size_t end, unsigned int 
 	}
 }
 
+/* The pool locks of the set's backends (pool_lock), each once: 0, or the first error. */
+static int set_pool_lock(const struct dmab_run *run, const size_t *order, size_t n, int how)
+{
+	int (*done[MAX_POOLS])(int) = { NULL };
+	size_t k, p;
+	int ret = 0, err;
+
+	for (k = 0; k < n; k++) {
+		int (*lock)(int) = run->cells[order[k]].strategy->pool_lock;
+
+		if (!lock)
+			continue;
+		for (p = 0; p < MAX_POOLS && done[p] && done[p] != lock; p++)
+			;
+		if (p == MAX_POOLS || done[p])
+			continue;
+		done[p] = lock;
+		err = lock(how);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+static void quota_wait_progress(struct dmab_run *run, uint64_t since_ns)
+{
+	if (!run->progress)
+		return;
+	snprintf(run->progress_line, sizeof(run->progress_line),
+		 "waiting for dmabench.ko's bound (max_total_mb): another process holds it, "
+		 "%.0f s so far", (double)(mono_ns() - since_ns) / 1e9);
+	run->progress(run->progress_line, 0);
+}
+
+/* A pause while another process holds the bound, counted in the run's quota_wait_s. */
+static void quota_pause(struct dmab_run *run, uint64_t since_ns)
+{
+	const struct timespec pause = { .tv_nsec = QUOTA_POLL_MS * 1000 * 1000 };
+
+	quota_wait_progress(run, since_ns);
+	nanosleep(&pause, NULL);
+	run->quota_wait_s += QUOTA_POLL_MS / 1e3;
+}
+
+/* Polls @how | LOCK_NB until it is had, the run is stopped or @deadline_ns. */
+static int pool_lock_until(struct dmab_run *run, const size_t *order, size_t n, int how,
+			   uint64_t since_ns, uint64_t deadline_ns)
+{
+	int ret;
+
+	while ((ret = set_pool_lock(run, order, n, how | LOCK_NB)) == -EWOULDBLOCK &&
+	       !dmab_interrupted && mono_ns() < deadline_ns)
+		quota_pause(run, since_ns);
+	return ret;
+}
+
+/*
+ * Sets up and warms up the cells @order[0..@n) of repetition @r. A bound
+ * several processes share (dmabench.ko's max_total_mb) may be held by
+ * another dmabench run: a set that meets EDQUOT gives back everything it
+ * holds, takes the pool's lock exclusively and tries again until it fits.
+ * Every set first passes the lock shared, so a run that holds the bound
+ * stops at its next set and lets the waiting one in: two runs take turns,
+ * set by set, and both finish. Giving everything back is what keeps two
+ * waiting runs from holding half each. Past QUOTA_WAIT_S (a process that
+ * is not a dmabench run holds the bound), the configuration fails, saying so.
+ */
+static int start_set(struct dmab_run *run, const size_t *order, size_t n)
+{
+	uint64_t since = mono_ns(), deadline = since + QUOTA_WAIT_S * 1000000000ull;
+	int ret = 0, exclusive = 0;
+	struct dmab_cell *c;
+	size_t k, failed;
+
+	pool_lock_until(run, order, n, LOCK_SH, since, deadline);
+	set_pool_lock(run, order, n, LOCK_UN);
+	for (;;) {
+		for (k = 0, failed = n; k < n && !dmab_interrupted; k++) {
+			int err;
+
+			c = &run->cells[order[k]];
+			if (c->done)
+				continue;
+			rep_begin(c);
+			err = cell_turn(run, c, TURN_START, 0);
+			if (err == -EDQUOT) {
+				failed = k;
+				break;
+			}
+			if (err)
+				ret = -EIO;
+		}
+		if (failed == n)
+			break;
+		for (k = 0; k < failed; k++)
+			cell_teardown(&run->cells[order[k]]);
+		if (dmab_interrupted)
+			break;
+		c = &run->cells[order[failed]];
+		/* this run now holds none of it: nothing held means it will never fit */
+		if (c->strategy->pool_used && !c->strategy->pool_used()) {
+			cell_fail(c, "buffer setup (over dmabench.ko's max_total_mb with no "
+				  "other buffer held: load it with a larger max_total_mb)",
+				  -EDQUOT);
+			ret = -EIO;
+			continue;
+		}
+		if (mono_ns() >= deadline) {
+			cell_fail(c, "buffer setup (dmabench.ko's max_total_mb bounds the "
+				  "buffers of every process that uses the module; another "
+				  "process held it for longer than " STR(QUOTA_WAIT_S) " s)",
+				  -EDQUOT);
+			ret = -EIO;
+			continue;
+		}
+		if (!exclusive)
+			exclusive = !pool_lock_until(run, order, n, LOCK_EX, since, deadline);
+		else
+			quota_pause(run, since);
+	}
+	if (exclusive)
+		set_pool_lock(run, order, n, LOCK_UN);
+	return ret;
+}
+
 /* Repetition @r of the cells [@first, @end): fresh buffers, warm-up, frames in turns. */
 static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t group,
 		     size_t groups, unsigned int r)
@@ -783,15 +911,7 @@ static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t grou
 	if (!order)
 		return -ENOMEM;
 	shuffle_order(order, first, end, r);
-	for (k = 0; k < end - first && !dmab_interrupted; k++) {
-		struct dmab_cell *c = &run->cells[order[k]];
-
-		if (c->done)
-			continue;
-		rep_begin(c);
-		if (cell_turn(run, c, TURN_START, 0))
-			ret = -EIO;
-	}
+	ret = start_set(run, order, end - first);
 	do {
 		running = 0;
 		for (k = 0; k < end - first && !dmab_interrupted; k++) {

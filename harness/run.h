@@ -129,6 +129,7 @@ struct dmab_run {
 	size_t line;
 	uint64_t started_ns;
 	double duration_s;
+	double quota_wait_s;		/* waiting for a bound another process held */
 	char started_utc[32];
 	int interrupted;		/* the signal that stopped the run, or 0 */
 	unsigned int repeat;		/* repetitions per configuration, after -n */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -181,6 +182,26 @@ void dmab_kmod_teardown(struct dmab_buffer *buf)
 uint64_t dmab_kmod_pool_bytes(void)
 {
 	return ctl_open() ? 0 : ctl.info.max_total_bytes;
+}
+
+/* On the device node: every process that opens it shares the lock, as it shares the bound. */
+int dmab_kmod_pool_lock(int how)
+{
+	int ret = ctl_open();
+
+	if (ret)
+		return ret;
+	return flock(ctl.fd, how) ? -errno : 0;
+}
+
+/* INFO again: allocated_bytes changes with every buffer of every process. UINT64_MAX: unknown. */
+uint64_t dmab_kmod_pool_used(void)
+{
+	struct dmab_info info = { 0 };
+
+	if (ctl_open() || ioctl(ctl.fd, DMAB_IOC_INFO, &info))
+		return UINT64_MAX;
+	return info.allocated_bytes;
 }
 
 const char *dmab_kmod_done_name(unsigned int done)

@@ -15,6 +15,8 @@ int dmab_kmod_probe(const struct dmab_strategy *s, const char **reason);
 int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size);
 void dmab_kmod_teardown(struct dmab_buffer *buf);
 uint64_t dmab_kmod_pool_bytes(void);
+int dmab_kmod_pool_lock(int how);
+uint64_t dmab_kmod_pool_used(void);
 int dmab_kmod_sync_for_device(struct dmab_buffer *buf, size_t offset, size_t length,
 			      enum dmab_dir dir);
 int dmab_kmod_sync_for_cpu(struct dmab_buffer *buf, size_t offset, size_t length,
@@ -33,6 +35,8 @@ extern struct dmab_device dmab_kmod_device;
 	.sync_for_cpu = dmab_kmod_sync_for_cpu,		\
 	.teardown = dmab_kmod_teardown,			\
 	.pool_bytes = dmab_kmod_pool_bytes,		\
+	.pool_lock = dmab_kmod_pool_lock,		\
+	.pool_used = dmab_kmod_pool_used,		\
 	.device = &dmab_kmod_device,			\
 	.query_mapping = dmab_kmod_mapping
 

@@ -72,6 +72,14 @@ struct dmab_strategy {
 	 * (the module's max_total_mb); buffers take whole pages of it.
 	 */
 	uint64_t (*pool_bytes)(void);
+	/*
+	 * NULL, or flock(2) on a file every process using that bound shares
+	 * (@how: LOCK_SH, LOCK_EX, LOCK_UN, | LOCK_NB): how concurrent runs
+	 * take turns at the bound (run.c, start_set). 0 or -errno.
+	 */
+	int (*pool_lock)(int how);
+	/* NULL, or what all processes' buffers hold of that bound now */
+	uint64_t (*pool_used)(void);
 	const struct dmab_device *device;
 	/* NULL where the mapping cannot be read back; then *how says why */
 	int (*query_mapping)(struct dmab_buffer *buf, const char **effective,

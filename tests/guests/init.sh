@@ -187,6 +187,19 @@ if [ -f /dmabench.ko ] && [ -x /kmod-test ]; then
 	t kmod-test-params /kmod-test params
 	grep -E '^FAIL' /tmp/t.out | head -20
 	grep 'kmod-test:' /tmp/t.out
+	if flag concurrent; then
+		# two runs at once (issue 12): one set of either (three kmod strategies and an
+		# A/A twin, 4 frames of 1 MiB each) holds the whole 16 MiB bound, so they must
+		# take turns; both must finish, every configuration complete (run.sh checks)
+		for i in 1 2; do
+			{ /dmabench run -q -R 2 -n 24 -w capture -p read -z 1M \
+				-s uncached,coherent,cached-sync -o /tmp/conc$i.json >/dev/null 2>/tmp/conc$i.err
+				echo $? >/tmp/conc$i.status; } &
+		done
+		wait
+		t concurrent-runs-exit-0 sh -c 'cat /tmp/conc1.status /tmp/conc2.status; tail -n 3 /tmp/conc1.err /tmp/conc2.err; [ "$(cat /tmp/conc1.status /tmp/conc2.status)" = "$(printf "0\n0")" ]'
+		for i in 1 2; do [ -f /tmp/conc$i.json ] && json concurrent$i /tmp/conc$i.json; done
+	fi
 	t rmmod-params rmmod dmabench
 	# the device declared DMA-coherent: on ARM coherent and wc buffers become
 	# write-back (kmod-test reads it from INFO); on x86 nothing changes
