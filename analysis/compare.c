@@ -255,6 +255,11 @@ static int result_limit(uint64_t *max_bytes, char *err, size_t len)
 	return 0;
 }
 
+int dmab_result_limit(uint64_t *max_bytes, char *err, size_t len)
+{
+	return result_limit(max_bytes, err, len);
+}
+
 static int too_large(const char *name, uint64_t size, uint64_t max, char *err, size_t len)
 {
 	char have[48];

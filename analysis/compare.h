@@ -66,6 +66,9 @@ int dmab_result_load(const char *path, json_t **root, char *err, size_t errlen);
 int dmab_result_load_buffer(const char *data, size_t len, const char *name, json_t **root,
 			    char *err, size_t errlen);
 
+/* The size limit of the two above in bytes; -EINVAL (@err says) for a bad variable. */
+int dmab_result_limit(uint64_t *max_bytes, char *err, size_t len);
+
 /*
  * Compares @new_root against @base_root (both from dmab_result_load):
  * per matched configuration, per phase and throughput, both medians, the

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "tool.h"
 #include "../analysis/compare.h"
 #include "../analysis/export.h"
+#include "../analysis/import.h"
 #include "env.h"
 #include "journal.h"
 #include "options.h"
@@ -54,6 +56,10 @@ static void usage(FILE *out)
 		"                       for board farms and CI: LAVA test case lines, JUnit XML,\n"
 		"                       CSV (a row per configuration and phase), or the file\n"
 		"                       gzip+base64 between markers, to carry it over a console\n"
+		"  import LOG... [-o DIR]\n"
+		"                       the result files an export --format console printed, back\n"
+		"                       out of console logs (- for stdin), byte for byte, into DIR\n"
+		"                       (default results/imported/; import --help)\n"
 		"  help                 this text\n\n"
 		"Exit codes: 0 ok, 1 the work failed (run: a configuration failed, or one\n"
 		"other than the cached-nosync control saw stale or corrupt data), 2 bad usage\n"
@@ -1311,6 +1317,264 @@ out:
 	return ret;
 }
 
+/* Where import writes without -o: see its --help for why. */
+#define IMPORT_DIR RESULTS_DIR "/imported"
+
+struct import_state {
+	const char *dir, *log;		/* log: as messages name it ("stdin" for -) */
+	int dir_ready;			/* made, or found to be a folder */
+	size_t found, written, unchanged, damaged, refused, unwritten;
+};
+
+/* 1 when @path is a regular file holding exactly @data (never through a symlink). */
+static int same_content(const char *path, const unsigned char *data, size_t len)
+{
+	unsigned char buf[65536];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), same = 0;
+	size_t done = 0;
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != len)
+		goto out;
+	while (done < len) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (size_t)n > len - done || memcmp(buf, data + done, (size_t)n))
+			goto out;
+		done += (size_t)n;
+	}
+	same = 1;
+out:
+	close(fd);
+	return same;
+}
+
+static int make_dirs(const char *dir);
+
+/*
+ * Each embedded file as the reader finishes it: a damaged one or an unsafe
+ * name said on stderr; a good one written (never over another file) and
+ * said on stdout.
+ */
+static int import_found(struct dmab_import *imp, struct dmab_import_file *f, void *arg)
+{
+	struct import_state *st = arg;
+	char path[4096 + 8], written[4096 + 16], where[64];
+	const char *why, *step;
+	unsigned int k;
+	struct stat sb;
+	int ret;
+
+	(void)imp;
+	st->found++;
+	snprintf(where, sizeof(where), "line %zu", f->begin_line ? f->begin_line : f->end_line);
+	if (f->status != DMAB_IMPORT_OK) {
+		st->damaged++;
+		fprintf(stderr, "dmabench import: %s %s: %s: %s: %s\n", st->log, where, f->name,
+			dmab_import_status_names[f->status], f->reason);
+		return 0;
+	}
+	if (dmab_import_name_check(f->name, &why)) {
+		st->refused++;
+		fprintf(stderr, "dmabench import: %s %s: '%s' refused: the name %s (only plain "
+			"file names are written)\n", st->log, where, f->name, why);
+		return 0;
+	}
+	if (snprintf(path, sizeof(path), "%s/%s", st->dir, f->name) >= (int)sizeof(path)) {
+		st->unwritten++;
+		fprintf(stderr, "dmabench import: %s %s: %s: the path in %s is too long\n",
+			st->log, where, f->name, st->dir);
+		return 0;
+	}
+	if (!st->dir_ready) {
+		ret = make_dirs(st->dir);
+		if (ret) {
+			st->unwritten++;
+			fprintf(stderr, "dmabench import: %s %s: %s: cannot make the folder %s: %s\n",
+				st->log, where, f->name, st->dir, strerror(-ret));
+			return 0;
+		}
+		st->dir_ready = 1;
+	}
+	/* the same bytes under NAME, NAME-2.json, ...: already imported */
+	for (k = 1; k < 1000; k++) {
+		if (dmab_path_numbered(path, k, written, sizeof(written)) || lstat(written, &sb))
+			break;
+		if (same_content(written, f->data, f->len)) {
+			st->unchanged++;
+			printf("unchanged %s (the same %zu bytes as %s %s)\n", written, f->len,
+			       st->log, where);
+			return 0;
+		}
+	}
+	ret = dmab_write_bytes(path, f->data, f->len, DMAB_WRITE_EXCLUSIVE, written,
+			       sizeof(written), &step);
+	if (ret) {
+		st->unwritten++;
+		fprintf(stderr, "dmabench import: %s %s: %s: writing it in %s failed (%s): %s\n",
+			st->log, where, f->name, st->dir, step, strerror(-ret));
+		return 0;
+	}
+	st->written++;
+	if (strcmp(written, path))
+		printf("written %s (%zu bytes from %s %s; %s holds another file)\n", written,
+		       f->len, st->log, where, path);
+	else
+		printf("written %s (%zu bytes from %s %s)\n", written, f->len, st->log, where);
+	return 0;
+}
+
+static int import_args(int argc, char **argv, const char **dir)
+{
+	static const char use[] = "usage: dmabench import LOG... [-o DIR]";
+	char msg[DMAB_ERRLEN + 128];
+	int i, logs = 0, stdin_logs = 0;
+
+	*dir = IMPORT_DIR;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n\n"
+			       "Reads console logs (files, or - for stdin) for the result files that\n"
+			       "`dmabench export RESULT --format console` printed there, and writes each\n"
+			       "back byte for byte into DIR, under the name its marker carries. Without\n"
+			       "-o, DIR is %s/: beside the results/ a run writes, yet apart from\n"
+			       "the runs made on this machine, so that a glob over results/*.json does\n"
+			       "not mix in other boards' files and a farm's log of dozens of files does\n"
+			       "not litter the current folder (-o . writes here).\n\n"
+			       "A log may be a raw serial capture (CRLF or CR line ends, a prefix such\n"
+			       "as a printk timestamp before each line, other programs' lines in\n"
+			       "between) or a LAVA job log (one YAML entry a line). Each file is\n"
+			       "checked: its end marker, the base64, the gzip CRC, its size against\n"
+			       "bytes=N, and read as compare reads a result file.\n\n"
+			       "A file already in DIR with the same bytes is left alone (unchanged);\n"
+			       "one with other bytes is kept, and the new file gets the first free\n"
+			       "NAME-2.json, NAME-3.json... Nothing is replaced. Names that are not\n"
+			       "plain file names (a '/', '..', a leading '.' or '-') are refused.\n"
+			       "stdout: a line per file written or unchanged; stderr: each file\n"
+			       "refused or damaged, and why.\n\n"
+			       "Exit codes: 0 at least one file imported and none damaged or refused;\n"
+			       "1 a file damaged (truncated, bad base64 or gzip, a size mismatch, not\n"
+			       "a result file) or refused, or no result in the logs; 2 bad usage or a\n"
+			       "log that cannot be read; 3 a file could not be written.\n",
+			       use, IMPORT_DIR);
+			return 1;
+		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			if (i + 1 == argc) {
+				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
+				return fail(-DMAB_EXIT_USAGE, "import", msg);
+			}
+			*dir = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], use);
+			return fail(-DMAB_EXIT_USAGE, "import", msg);
+		} else {
+			logs++;
+			stdin_logs += !strcmp(argv[i], "-");
+		}
+	}
+	if (!logs) {
+		snprintf(msg, sizeof(msg), "needs a console log (%s)", use);
+		return fail(-DMAB_EXIT_USAGE, "import", msg);
+	}
+	if (stdin_logs > 1)
+		return fail(-DMAB_EXIT_USAGE, "import", "- (stdin) can be read only once");
+	return 0;
+}
+
+/* Each log can be read and is not a folder: checked before anything is written. */
+static int import_check_logs(int argc, char **argv, const char *dir)
+{
+	char msg[DMAB_ERRLEN + 4200];
+	struct stat st;
+	int i, fd;
+
+	if (!stat(dir, &st) && !S_ISDIR(st.st_mode)) {
+		snprintf(msg, sizeof(msg), "cannot use %s as the output folder: %s", dir,
+			 strerror(ENOTDIR));
+		return fail(DMAB_EXIT_USAGE, "import", msg);
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			i++;
+			continue;
+		}
+		if (!strcmp(argv[i], "-"))
+			continue;
+		fd = open(argv[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) || S_ISDIR(st.st_mode)) {
+			snprintf(msg, sizeof(msg), "%s: cannot read: %s", argv[i],
+				 fd < 0 ? strerror(errno) : strerror(EISDIR));
+			if (fd >= 0)
+				close(fd);
+			return fail(DMAB_EXIT_USAGE, "import", msg);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	struct import_state st = { 0 };
+	char err[DMAB_ERRLEN + 4200];
+	size_t not_imported;
+	int i, fd, ret = import_args(argc, argv, &st.dir);
+
+	if (ret)
+		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	ret = import_check_logs(argc, argv, st.dir);
+	if (ret)
+		return ret;
+	for (i = 1; i < argc; i++) {
+		struct dmab_import imp = { .found = import_found, .arg = &st };
+		size_t before = st.found;
+
+		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			i++;
+			continue;
+		}
+		st.log = strcmp(argv[i], "-") ? argv[i] : "stdin";
+		fd = strcmp(argv[i], "-") ? open(argv[i], O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		ret = fd < 0 ? -errno : dmab_import_init(&imp, err, sizeof(err));
+		if (ret == -EINVAL) {
+			dmab_import_free(&imp);
+			return fail(DMAB_EXIT_USAGE, "import", err);
+		}
+		if (!ret)
+			ret = dmab_import_fd(&imp, fd);
+		if (fd > STDIN_FILENO)
+			close(fd);
+		dmab_import_free(&imp);
+		if (ret == -ENOMEM)
+			return fail(DMAB_EXIT_FAILED, "import", strerror(ENOMEM));
+		if (ret == -E2BIG) {
+			snprintf(err, sizeof(err), "%s: more than %d dmabench results in one log: "
+				 "split it", st.log, DMAB_IMPORT_FILES_MAX);
+			return fail(DMAB_EXIT_USAGE, "import", err);
+		}
+		if (ret) {
+			snprintf(err, sizeof(err), "%s: cannot read: %s", st.log, strerror(-ret));
+			return fail(DMAB_EXIT_USAGE, "import", err);
+		}
+		if (st.found == before)
+			fprintf(stderr, "dmabench import: no dmabench result in %s\n", st.log);
+	}
+	not_imported = st.damaged + st.refused + st.unwritten;
+	if (st.found > 1 && not_imported)
+		fprintf(stderr, "dmabench import: %zu of %zu files not imported (%zu damaged, %zu "
+			"refused, %zu not written)\n", not_imported, st.found, st.damaged,
+			st.refused, st.unwritten);
+	if (st.unwritten)
+		return DMAB_EXIT_MISSING;
+	if (!st.found || st.damaged || st.refused)
+		return DMAB_EXIT_FAILED;
+	return DMAB_EXIT_OK;
+}
+
 static int cmd_plot(int argc, char **argv)
 {
 	struct dmab_plot_input in[MAX_PLOT_FILES] = { 0 };
@@ -1398,6 +1662,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import"))
+		return cmd_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))
 		return cmd_plot(argc - 1, argv + 1);
 	snprintf(msg, sizeof(msg), "unknown command '%s' (see dmabench help)", cmd);

@@ -1150,24 +1150,44 @@ static int link_numbered(const char *tmp, const char *path, char *written, size_
 	return -EEXIST;
 }
 
-int dmab_write_result(const char *path, const json_t *root, unsigned int flags, char *written,
-		      size_t len, const char **step)
+/* What goes into the temporary file: a document, or bytes as they are. */
+struct file_content {
+	const json_t *root;		/* NULL: @data */
+	const void *data;
+	size_t len;
+};
+
+/* @c into @fd, synced; @fd is closed. */
+static int fill_and_sync(int fd, const struct file_content *c)
+{
+	const char *p = c->data;
+	size_t done = 0;
+	ssize_t n;
+	int ret = 0;
+
+	if (c->root)
+		return dump_to_fd(fd, c->root, 1);
+	while (done < c->len && !ret) {
+		n = write(fd, p + done, c->len - done);
+		if (n < 0 && errno != EINTR)
+			ret = -errno;
+		else if (n > 0)
+			done += (size_t)n;
+	}
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* A temporary file beside @path, filled and synced, renamed or linked to it. */
+static int write_via_temporary(const char *path, const struct file_content *c,
+			       unsigned int flags, char *written, size_t len, const char **step)
 {
 	char tmp[4096];
-	const char *what;
 	int fd, ret;
 
-	*step = "open";
-	snprintf(written, len, "%s", path);
-	switch (dmab_output_kind(path, &what)) {
-	case DMAB_OUTPUT_REFUSED:
-		return -EINVAL;
-	case DMAB_OUTPUT_STREAM:
-	case DMAB_OUTPUT_DISCARD:
-		return write_in_place(path, root, step);
-	case DMAB_OUTPUT_FILE:
-		break;
-	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	*step = "creating a temporary file beside it";
@@ -1179,7 +1199,7 @@ int dmab_write_result(const char *path, const json_t *root, unsigned int flags, 
 	if (fd < 0)
 		return -errno;
 	*step = "write or fsync";
-	ret = dump_to_fd(fd, root, 1);
+	ret = fill_and_sync(fd, c);
 	if (!ret && (flags & DMAB_WRITE_EXCLUSIVE)) {
 		*step = "link (exclusive creation)";
 		ret = link_numbered(tmp, path, written, len);
@@ -1193,6 +1213,35 @@ int dmab_write_result(const char *path, const json_t *root, unsigned int flags, 
 	}
 	*step = "fsync of the folder";
 	return dmab_fsync_parent(written);
+}
+
+int dmab_write_result(const char *path, const json_t *root, unsigned int flags, char *written,
+		      size_t len, const char **step)
+{
+	const struct file_content c = { .root = root };
+	const char *what;
+
+	*step = "open";
+	snprintf(written, len, "%s", path);
+	switch (dmab_output_kind(path, &what)) {
+	case DMAB_OUTPUT_REFUSED:
+		return -EINVAL;
+	case DMAB_OUTPUT_STREAM:
+	case DMAB_OUTPUT_DISCARD:
+		return write_in_place(path, root, step);
+	case DMAB_OUTPUT_FILE:
+		break;
+	}
+	return write_via_temporary(path, &c, flags, written, len, step);
+}
+
+int dmab_write_bytes(const char *path, const void *data, size_t len, unsigned int flags,
+		     char *written, size_t written_len, const char **step)
+{
+	const struct file_content c = { .data = data, .len = len };
+
+	snprintf(written, written_len, "%s", path);
+	return write_via_temporary(path, &c, flags, written, written_len, step);
 }
 
 int dmab_write_json_atomic(const char *path, const json_t *root)

@@ -79,6 +79,14 @@ int dmab_path_numbered(const char *path, unsigned int k, char *out, size_t len);
 int dmab_write_result(const char *path, const json_t *root, unsigned int flags, char *written,
 		      size_t len, const char **step);
 
+/*
+ * @len bytes as they are, the same way into a regular file (temporary,
+ * fsync, rename, or with DMAB_WRITE_EXCLUSIVE linked to the first free name
+ * of @path, @path-2, ...; then the folder synced), whatever @path is now.
+ */
+int dmab_write_bytes(const char *path, const void *data, size_t len, unsigned int flags,
+		     char *written, size_t written_len, const char **step);
+
 /* dmab_write_result() replacing @path. */
 int dmab_write_json_atomic(const char *path, const json_t *root);
 
