@@ -6,6 +6,8 @@
 #                the fuzzers for a short while, valgrind, and the guests (tests/guests:
 #                Debian kernels under QEMU)
 #   make fuzz    each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (600)
+#   make dist [ARCH=x86_64|arm64|armhf]  dist/dmabench-VERSION-ARCH.tar.gz: a static
+#                dmabench, the module's sources, plots/, README.md, BUILD-INFO (tools/dist.sh)
 #   make clean / make install [PREFIX=/usr/local DESTDIR=]
 
 CC      ?= cc
@@ -15,7 +17,8 @@ GIT     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # What the build and the tests need, by Debian package name: one list.
 PACKAGES := build-essential pkg-config libjansson-dev libpfm4-dev zlib1g-dev \
-	    libcmocka-dev gnuplot-nox python3 python3-jsonschema clang valgrind
+	    libcmocka-dev gnuplot-nox python3 python3-jsonschema clang valgrind \
+	    python3-yaml busybox-static
 
 B        := build
 OPT      ?= -O2 -g
@@ -184,7 +187,7 @@ vm-bench:
 # A static harness for another architecture (the guests use it), in $(B)/cross-TRIPLET:
 #   make cross CROSS_COMPILE=aarch64-linux-gnu- CROSS_SYSROOT=/abs/dir
 # CROSS_SYSROOT holds the target's Debian -dev packages unpacked (dpkg -x), for
-# their headers and .a files; tests/guests/run.sh downloads them.
+# their headers and .a files; tools/sysroot.sh downloads them (make dist, the guests).
 CROSS_TRIPLET = $(CROSS_COMPILE:%-=%)
 CROSS_B       = $(B)/cross-$(CROSS_TRIPLET)
 CROSS_INC     = $(if $(CROSS_SYSROOT),-I$(CROSS_SYSROOT)/usr/include -I$(CROSS_SYSROOT)/usr/include/$(CROSS_TRIPLET))
@@ -201,6 +204,16 @@ $(CROSS_B)/dmabench: $(LIB_SRC:%.c=$(CROSS_B)/%.o) $(CROSS_B)/harness/main.o
 $(CROSS_B)/%.o: %.c | $(B)/version.h
 	@mkdir -p $(dir $@)
 	$(CROSS_COMPILE)gcc $(BASE) $(CROSS_INC) -c -o $@ $<
+
+# The tarball a board farm fetches (docs/lava.md), for ARCH (default: this machine's):
+# the binary by the cross rule above, the target's libraries by tools/sysroot.sh
+# (downloaded, not installed), checked with file and run once (qemu-user elsewhere).
+DIST_PACKAGES := file qemu-user
+DIST_ARCH = $(or $(ARCH),$(patsubst aarch64,arm64,$(patsubst armv7l,armhf,$(shell uname -m))))
+.PHONY: dist
+dist:
+	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(DIST_PACKAGES)"
+	@tools/dist.sh $(DIST_ARCH) $(VERSION)
 
 # dmabench plot finds the scripts beside the binary (plots/) or in ../share/dmabench/plots
 install: dmabench

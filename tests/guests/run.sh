@@ -43,32 +43,10 @@ mkdir -p "$out"
 validate=(/usr/bin/python3 "$top/tests/validate-json.py" "$top/results/schema.json")
 apt_opts=()	# the system's apt configuration; backports() sets a private one
 
-need() { # need PACKAGE...: install what is missing (we are root in CI)
-	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
-	done
-	[ ${#missing[@]} = 0 ] && return 0
-	if [ "$(id -u)" != 0 ]; then
-		echo "guests: missing Debian packages; as root run: apt-get install -y ${missing[*]}" >&2
-		exit 3
-	fi
-	apt-get update -q >/dev/null || true
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-}
-
-foreign() { # foreign DEBARCH: let apt fetch DEBARCH's packages (nothing of it gets installed)
-	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
-	if [ "$(id -u)" != 0 ]; then
-		echo "guests: as root run: dpkg --add-architecture $1 && apt-get update" >&2
-		exit 3
-	fi
-	dpkg --add-architecture "$1"
-	# one security index of this mirror can fail its size check once a foreign
-	# architecture is added; the rest of the lists are still usable
-	apt-get update -q >/dev/null 2>&1 || true
-}
+# need PACKAGE... (install what is missing) and foreign DEBARCH (apt may fetch its
+# packages): shared with tools/sysroot.sh, which make dist uses too
+apt_prefix=guests
+. "$top/tools/apt.sh"
 
 show() { # show PACKAGE: its candidate's apt record, empty if apt does not know it
 	apt-cache "${apt_opts[@]}" show --no-all-versions "$1" 2>/dev/null || true
@@ -261,9 +239,11 @@ if [ "$from_backports" = 1 ]; then
 fi
 
 if [ -n "$deb" ]; then
-	# Nothing of the target architecture is installed: its kernel, headers,
-	# busybox and static libraries are downloaded and unpacked into $sysroot.
-	need "gcc-$triplet" "libc6-dev-$deb-cross" qemu-system-arm cpio
+	# Nothing of the target architecture is installed: its kernel, headers and
+	# busybox are downloaded and unpacked into $sysroot; the cross compiler and the
+	# static libraries the harness links come by tools/sysroot.sh, as for make dist
+	need qemu-system-arm cpio
+	libroot=$("$top/tools/sysroot.sh" "$deb")
 	foreign "$deb"
 	kver=$(show "linux-image-$flavour:$deb" | depends linux-image-)
 	if [ -z "$kver" ] && [ "$(id -u)" = 0 ]; then # lists older than the architecture
@@ -281,10 +261,9 @@ if [ -n "$deb" ]; then
 		[ "$(id -u)" = 0 ] || { echo "guests: as root run: apt-get install -y $kbuild" >&2; exit 3; }
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$kbuild" >&2
 	fi
-	# Multi-Arch: same -dev packages with .a files, for a static harness
 	unpack "/usr/lib/$kbuild" "linux-image-$kver:$deb" "linux-headers-$kver:$deb" "$common" \
-		"busybox-static:$deb" "libjansson-dev:$deb" "zlib1g-dev:$deb" "libpfm4-dev:$deb" ||
-		{ echo "guests: apt-get download of the $deb kernel and libraries failed" >&2; exit 3; }
+		"busybox-static:$deb" ||
+		{ echo "guests: apt-get download of the $deb kernel and busybox failed" >&2; exit 3; }
 	sysroot="$out/sysroot"
 	kdir=$sysroot/usr/src/linux-headers-$kver
 	busybox=$sysroot/bin/busybox
@@ -303,7 +282,7 @@ fi
 root="$out/root"
 rm -rf "$root"
 mkdir -p "$root/bin"
-make -C "$top" --no-print-directory -s cross CROSS_COMPILE="$triplet-" CROSS_SYSROOT="$sysroot" \
+make -C "$top" --no-print-directory -s cross CROSS_COMPILE="$triplet-" CROSS_SYSROOT="${libroot:-}" \
 	WERROR=-Werror >&2
 cp "$top/build/cross-$triplet/dmabench" "$root/dmabench"
 for t in kmod-test kmod-fuzz; do
