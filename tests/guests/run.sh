@@ -2,7 +2,7 @@
 # Boots one of Debian's own kernels under QEMU (TCG) with an initramfs that
 # holds a static dmabench and dmabench.ko built for that very kernel, runs
 # tests/guests/init.sh inside, and checks what the guest reports.
-# usage: tests/guests/run.sh GUEST [--bench | --fuzz]
+# usage: tests/guests/run.sh GUEST [--bench | --fuzz | --no-fuzz]
 #   GUEST: x86_64, arm64, armhf (Debian stable's 6.1 kernels), x86_64-bpo (the
 #   cloud kernel of stable's backports, 6.12: dma-heaps and udmabuf built in),
 #   armv7-a9 (the armmp kernel on QEMU's Exynos4210 board: two Cortex-A9, an
@@ -14,17 +14,20 @@
 #   log), with 10^5 operations in every guest, however long that takes (make
 #   test-long: 31-64 s a boot here, 517 s for the six); the default run boots for it
 #   too after the tests, with as many operations as take 6-10 s there (fuzz_ops below)
+#   --no-fuzz: the tests' boot only (make test boots the fuzzer in three guests,
+#   one per architecture: the Makefile's FUZZ_BOOT_ARCHES)
 #   DMAB_FUZZ_SEED, DMAB_FUZZ_OPS: kmod-fuzz's seed (1) and operations, to replay;
 #   DMAB_FUZZ_INSMOD: the module's parameters for it (max_total_mb=16)
 # Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
 set -euo pipefail
 arch=${1:-x86_64}
-fuzz_only=0
+fuzz_only=0 fuzz_after=1
 case "${2:-}" in
 '') bench=0 ;;
 --bench) bench=1 ;;
 --fuzz) bench=0 fuzz_only=1 ;;
-*) echo "usage: tests/guests/run.sh GUEST [--bench | --fuzz]" >&2; exit 2 ;;
+--no-fuzz) bench=0 fuzz_after=0 ;;
+*) echo "usage: tests/guests/run.sh GUEST [--bench | --fuzz | --no-fuzz]" >&2; exit 2 ;;
 esac
 # the make calls below take only what is given to them (make vm-bench ARCH=... sets ARCH)
 unset ARCH CROSS_COMPILE MAKEFLAGS MAKEOVERRIDES MFLAGS
@@ -790,6 +793,6 @@ except (KeyError, TypeError, ValueError, OSError, AttributeError) as e:
 PY
 	)
 fi
-fuzz_boot
+[ "$fuzz_after" = 1 ] && fuzz_boot
 echo "guests-$arch: $passed passed, $failed failed"
 [ "$failed" = 0 ]
