@@ -1181,13 +1181,86 @@ static int fill_and_sync(int fd, const struct file_content *c)
 	return ret;
 }
 
-/* A temporary file beside @path, filled and synced, renamed or linked to it. */
+/*
+ * An unnamed file in @path's folder (O_TMPFILE), filled and synced, then
+ * given its name through /proc/self/fd: a kill at any moment before that
+ * leaves nothing behind, where a named temporary stays. Over an existing
+ * file it takes a temporary name for the two calls between link and
+ * rename. -EOPNOTSUPP where the file system or /proc does not allow it.
+ */
+static int write_unnamed(const char *path, const struct file_content *c, unsigned int flags,
+			 char *written, size_t len, const char **step)
+{
+	char dir[4096], self[64], tmp[4096];
+	const char *slash = strrchr(path, '/');
+	unsigned int k;
+	int fd, copy, ret;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path),
+			  path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP
+										  : -errno;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if (access(self, F_OK)) {	/* no /proc: no way to name it */
+		close(fd);
+		return -EOPNOTSUPP;
+	}
+	*step = "write or fsync";
+	copy = dup(fd);
+	ret = copy < 0 ? -errno : fill_and_sync(copy, c);
+	if (ret)
+		goto out_close;
+	if (flags & DMAB_WRITE_EXCLUSIVE) {
+		*step = "link (exclusive creation)";
+		for (k = 1, ret = -EEXIST; k < 1000 && ret == -EEXIST; k++) {
+			ret = dmab_path_numbered(path, k, written, len);
+			if (!ret && linkat(AT_FDCWD, self, AT_FDCWD, written, AT_SYMLINK_FOLLOW))
+				ret = -errno;
+		}
+		goto out_close;
+	}
+	*step = "rename";
+	snprintf(written, len, "%s", path);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
+		ret = -ENAMETOOLONG;
+		goto out_close;
+	}
+	unlink(tmp);	/* a dead process's: this pid is ours now */
+	if (linkat(AT_FDCWD, self, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
+		ret = -errno;
+	else if (rename(tmp, path)) {
+		ret = -errno;
+		unlink(tmp);
+	}
+out_close:
+	close(fd);
+	return ret;
+}
+
+/*
+ * @c into @path, atomically: an unnamed file where the file system allows
+ * (write_unnamed), else a temporary file beside @path, filled and synced,
+ * renamed or linked to it.
+ */
 static int write_via_temporary(const char *path, const struct file_content *c,
 			       unsigned int flags, char *written, size_t len, const char **step)
 {
 	char tmp[4096];
 	int fd, ret;
 
+	*step = "creating an unnamed file beside it";
+	ret = write_unnamed(path, c, flags, written, len, step);
+	if (ret != -EOPNOTSUPP) {
+		if (ret)
+			return ret;
+		*step = "fsync of the folder";
+		return dmab_fsync_parent(written);
+	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	*step = "creating a temporary file beside it";
