@@ -15,8 +15,10 @@ need() {
 		echo "${apt_prefix:-dmabench}: missing Debian packages; as root run: apt-get install -y ${missing[*]}" >&2
 		exit 3
 	fi
-	apt-get update -q >/dev/null || true
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+	# make test runs two lanes of guests at once: one waits for the other's apt
+	apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null || true
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+		--no-install-recommends "${missing[@]}" >&2
 }
 
 foreign() {

@@ -16,6 +16,8 @@
 #   too after the tests, with as many operations as take 6-10 s there (fuzz_ops below)
 #   --no-fuzz: the tests' boot only (make test boots the fuzzer in three guests,
 #   one per architecture: the Makefile's FUZZ_BOOT_ARCHES)
+#   --no-fuzz: the tests' boot only (make test boots the fuzzer in three guests,
+#   one per architecture: the Makefile's FUZZ_BOOT_ARCHES)
 #   DMAB_FUZZ_SEED, DMAB_FUZZ_OPS: kmod-fuzz's seed (1) and operations, to replay;
 #   DMAB_FUZZ_INSMOD: the module's parameters for it (max_total_mb=16)
 # Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
@@ -250,7 +252,7 @@ if [ -n "$deb" ]; then
 	foreign "$deb"
 	kver=$(show "linux-image-$flavour:$deb" | depends linux-image-)
 	if [ -z "$kver" ] && [ "$(id -u)" = 0 ]; then # lists older than the architecture
-		apt-get update -q >/dev/null 2>&1 || true
+		apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null 2>&1 || true
 		kver=$(show "linux-image-$flavour:$deb" | depends linux-image-)
 	fi
 	kver=${kver#linux-image-}
@@ -262,7 +264,7 @@ if [ -n "$deb" ]; then
 	if [ -n "$kbuild_min" ] && ! dpkg --compare-versions \
 		"$(dpkg-query -W -f='${Version}' "$kbuild")" ge "$kbuild_min"; then
 		[ "$(id -u)" = 0 ] || { echo "guests: as root run: apt-get install -y $kbuild" >&2; exit 3; }
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$kbuild" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$kbuild" >&2
 	fi
 	unpack "/usr/lib/$kbuild" "linux-image-$kver:$deb" "linux-headers-$kver:$deb" "$common" \
 		"busybox-static:$deb" ||
