@@ -16,8 +16,6 @@
 #   too after the tests, with as many operations as take 6-10 s there (fuzz_ops below)
 #   --no-fuzz: the tests' boot only (make test boots the fuzzer in three guests,
 #   one per architecture: the Makefile's FUZZ_BOOT_ARCHES)
-#   --no-fuzz: the tests' boot only (make test boots the fuzzer in three guests,
-#   one per architecture: the Makefile's FUZZ_BOOT_ARCHES)
 #   DMAB_FUZZ_SEED, DMAB_FUZZ_OPS: kmod-fuzz's seed (1) and operations, to replay;
 #   DMAB_FUZZ_INSMOD: the module's parameters for it (max_total_mb=16)
 # Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
