@@ -253,6 +253,32 @@ static void expect_one_of(const struct stream *s, enum op op, int err, const cha
 		violation(s, op, "%s: %s", what, err ? strerror(err) : "succeeded");
 }
 
+/*
+ * What a request on a range of a buffer (SYNC, DEVICE_*) may answer: the
+ * request placed in a slot's own mapping (@placed) may fault; past the
+ * buffer's end it must not succeed, unless the buffer was replaced (EBADF
+ * and 0 race with close); an invalid one is refused; a valid one passes.
+ */
+static void expect_ranged(const struct stream *s, enum op op, int err, bool placed, bool past_end,
+			  bool invalid, const char *name)
+{
+	char what[64];
+
+	if (placed) {
+		snprintf(what, sizeof(what), "%s from a slot's range", name);
+		EXPECT(s, op, err, what, 0, EINVAL, EBADF, EFAULT);
+	} else if (past_end) {
+		snprintf(what, sizeof(what), "%s past the buffer's end", name);
+		EXPECT(s, op, err, what, EINVAL, EBADF, 0);
+	} else if (invalid) {
+		snprintf(what, sizeof(what), "an invalid %s", name);
+		EXPECT(s, op, err, what, EINVAL, EBADF);
+	} else {
+		snprintf(what, sizeof(what), "a valid %s", name);
+		EXPECT(s, op, err, what, 0, EBADF, EINVAL);
+	}
+}
+
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) ? errno : 0;
@@ -783,14 +809,7 @@ static void op_sync(struct stream *s, const uint64_t *w)
 	arg = place_request(w[5], &req, sizeof(req), &placed);
 	err = xioctl(fd, cmd, arg);
 	record(OP_sync, err);
-	if (placed)
-		EXPECT(s, OP_sync, err, "SYNC from a slot's range", 0, EINVAL, EBADF, EFAULT);
-	else if (past_end)
-		EXPECT(s, OP_sync, err, "SYNC past the buffer's end", EINVAL, EBADF, 0);
-	else if (invalid)
-		EXPECT(s, OP_sync, err, "an invalid SYNC", EINVAL, EBADF);
-	else
-		EXPECT(s, OP_sync, err, "a valid SYNC", 0, EBADF, EINVAL);
+	expect_ranged(s, OP_sync, err, placed, past_end, invalid, "SYNC");
 	if (!err && !placed && req.done > DMAB_DONE_DMA_SYNC_BOUNCE)
 		violation(s, OP_sync, "done %u", req.done);
 }
@@ -843,14 +862,7 @@ static void op_device(struct stream *s, const uint64_t *w)
 	arg = place_request(w[0], &op, sizeof(op), &placed);
 	err = xioctl(fd, cmd, arg);
 	record(OP_device, err);
-	if (placed)
-		EXPECT(s, OP_device, err, "DEVICE_* from a slot's range", 0, EINVAL, EBADF, EFAULT);
-	else if (past_end)
-		EXPECT(s, OP_device, err, "DEVICE_* past the buffer's end", EINVAL, EBADF, 0);
-	else if (invalid)
-		EXPECT(s, OP_device, err, "an invalid DEVICE_*", EINVAL, EBADF);
-	else
-		EXPECT(s, OP_device, err, "a valid DEVICE_*", 0, EBADF, EINVAL);
+	expect_ranged(s, OP_device, err, placed, past_end, invalid, "DEVICE_*");
 	if (!err && !placed && cmd == DMAB_IOC_DEVICE_READ &&
 	    (op.stale_lines > op.bad_lines || op.bad_lines > op.length / op.line + 1))
 		violation(s, OP_device, "%llu bad, %llu stale lines of %llu bytes",
