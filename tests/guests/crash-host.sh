@@ -67,6 +67,7 @@ cp "$src/root/bin/busybox" "$out/root/bin/"
 "$triplet-gcc" -std=gnu11 -O2 -Wall -Wextra -Werror -static -I"$top/kmod/include/uapi" \
 	-o "$out/root/kmod-usage" "$top/tests/guests/kmod-usage.c"
 cp "$top/tests/guests/crash.sh" "$out/root/init"
+cp "$top/tests/guests/lib.sh" "$out/root/lib.sh"
 chmod +x "$out/root/init"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 

@@ -39,27 +39,7 @@ mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 cd /tmp
 
-arg() { # arg NAME DEFAULT: dmab.NAME=VALUE from the kernel command line
-	v=$(sed -n "s/.*dmab\.$1=\([^ ]*\).*/\1/p" /proc/cmdline)
-	echo "${v:-$2}"
-}
-uptime() { cut -d' ' -f1 /proc/uptime; }
-t() { # t NAME COMMAND...: one test line from the command's status, and what it took
-	name=$1; shift
-	t_start=$(uptime)
-	if "$@" >/tmp/t.out 2>&1; then
-		echo "DMAB-TEST ok $name"
-	else
-		echo "DMAB-TEST fail $name: exit $?: $(tail -c 400 /tmp/t.out | tr '\n' ' ')"
-	fi
-	echo "DMAB-TIME $name $t_start $(uptime)"
-}
-log_bad='WARNING:|BUG:|BUG |Oops|general protection|Call Trace|KASAN|UBSAN|Poison overwritten|Redzone|Bad page|list_(add|del) corruption|refcount_t:'
-log_clean() { ! dmesg | grep -E "$log_bad"; }
-gone() {
-	[ ! -e /dev/dmabench ] && [ ! -e /sys/bus/platform/devices/dmabench ] &&
-		! grep -q '^dmabench ' /proc/modules
-}
+. /lib.sh	# t, arg, log_clean, gone ... (tests/guests/lib.sh)
 done_() { echo "DMAB-DONE"; poweroff -f; }
 
 echo "DMAB-GUEST $(uname -m) $(uname -r)"

@@ -300,6 +300,7 @@ make -C "$kbuild_dir" -s KDIR="$kdir" "${kmake[@]}" clean >/dev/null 2>&1 || tru
 make -C "$kbuild_dir" -s KDIR="$kdir" "${kmake[@]}" >&2
 cp "$kbuild_dir/dmabench.ko" "$root/dmabench.ko"
 cp "$top/tests/guests/init.sh" "$root/init"
+cp "$top/tests/guests/lib.sh" "$root/lib.sh"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 
