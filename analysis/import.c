@@ -346,9 +346,11 @@ static void parse_begin(struct dmab_import *imp, struct dmab_import_file *f, con
 	} else if (!i) {
 		set_status(f, DMAB_IMPORT_BAD_MARKER, "bytes= is not a size");
 	} else if (n - k - i != sizeof(enc) - 1 || memcmp(p + i, enc, sizeof(enc) - 1)) {
-		set_status(f, DMAB_IMPORT_BAD_MARKER, "the encoding is '%.40s', not gzip+base64 "
+		size_t rest = n - k - i > 1 ? n - k - i - 1 : 0;
+
+		set_status(f, DMAB_IMPORT_BAD_MARKER, "the encoding is '%.*s', not gzip+base64 "
 			   "(written by another version of dmabench export?)",
-			   n - k - i > 1 ? p + i + 1 : "");
+			   (int)(rest < 40 ? rest : 40), rest ? p + i + 1 : "");
 		/* a name of control characters was made printable; so is this */
 		for (i = 0; f->reason[i]; i++)
 			if ((unsigned char)f->reason[i] < 0x20 || f->reason[i] == 0x7f)
@@ -407,11 +409,13 @@ static int gzip_trailer(const char *text, size_t text_len, const char *tail, siz
 	unsigned char out[(16 + 80) / 4 * 3];
 	size_t from = text_len < 16 ? 0 : text_len - 16, n = text_len - from, len;
 
-	memcpy(quads, text + from, n);
+	if ((text_len + tail_len) / 4 * 3 < GZIP_MIN)
+		return -EINVAL;
+	if (n)
+		memcpy(quads, text + from, n);
 	memcpy(quads + n, tail, tail_len);
 	n += tail_len;
-	if ((text_len + tail_len) / 4 * 3 < GZIP_MIN || b64_decode(quads, n, out, &len) ||
-	    len < 8)
+	if (b64_decode(quads, n, out, &len) || len < 8)
 		return -EINVAL;
 	memcpy(trailer, out + len - 8, 8);
 	return 0;
@@ -444,20 +448,28 @@ static int pick_tail(struct dmab_import *imp, uint64_t bytes)
 	return kept ? (int)((imp->n_cand - 1) % DMAB_IMPORT_CANDIDATES) : -1;
 }
 
+/* @*buf holds at least @need bytes (doubling from 4 KiB): 0 or -ENOMEM. */
+static int grow(char **buf, size_t *cap, size_t need)
+{
+	size_t n = *cap ? *cap : 4096;
+	char *grown;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	grown = realloc(*buf, n);
+	if (!grown)
+		return -ENOMEM;
+	*buf = grown;
+	*cap = n;
+	return 0;
+}
+
 static int text_append(struct dmab_import *imp, const char *s, size_t n)
 {
-	if (imp->text_len + n > imp->text_cap) {
-		size_t cap = imp->text_cap ? imp->text_cap : 4096;
-		char *grown;
-
-		while (cap < imp->text_len + n)
-			cap *= 2;
-		grown = realloc(imp->text, cap);
-		if (!grown)
-			return -ENOMEM;
-		imp->text = grown;
-		imp->text_cap = cap;
-	}
+	if (grow(&imp->text, &imp->text_cap, imp->text_len + n))
+		return -ENOMEM;
 	memcpy(imp->text + imp->text_len, s, n);
 	imp->text_len += n;
 	return 0;
@@ -565,6 +577,7 @@ static int decode_file(struct dmab_import *imp, struct dmab_import_file *f)
 		f->status = DMAB_IMPORT_INVALID;
 		free(f->data);
 		f->data = NULL;
+		f->len = 0;
 		return 0;
 	}
 	json_decref(root);
@@ -681,10 +694,16 @@ static int process_line(struct dmab_import *imp, const char *s, size_t n, size_t
 		if (!m)
 			return 0;
 		m += sizeof(LAVA_MSG) - 1;
-		n = yaml_unquote(m, (size_t)(s + n - m), imp->scratch, DMAB_IMPORT_LINE_MAX);
+		/* an escape of 2 characters stands for up to 3 bytes (\\L: U+2028) */
+		if (grow(&imp->scratch, &imp->scratch_cap, (size_t)(s + n - m) / 2 * 3 + 8))
+			return -ENOMEM;
+		n = yaml_unquote(m, (size_t)(s + n - m), imp->scratch, imp->scratch_cap);
 		s = imp->scratch;
 	}
 	if (memchr(s, 0x1b, n)) {
+		/* in place when it is there already (then it is large enough) */
+		if (s != imp->scratch && grow(&imp->scratch, &imp->scratch_cap, n))
+			return -ENOMEM;
 		n = strip_escapes(s, n, imp->scratch);
 		s = imp->scratch;
 	}
@@ -707,29 +726,21 @@ static int process_line(struct dmab_import *imp, const char *s, size_t n, size_t
 
 int dmab_import_init(struct dmab_import *imp, char *err, size_t errlen)
 {
-	int ret = dmab_result_limit(&imp->max_bytes, err, errlen);
-
-	if (ret)
-		return ret;
-	imp->scratch = malloc(DMAB_IMPORT_LINE_MAX);
-	return imp->scratch ? 0 : -ENOMEM;
+	return dmab_result_limit(&imp->max_bytes, err, errlen);
 }
 
 /* A line not yet ended: kept for the next feed (a line too long: noise, forgotten). */
 static int keep_partial(struct dmab_import *imp, const char *s, size_t n)
 {
-	if (imp->overlong)
+	if (imp->overlong || !n)
 		return 0;
 	if (imp->partial_len + n > DMAB_IMPORT_LINE_MAX) {
 		imp->overlong = 1;
 		imp->partial_len = 0;
 		return 0;
 	}
-	if (!imp->partial) {
-		imp->partial = malloc(DMAB_IMPORT_LINE_MAX);
-		if (!imp->partial)
-			return -ENOMEM;
-	}
+	if (grow(&imp->partial, &imp->partial_cap, imp->partial_len + n))
+		return -ENOMEM;
 	memcpy(imp->partial + imp->partial_len, s, n);
 	imp->partial_len += n;
 	return 0;
@@ -839,7 +850,7 @@ void dmab_import_free(struct dmab_import *imp)
 	free(imp->scratch);
 	imp->files = NULL;
 	imp->text = imp->partial = imp->scratch = NULL;
-	imp->n_files = imp->cap_files = imp->text_cap = 0;
+	imp->n_files = imp->cap_files = imp->text_cap = imp->partial_cap = imp->scratch_cap = 0;
 }
 
 int dmab_import_name_check(const char *name, const char **why)

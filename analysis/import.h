@@ -97,9 +97,10 @@ struct dmab_import {
 	size_t n_cand;			/* pushed since the last full line */
 	size_t damaged_line;		/* the first line in it that looks like damaged base64 */
 	char *partial;			/* a line not yet ended, between two feeds */
-	size_t partial_len;
+	size_t partial_len, partial_cap;
 	int overlong;			/* that line is over DMAB_IMPORT_LINE_MAX: noise */
 	char *scratch;			/* a line with LAVA's escapes or ESC sequences undone */
+	size_t scratch_cap;
 };
 
 /*

@@ -8,12 +8,15 @@
 # runs, so a later run starts where the last one stopped), seeded from:
 #   result  tests/fixtures/*.json and not-json.txt, and one real result written
 #           now by DMABENCH (run --quick -R 2 -t 0.2), so the seeds follow the schema
+#   console the fixtures as DMABENCH export --format console prints them, and
+#           each as captures damage it: CRLF and printk timestamps, a LAVA job log,
+#           other programs' lines in between, cut short, a line lost, a character
+#           changed, two files in one log (tests/fuzz/console-seeds.py)
 # A crash, a leak, a sanitizer report, an input slower than 10 s or a process
 # over 2 GB fails the run; the input is kept in build/fuzz/artifacts-TARGET/ and
 # its path printed. The log is build/fuzz/TARGET.log.
-# A new target (the console-log reader of dmabench import, issue 13): add
-# tests/fuzz/fuzz-NAME.c, NAME to FUZZ_TARGETS in the Makefile, its seeds below
-# and, if it helps, tests/fuzz/NAME.dict.
+# A new target: add tests/fuzz/fuzz-NAME.c, NAME to FUZZ_TARGETS in the
+# Makefile, its seeds below and, if it helps, tests/fuzz/NAME.dict.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 target=$1 seconds=$2 dmabench=${3:+$(readlink -f "$3")}
@@ -59,6 +62,15 @@ for path in glob.glob(os.path.join(sys.argv[1], '*.json')):
     with open(path[:-5] + '-small.json', 'w') as f:
         json.dump(d, f, separators=(',', ':'))
 EOF
+	;;
+console)
+	[ -n "$dmabench" ] || { echo "fuzz console: the seeds need DMABENCH (export)" >&2; exit 2; }
+	if [ ! -s "$seeds/base.log" ] || [ "$dmabench" -nt "$seeds/base.log" ] ||
+	   [ "$here/tests/fuzz/console-seeds.py" -nt "$seeds/base.log" ]; then
+		rm -f "$seeds"/*.log
+		/usr/bin/python3 "$here/tests/fuzz/console-seeds.py" "$dmabench" "$seeds" \
+			"$here"/tests/fixtures/*.json || exit 1
+	fi
 	;;
 *)
 	echo "fuzz: no seeds for target '$target' (tests/fuzz/run.sh)" >&2
