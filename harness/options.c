@@ -51,7 +51,7 @@ static const struct dmab_option run_options[] = {
 	{ "repeat", 'R', "N", OPT_COUNT, FIELD(repeat), 0, 1, DMAB_MAX_REPEAT,
 	  "repetitions of each configuration, each with fresh buffers, interleaved round "
 	  "robin over the matrix; the budget and -n are split across them (default: 10, "
-	  "see README: How it measures; 2 or more also measure the noise floor)" },
+	  "see docs/method.md; 2 or more also measure the noise floor)" },
 	{ "ring", 'r', "N", OPT_COUNT, FIELD(ring), 0, 1, 1024,
 	  "frame buffers in the ring (default: 4)" },
 	{ "fps", 'f', "F", OPT_SECONDS, FIELD(fps), 0, 0, 1000000,

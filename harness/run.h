@@ -25,7 +25,7 @@ struct dmab_workload;
  * development VM, whose speed changes in periods of seconds: with 5, one
  * repetition in a slow period set the end of the noise floor's bootstrap
  * interval; with 10 (and compare's interval rule), 19 of 20 A/A pairs of
- * --quick runs passed (tests/bench/targets.sh, README).
+ * --quick runs passed (tests/bench/targets.sh, docs/method.md).
  */
 #define DMAB_DEFAULT_REPEAT 10
 

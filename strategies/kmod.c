@@ -38,7 +38,7 @@ static int ctl_open(void)
 	if (ctl.fd < 0) {
 		ctl.err = -errno;
 		ctl.reason = errno == ENOENT ? "no " DMAB_DEVICE_PATH ": dmabench.ko is not loaded "
-					       "(see README: loading the module)" :
+					       "(see docs/kernel-module.md: loading the module)" :
 			     errno == EACCES ? DMAB_DEVICE_PATH " is not ours to open (mode 0600 by "
 					       "default: run as root, or load the module with mode=0660 "
 					       "and a group)" :
