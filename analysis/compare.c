@@ -1387,6 +1387,43 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 	return 0;
 }
 
+int dmab_compare_configuration(const json_t *base_root, const char *base_path,
+			       const json_t *base_result, const json_t *new_root,
+			       const char *new_path, const json_t *new_result,
+			       double threshold_pct, json_t **out)
+{
+	const struct side sides[2] = {
+		{ base_root, file_name(base_path), NULL },
+		{ new_root, file_name(new_path), NULL },
+	};
+	json_t *threshold, *c = NULL;
+	int ret;
+
+	*out = NULL;
+	if (!same_key(base_result, new_result) || skipped(base_result) || skipped(new_result))
+		return -EINVAL;
+	threshold = threshold_json(base_result, sides, threshold_pct);
+	if (!threshold)
+		return -ENOMEM;
+	ret = compare_one(sides, base_result, new_result, threshold,
+			  timer_resolution_ns(base_root, new_root), &c);
+	if (!ret && (!c || json_object_set_new(c, "threshold", threshold)))
+		ret = -ENOMEM;
+	else if (ret)
+		json_decref(threshold);
+	if (ret) {
+		json_decref(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+char *dmab_compare_key(const json_t *result)
+{
+	return key_text(result);
+}
+
 size_t dmab_compare_regressions(const json_t *cmp)
 {
 	return (size_t)json_integer_value(json_object_get(cmp, "regressions"));

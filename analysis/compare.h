@@ -90,6 +90,28 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 		 const char *new_path, double threshold_pct, json_t **out, char *err,
 		 size_t errlen);
 
+/*
+ * One configuration of two files, as dmab_compare() compares it: @base_result
+ * (a result of @base_root) against @new_result (of @new_root), the same
+ * strategy, backend, workload, pattern and size, neither skipped. *@out is
+ * what dmab_compare() lists for it in "configurations", plus "threshold": its
+ * entry of "thresholds" (the rule, from both files' noise floors). For
+ * callers that choose the pairs themselves (dmabench report: each board's
+ * oldest kernel against its others). Returns 0, -EINVAL (not the same
+ * configuration, or one is skipped) or -ENOMEM.
+ */
+int dmab_compare_configuration(const json_t *base_root, const char *base_path,
+			       const json_t *base_result, const json_t *new_root,
+			       const char *new_path, const json_t *new_result,
+			       double threshold_pct, json_t **out);
+
+/*
+ * The key compare matches results by (strategy, backend, workload, pattern
+ * and size) as text: equal texts, the same configuration. malloc'd; NULL
+ * when out of memory.
+ */
+char *dmab_compare_key(const json_t *result);
+
 /* How many configurations regressed: the gate phase slower, or integrity worse. */
 size_t dmab_compare_regressions(const json_t *cmp);
 

@@ -237,8 +237,7 @@ static int export_csv(const json_t *root, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-/* RFC 4648 base64 of @len bytes, DMAB_CONSOLE_LINE characters a line. */
-static void base64_lines(FILE *out, const unsigned char *p, size_t len)
+void dmab_base64_write(FILE *out, const unsigned char *p, size_t len, size_t line)
 {
 	static const char abc[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -252,12 +251,12 @@ static void base64_lines(FILE *out, const unsigned char *p, size_t len)
 
 		fwrite(q, 1, 4, out);
 		col += 4;
-		if (col == DMAB_CONSOLE_LINE) {
+		if (line && col == line) {
 			fputc('\n', out);
 			col = 0;
 		}
 	}
-	if (col)
+	if (line && col)
 		fputc('\n', out);
 }
 
@@ -293,7 +292,7 @@ static int export_console(const char *name, const unsigned char *data, size_t le
 	}
 	fprintf(out, "%s %s bytes=%zu gzip+base64\n", DMAB_CONSOLE_BEGIN, base ? base + 1 : name,
 		len);
-	base64_lines(out, gz, z.total_out);
+	dmab_base64_write(out, gz, z.total_out, DMAB_CONSOLE_LINE);
 	fprintf(out, "%s %s\n", DMAB_CONSOLE_END, base ? base + 1 : name);
 	free(gz);
 	return ferror(out) ? -EIO : 0;

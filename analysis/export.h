@@ -35,6 +35,13 @@ int dmab_export_format_parse(const char *name, enum dmab_export_format *out);
 int dmab_export(const json_t *root, const char *name, const unsigned char *data, size_t len,
 		enum dmab_export_format format, FILE *out);
 
+/*
+ * RFC 4648 base64 of @len bytes to @out, @line characters a line (a multiple
+ * of 4, each line ended by a newline), or with @line 0 all on one line and
+ * no newline (a data: URI).
+ */
+void dmab_base64_write(FILE *out, const unsigned char *p, size_t len, size_t line);
+
 /* A LAVA test case id from a result: [A-Za-z0-9_.-] only. */
 void dmab_export_case_id(const json_t *result, char *buf, size_t len);
 

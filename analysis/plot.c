@@ -405,6 +405,11 @@ static void gp_append(char *buf, size_t len, const char *name, const char *value
 	snprintf(buf + used, len > used ? len - used : 0, "'; ");
 }
 
+void dmab_gnuplot_assign(char *buf, size_t len, const char *name, const char *value)
+{
+	gp_append(buf, len, name, value);
+}
+
 static void gp_append_int(char *buf, size_t len, const char *name, long value)
 {
 	size_t used = strlen(buf);
@@ -437,23 +442,19 @@ static int last_line(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int run_gnuplot(const struct figure *fig, const char *plotdir, const char *format,
-		       const char *title, char *err, size_t errlen)
+/*
+ * gnuplot @argv (stdin /dev/null, stdout and stderr into @log), waited for;
+ * @what says in @err what failed ("SCRIPT failed for FIGURE"). The log is
+ * removed when gnuplot succeeds.
+ */
+static int spawn_gnuplot(char **argv, const char *log, const char *what, char *err,
+			 size_t errlen)
 {
-	char vars[8192] = "", script[PATH_MAX], log[PATH_MAX + 8], msg[512];
-	char *argv[] = { "gnuplot", "-e", vars, script, NULL };
 	posix_spawn_file_actions_t fa;
+	char msg[512];
 	int status, ret;
 	pid_t pid;
 
-	snprintf(script, sizeof(script), "%s/%s.gp", plotdir, fig->script);
-	snprintf(log, sizeof(log), "%s.log", fig->out);
-	gp_append(vars, sizeof(vars), "plotdir", plotdir);
-	gp_append(vars, sizeof(vars), "term", format);
-	gp_append(vars, sizeof(vars), "outfile", fig->out);
-	gp_append(vars, sizeof(vars), "datafile", fig->data);
-	gp_append(vars, sizeof(vars), "title", title);
-	strncat(vars, fig->vars, sizeof(vars) - strlen(vars) - 1);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC,
@@ -476,12 +477,39 @@ static int run_gnuplot(const struct figure *fig, const char *plotdir, const char
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		last_line(log, msg, sizeof(msg));
-		snprintf(err, errlen, "gnuplot %s failed for %s: %s (log: %s)", script, fig->out,
-			 msg, log);
+		snprintf(err, errlen, "gnuplot %s: %s (log: %s)", what, msg, log);
 		return -EIO;
 	}
 	unlink(log);
 	return 0;
+}
+
+static int run_gnuplot(const struct figure *fig, const char *plotdir, const char *format,
+		       const char *title, char *err, size_t errlen)
+{
+	char vars[8192] = "", script[PATH_MAX], log[PATH_MAX + 8], what[2 * PATH_MAX + 16];
+	char *argv[] = { "gnuplot", "-e", vars, script, NULL };
+
+	snprintf(script, sizeof(script), "%s/%s.gp", plotdir, fig->script);
+	snprintf(log, sizeof(log), "%s.log", fig->out);
+	snprintf(what, sizeof(what), "%s failed for %s", script, fig->out);
+	gp_append(vars, sizeof(vars), "plotdir", plotdir);
+	gp_append(vars, sizeof(vars), "term", format);
+	gp_append(vars, sizeof(vars), "outfile", fig->out);
+	gp_append(vars, sizeof(vars), "datafile", fig->data);
+	gp_append(vars, sizeof(vars), "title", title);
+	strncat(vars, fig->vars, sizeof(vars) - strlen(vars) - 1);
+	return spawn_gnuplot(argv, log, what, err, errlen);
+}
+
+int dmab_gnuplot_run_file(const char *path, const char *log, char *err, size_t errlen)
+{
+	char file[PATH_MAX], what[PATH_MAX + 16];
+	char *argv[] = { "gnuplot", file, NULL };
+
+	snprintf(file, sizeof(file), "%s", path);
+	snprintf(what, sizeof(what), "failed on %s", path);
+	return spawn_gnuplot(argv, log, what, err, errlen);
 }
 
 /* --- the data files --- */

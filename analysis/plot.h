@@ -46,4 +46,17 @@ int dmab_plot_data(struct dmab_plot_input *in, size_t n, const char *dir, const 
 int dmab_plot_report(struct dmab_plot_input *in, size_t n, const char *dir,
 		     const json_t *figures, const json_t *notes);
 
+/*
+ * Appends "@name='@value'; " to the string @buf (@len bytes in all): a
+ * gnuplot assignment, the value a single-quoted string (a quote doubled).
+ */
+void dmab_gnuplot_assign(char *buf, size_t len, const char *name, const char *value);
+
+/*
+ * Runs gnuplot on the command file @path, its output into @log (removed
+ * when gnuplot succeeds). Returns 0, -ENOENT when gnuplot is not installed,
+ * -EIO when it failed (@err: its last message and the log), or -errno.
+ */
+int dmab_gnuplot_run_file(const char *path, const char *log, char *err, size_t errlen);
+
 #endif /* DMAB_PLOT_H */

@@ -18,6 +18,7 @@
 #include "tool.h"
 #include "../analysis/compare.h"
 #include "../analysis/export.h"
+#include "../analysis/fleet.h"
 #include "../analysis/import.h"
 #include "env.h"
 #include "journal.h"
@@ -47,11 +48,15 @@ static void usage(FILE *out)
 		"  list [--events] [--json]  strategies, workloads, patterns and events:\n"
 		"                       available or why not (--events: every event known here)\n"
 		"  info [--json]        the environment fingerprint\n"
-		"  compare BASE NEW [--threshold PCT] [--format text|markdown|json]\n"
-		"                       two result files told apart: medians, ratio, Mann-Whitney\n"
-		"                       p, verdict; exit 1 on a regression\n"
+		"  compare BASE NEW... [--threshold PCT] [--format text|markdown|json] [--json]\n"
+		"                       result files told apart, each NEW against BASE: medians,\n"
+		"                       ratio, Mann-Whitney p, verdict; exit 1 on a regression\n"
 		"  plot RESULT... [-o DIR] [--format png|svg] [--report]\n"
 		"                       figures with gnuplot (plots/*.gp); --report: DIR/report.md\n"
+		"  report RESULT... [-o DIR] [--format md|html]\n"
+		"                       a fleet's files, boards x kernels: per configuration the\n"
+		"                       medians, integrity and verdicts against each board's\n"
+		"                       oldest kernel, trend figures; DIR/report.md (and .html)\n"
 		"  export RESULT --format lava|junit|csv|console [-o FILE]\n"
 		"                       for board farms and CI: LAVA test case lines, JUnit XML,\n"
 		"                       CSV (a row per configuration and phase), or the file\n"
@@ -1029,25 +1034,36 @@ static int cmd_recover(int argc, char **argv)
 }
 
 struct compare_args {
-	const char *base, *new;
+	const char *base;
+	const char **new;	/* NEW files, each compared against BASE */
+	size_t n;
 	double threshold;
 	const char *format;
 };
 
 static int compare_args(int argc, char **argv, struct compare_args *a)
 {
-	static const char use[] = "usage: dmabench compare BASE.json NEW.json [--threshold PCT] "
-				  "[--format text|markdown|json]";
+	static const char use[] = "usage: dmabench compare BASE.json NEW.json... [--threshold PCT] "
+				  "[--format text|markdown|json] [--json]";
 	char msg[DMAB_ERRLEN + 128], err[DMAB_ERRLEN];
 	int i;
 
-	a->base = a->new = NULL;
+	a->base = NULL;
+	a->n = 0;
 	a->threshold = DMAB_COMPARE_THRESHOLD_DEFAULT;	/* the rule: 5% or twice the noise floor */
 	a->format = "text";
+	a->new = calloc((size_t)argc, sizeof(*a->new));
+	if (!a->new)
+		return fail(-DMAB_EXIT_FAILED, "compare", strerror(ENOMEM));
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("%s\n", use);
+			printf("%s\n\nSeveral NEW files: each is compared against BASE in turn, a "
+			       "block each (--format json: an object with \"comparisons\", a list "
+			       "of what one pair prints); the exit code is the worst of the pairs.\n",
+			       use);
 			return 1;
+		} else if (!strcmp(argv[i], "--json")) {
+			a->format = "json";
 		} else if (!strcmp(argv[i], "--threshold") || !strcmp(argv[i], "--format")) {
 			if (i + 1 == argc) {
 				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
@@ -1074,49 +1090,110 @@ static int compare_args(int argc, char **argv, struct compare_args *a)
 			return fail(-DMAB_EXIT_USAGE, "compare", msg);
 		} else if (!a->base) {
 			a->base = argv[i];
-		} else if (!a->new) {
-			a->new = argv[i];
 		} else {
-			snprintf(msg, sizeof(msg), "unexpected argument '%s' (%s)", argv[i], use);
-			return fail(-DMAB_EXIT_USAGE, "compare", msg);
+			a->new[a->n++] = argv[i];
 		}
 	}
-	if (!a->new) {
+	if (!a->n) {
 		snprintf(msg, sizeof(msg), "needs two result files (%s)", use);
 		return fail(-DMAB_EXIT_USAGE, "compare", msg);
 	}
 	return 0;
 }
 
+/*
+ * One NEW against BASE: printed (text and Markdown) or added to @list
+ * (JSON); returns the pair's exit code. Several NEW files: each block has a
+ * header line, and a file that cannot be read or matched is said on stderr,
+ * as with one, and the next pair goes on.
+ */
+static int compare_pair(const struct compare_args *a, const json_t *base, size_t k,
+			json_t *list)
+{
+	char err[DMAB_ERRLEN + 4200], heading[2 * DMAB_ERRLEN];
+	json_t *new = NULL, *cmp = NULL;
+	int ret, code;
+
+	ret = dmab_result_load(a->new[k], &new, err, sizeof(err));
+	if (ret) {
+		code = fail(DMAB_EXIT_USAGE, "compare", err);
+	} else {
+		ret = dmab_compare(base, a->base, new, a->new[k], a->threshold, &cmp, err,
+				   sizeof(err));
+		json_decref(new);
+		if (ret && ret != -ENOENT)
+			snprintf(err, sizeof(err), "%s", strerror(-ret));
+		if (ret)
+			code = fail(ret == -ENOENT ? DMAB_EXIT_USAGE : DMAB_EXIT_FAILED, "compare",
+				    err);
+	}
+	if (ret) {
+		if (list && a->n > 1)
+			json_array_append_new(list, json_pack("{s:{s:s}, s:{s:s}, s:s, s:i}", "base",
+							      "file", a->base, "new", "file",
+							      a->new[k], "error", err, "exit", code));
+		return code;
+	}
+	code = dmab_compare_regressions(cmp) ? DMAB_EXIT_FAILED : DMAB_EXIT_OK;
+	if (list) {
+		json_array_append(list, cmp);
+	} else if (!strcmp(a->format, "markdown")) {
+		if (a->n > 1)
+			snprintf(heading, sizeof(heading), "%s## dmabench compare %zu of %zu: %s -> %s",
+				 k ? "\n" : "", k + 1, a->n, a->base, a->new[k]);
+		dmab_compare_print_markdown(stdout, cmp, a->n > 1 ? heading :
+					    "## dmabench compare");
+	} else {
+		if (a->n > 1)
+			printf("%s=== dmabench compare %zu of %zu: %s -> %s ===\n", k ? "\n" : "",
+			       k + 1, a->n, a->base, a->new[k]);
+		dmab_compare_print_text(stdout, cmp, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	}
+	fflush(stdout);
+	json_decref(cmp);
+	return code;
+}
+
 static int cmd_compare(int argc, char **argv)
 {
-	struct compare_args a;
+	struct compare_args a = { 0 };
 	char err[DMAB_ERRLEN + 4200];
-	json_t *base = NULL, *new = NULL, *cmp = NULL;
-	int ret = compare_args(argc, argv, &a), code;
+	json_t *base = NULL, *list = NULL, *doc;
+	int ret = compare_args(argc, argv, &a), code = DMAB_EXIT_OK, pair;
+	json_int_t regressions = 0, errors = 0;
+	size_t k;
 
-	if (ret)
+	if (ret) {
+		free(a.new);
 		return ret < 0 ? -ret : DMAB_EXIT_OK;
-	if (dmab_result_load(a.base, &base, err, sizeof(err)) ||
-	    dmab_result_load(a.new, &new, err, sizeof(err))) {
-		json_decref(base);
+	}
+	if (dmab_result_load(a.base, &base, err, sizeof(err))) {
+		free(a.new);
 		return fail(DMAB_EXIT_USAGE, "compare", err);
 	}
-	ret = dmab_compare(base, a.base, new, a.new, a.threshold, &cmp, err, sizeof(err));
-	json_decref(base);
-	json_decref(new);
-	if (ret == -ENOENT)
-		return fail(DMAB_EXIT_USAGE, "compare", err);
-	if (ret)
-		return fail(DMAB_EXIT_FAILED, "compare", strerror(-ret));
 	if (!strcmp(a.format, "json"))
-		print_json(cmp);
-	else if (!strcmp(a.format, "markdown"))
-		dmab_compare_print_markdown(stdout, cmp, "## dmabench compare");
-	else
-		dmab_compare_print_text(stdout, cmp, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
-	code = dmab_compare_regressions(cmp) ? DMAB_EXIT_FAILED : DMAB_EXIT_OK;
-	json_decref(cmp);
+		list = json_array();
+	for (k = 0; k < a.n; k++) {
+		pair = compare_pair(&a, base, k, list);
+		code = pair > code ? pair : code;
+	}
+	/* one pair prints its comparison as it always did; several, a list of them */
+	if (list && a.n == 1 && json_array_size(list)) {
+		print_json(json_array_get(list, 0));
+	} else if (list && a.n > 1) {
+		json_array_foreach(list, k, doc) {
+			regressions += json_integer_value(json_object_get(doc, "regressions"));
+			errors += json_is_string(json_object_get(doc, "error"));
+		}
+		doc = json_pack("{s:s, s:O, s:I, s:I}", "base", a.base, "comparisons", list,
+				"regressions", regressions, "errors", errors);
+		if (doc)
+			print_json(doc);
+		json_decref(doc);
+	}
+	json_decref(list);
+	json_decref(base);
+	free(a.new);
 	return code;
 }
 
@@ -1631,6 +1708,146 @@ out_free_inputs:
 	return code;
 }
 
+struct report_args {
+	const char **files;
+	size_t n;
+	const char *dir, *format;
+};
+
+static int report_args(int argc, char **argv, struct report_args *a)
+{
+	static const char use[] = "usage: dmabench report RESULT.json... [-o DIR] "
+				  "[--format md|html]";
+	char msg[DMAB_ERRLEN + 128];
+	int i;
+
+	a->n = 0;
+	a->dir = ".";
+	a->format = "md";
+	a->files = calloc((size_t)argc, sizeof(*a->files));
+	if (!a->files)
+		return fail(-DMAB_EXIT_FAILED, "report", strerror(ENOMEM));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n\nThe result files of a fleet, grouped by board (its model, "
+			       "else host name and machine) and kernel release: per configuration "
+			       "a table, a row per board and a column per kernel in version order, "
+			       "of the cpu_cost median, integrity and compare's verdict against "
+			       "the board's oldest kernel; a trend figure each (gnuplot). Writes "
+			       "DIR/report.md with PNG figures; --format html: SVG figures, "
+			       "report.md and DIR/report.html, one page with the figures inside. "
+			       "Exits 0 whatever the verdicts (compare is the gate).\n", use);
+			return 1;
+		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") ||
+			   !strcmp(argv[i], "--format")) {
+			if (i + 1 == argc) {
+				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
+				return fail(-DMAB_EXIT_USAGE, "report", msg);
+			}
+			if (!strcmp(argv[i], "--format"))
+				a->format = argv[++i];
+			else
+				a->dir = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], use);
+			return fail(-DMAB_EXIT_USAGE, "report", msg);
+		} else if (a->n == DMAB_FLEET_FILES_MAX) {
+			snprintf(msg, sizeof(msg), "at most %d result files", DMAB_FLEET_FILES_MAX);
+			return fail(-DMAB_EXIT_USAGE, "report", msg);
+		} else {
+			a->files[a->n++] = argv[i];
+		}
+	}
+	if (strcmp(a->format, "md") && strcmp(a->format, "html")) {
+		snprintf(msg, sizeof(msg), "unknown format '%s' (md or html)", a->format);
+		return fail(-DMAB_EXIT_USAGE, "report", msg);
+	}
+	if (!a->n) {
+		snprintf(msg, sizeof(msg), "needs at least one result file (%s)", use);
+		return fail(-DMAB_EXIT_USAGE, "report", msg);
+	}
+	return 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	struct report_args a = { 0 };
+	struct dmab_fleet_input *in = NULL;
+	char err[DMAB_ERRLEN + 4200], plotdir[4096];
+	const json_t *c;
+	json_t *doc = NULL;
+	int ret = report_args(argc, argv, &a), code = DMAB_EXIT_OK;
+	int html;
+	size_t i;
+
+	if (ret) {
+		free(a.files);
+		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	}
+	html = !strcmp(a.format, "html");
+	in = calloc(a.n, sizeof(*in));
+	if (!in) {
+		code = fail(DMAB_EXIT_FAILED, "report", strerror(ENOMEM));
+		goto out_free;
+	}
+	for (i = 0; i < a.n; i++) {
+		in[i].path = a.files[i];
+		if (dmab_result_load(a.files[i], &in[i].root, err, sizeof(err))) {
+			code = fail(DMAB_EXIT_USAGE, "report", err);
+			goto out_free;
+		}
+		dmab_fleet_trim(in[i].root);
+	}
+	if (dmab_plot_dir(plotdir, sizeof(plotdir))) {
+		code = fail(DMAB_EXIT_MISSING, "report", plotdir);
+		goto out_free;
+	}
+	ret = make_dirs(a.dir);
+	if (ret) {
+		snprintf(err, sizeof(err), "cannot use %s as the output folder: %s", a.dir,
+			 strerror(-ret));
+		code = fail(DMAB_EXIT_USAGE, "report", err);
+		goto out_free;
+	}
+	ret = dmab_fleet_build(in, a.n, &doc);
+	if (ret) {
+		code = fail(DMAB_EXIT_FAILED, "report", strerror(-ret));
+		goto out_free;
+	}
+	ret = dmab_fleet_figures(doc, a.dir, plotdir, html ? "svg" : "png", err, sizeof(err));
+	if (ret) {
+		if (ret != -ENOENT && ret != -EIO)
+			snprintf(err, sizeof(err), "writing the figures into %s: %s", a.dir,
+				 strerror(-ret));
+		code = fail(ret == -ENOENT ? DMAB_EXIT_MISSING : DMAB_EXIT_FAILED, "report", err);
+		goto out_free;
+	}
+	ret = dmab_fleet_write_markdown(doc, a.dir);
+	if (!ret && html)
+		ret = dmab_fleet_write_html(doc, a.dir);
+	if (ret) {
+		snprintf(err, sizeof(err), "writing %s/report.%s: %s", a.dir,
+			 html ? "md or .html" : "md", strerror(-ret));
+		code = fail(DMAB_EXIT_FAILED, "report", err);
+		goto out_free;
+	}
+	json_array_foreach(json_object_get(doc, "configurations"), i, c)
+		printf("%s/%s\n", a.dir, json_string_value(json_object_get(c, "figure")));
+	printf("%s/report.md\n", a.dir);
+	if (html)
+		printf("%s/report.html\n", a.dir);
+	if (!json_integer_value(json_object_get(doc, "in_common")))
+		fprintf(stderr, "dmabench report: no configuration ran on more than one board and "
+			"kernel: nothing compared (the report says so)\n");
+out_free:
+	json_decref(doc);
+	for (i = 0; in && i < a.n; i++)
+		json_decref(in[i].root);
+	free(in);
+	free(a.files);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -1666,6 +1883,8 @@ int main(int argc, char **argv)
 		return cmd_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))
 		return cmd_plot(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc - 1, argv + 1);
 	snprintf(msg, sizeof(msg), "unknown command '%s' (see dmabench help)", cmd);
 	return fail(DMAB_EXIT_USAGE, NULL, msg);
 }

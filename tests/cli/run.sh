@@ -593,7 +593,7 @@ compare_bad=$(cat <<TABLE
 2	needs two result files	compare	$fx/base.json
 2	unknown format 'html'	compare	$fx/base.json	$fx/same.json	--format	html
 2	--threshold:	compare	$fx/base.json	$fx/same.json	--threshold	-3
-2	unexpected argument	compare	$fx/base.json	$fx/same.json	$fx/stale.json
+2	unknown option '--bogus'	compare	$fx/base.json	$fx/same.json	--bogus
 TABLE
 )
 check "the good fixtures are valid against results/schema.json" "${validate[@]}" "$fx/base.json" "$fx/same.json" \

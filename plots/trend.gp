@@ -1,0 +1,32 @@
+# dmabench report: one configuration across kernels, a line per board. x: the kernels
+# in version order; y: the headline median of each board's run on that kernel (cpu_cost,
+# or the frame time in a file of version 1), whiskers from the lowest to the highest
+# median of the run's repetitions; a circle where compare's verdict against the board's
+# oldest kernel is slower (red) or faster (green), a cross where integrity got worse.
+# datafile: block 0 the kernels ("index label"), then a block per board (blocks split
+# by two blank lines), its name first, then "index median low high mark" in µs, mark 1
+# slower, -1 faster, 2 integrity worse, 0 otherwise.
+# Variables: boards, kernels (counts), colours (a linetype per board: its place among
+# all the report's boards, so a board keeps its colour across figures), ylabel. report-figures.gp loads this once per
+# figure in one gnuplot: reset first, so nothing carries over from the one before.
+reset
+load plotdir.'/common.gp'
+set title title."\npoint: median of all frames; whiskers: lowest to highest repetition median; ".\
+	"circles: verdict against the board's oldest kernel" font ',16'
+set xlabel 'kernel release, in version order'
+set ylabel ylabel
+set xrange [-0.5:kernels - 0.5]
+set yrange [0:*]
+set offsets 0, 0, graph 0.1, 0
+set xtics rotate by -20 left scale 0 font ',13'
+set bmargin 10
+set key at screen 0.5, 0.01 center bottom horizontal maxrows 3
+plot datafile index 0 using 1:(NaN):xtic(2) notitle, \
+	for [b = 1:boards] datafile index b using 1:2:3:4 with yerrorlines lt int(word(colours, b)) title columnheader(1), \
+	for [b = 1:boards] datafile index b using 1:($5 == 1 ? $2 : NaN) with points pt 6 ps 4 lw 3 lc rgb '#d62728' notitle, \
+	for [b = 1:boards] datafile index b using 1:($5 == -1 ? $2 : NaN) with points pt 6 ps 4 lw 3 lc rgb '#2ca02c' notitle, \
+	for [b = 1:boards] datafile index b using 1:($5 == 2 ? $2 : NaN) with points pt 2 ps 4 lw 3 lc rgb '#d62728' notitle, \
+	NaN with points pt 6 ps 3 lw 3 lc rgb '#d62728' title 'slower', \
+	NaN with points pt 6 ps 3 lw 3 lc rgb '#2ca02c' title 'faster', \
+	NaN with points pt 2 ps 3 lw 3 lc rgb '#d62728' title 'integrity worse'
+unset output
