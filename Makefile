@@ -8,7 +8,7 @@
 #   make fuzz    each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (600)
 #   make dist [ARCH=x86_64|arm64|armhf]  dist/dmabench-VERSION-ARCH.tar.gz: a static
 #                dmabench, the module's sources, plots/, README.md, BUILD-INFO (tools/dist.sh)
-#   make clean / make install [PREFIX=/usr/local DESTDIR=]
+#   make clean / make install [PREFIX=/usr/local DESTDIR=]: dmabench, plots/, the man page
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -18,7 +18,7 @@ GIT     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # What the build and the tests need, by Debian package name: one list.
 PACKAGES := build-essential pkg-config libjansson-dev libpfm4-dev zlib1g-dev \
 	    libcmocka-dev gnuplot-nox python3 python3-jsonschema clang valgrind \
-	    python3-yaml busybox-static
+	    python3-yaml busybox-static groff-base
 
 B        := build
 OPT      ?= -O2 -g
@@ -228,11 +228,15 @@ dist:
 	@$(MAKE) --no-print-directory deps PACKAGES="$(PACKAGES) $(DIST_PACKAGES)"
 	@tools/dist.sh $(DIST_ARCH) $(VERSION)
 
-# dmabench plot finds the scripts beside the binary (plots/) or in ../share/dmabench/plots
+# dmabench plot finds the scripts beside the binary (plots/) or in ../share/dmabench/plots;
+# man dmabench finds the page in share/man/man1 (tests/cli/part-man.sh installs into a DESTDIR)
+MANDIR ?= $(PREFIX)/share/man
 install: dmabench
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dmabench/plots
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dmabench/plots \
+		$(DESTDIR)$(MANDIR)/man1
 	install -m 0755 dmabench $(DESTDIR)$(PREFIX)/bin/dmabench
 	install -m 0644 plots/*.gp $(DESTDIR)$(PREFIX)/share/dmabench/plots/
+	install -m 0644 dmabench.1 $(DESTDIR)$(MANDIR)/man1/dmabench.1
 
 clean:
 	rm -rf $(B) dmabench
