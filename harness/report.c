@@ -1253,7 +1253,7 @@ static int write_via_temporary(const char *path, const struct file_content *c,
 	char tmp[4096];
 	int fd, ret;
 
-	*step = "creating an unnamed file beside it";
+	*step = "creating a temporary file beside it";
 	ret = write_unnamed(path, c, flags, written, len, step);
 	if (ret != -EOPNOTSUPP) {
 		if (ret)
