@@ -1125,6 +1125,15 @@ assert len(skips) == sum(1 for r in d['results'] if r['skipped'] and not r.get('
 assert all(text[i - 1].startswith('dmabench: ') and ' skip: ' in text[i - 1] for i in skips), text
 "
 fi
+/usr/bin/python3 -c "
+import json
+d = json.load(open('$fx/stale.json'))
+d['results'][0]['strategy'] = 'cached-nosync'
+json.dump(d, open('$work/nosync-stale.json', 'w'))"
+"$bin" export "$work/nosync-stale.json" --format lava >"$work/exp-nosync.lava" 2>&1
+check "export --format lava: the negative control (cached-nosync) seeing stale data passes, saying why, as dmabench run counts it" \
+	bash -c "grep -q 'TEST_CASE_ID=cached-nosync_[^ ]* RESULT=pass' '$work/exp-nosync.lava' &&
+		grep -q 'the negative control (no sync)' '$work/exp-nosync.lava' && ! grep -q 'RESULT=fail' '$work/exp-nosync.lava'"
 "$bin" export "$fx/stale.json" --format junit >"$work/exp.xml" 2>&1
 check "export --format junit: JUnit XML, one testcase per configuration, the stale one a failure" "${pyjson[@]}" "
 import xml.etree.ElementTree as ET
