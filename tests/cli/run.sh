@@ -448,13 +448,37 @@ assert m['ci95'][0] > 1 and m['p'] < 0.05, m
 else
 	echo "skip compare end to end, planted delay: in 3 attempts the runs' noise floors set compare's threshold past the 10% planted (the last: $(printf %.1f "$e2e_threshold")%): the machine is loaded"
 fi
-check "compare end to end: two runs without injection are not flagged (exit 0)" "${pyjson[@]}" "
+# Two runs without injection (an A/A pair of runs): compare may call one slower by
+# chance (alpha 0.05; between two runs a loaded machine's periods add what no run's own
+# floor sees), so this asks for 2 of up to 3 pairs unflagged; a method that flags A/A
+# pairs as a rule fails it.
+aa_clean=0 aa_pairs=0 aa_last=''
+for pair in 1 2 3; do
+	if [ "$pair" -gt 1 ]; then
+		(cd "$work" && "$bin" "${e2e[@]}" -o "$work/e2e-a.json" >/dev/null 2>&1 &&
+			"$bin" "${e2e[@]}" -o "$work/e2e-c.json" >/dev/null 2>&1)
+		"$bin" compare "$work/e2e-a.json" "$work/e2e-c.json" --format json >"$work/e2e-ac.json" 2>/dev/null
+		e2e_ac=$?
+	fi
+	aa_pairs=$pair
+	if python3 -c "
+import json, sys
+c = json.load(open('$work/e2e-ac.json'))
+m = c['configurations'][0]['metrics'][0]
+sys.exit(0 if $e2e_ac == 0 and c['regressions'] == 0 and m['metric'] == 'cpu_cost' and m['verdict'] != 'slower' else 1)" 2>/dev/null; then
+		aa_clean=$((aa_clean + 1))
+	else
+		aa_last=$(python3 -c "
 import json
 c = json.load(open('$work/e2e-ac.json'))
 m = c['configurations'][0]['metrics'][0]
-assert $e2e_ac == 0 and c['regressions'] == 0, (m, c['thresholds'])
-assert m['metric'] == 'cpu_cost' and m['verdict'] != 'slower', m
-"
+print('exit $e2e_ac, %s %s, ratio %s, ci95 %s, p %s, threshold %s%%' % (m['metric'], m['verdict'], m.get('ratio'), m.get('ci95'), m.get('p'), c['thresholds'][0]['threshold_pct']))" 2>&1 | tail -1)
+	fi
+	[ $aa_clean = 2 ] && break
+	[ $((pair - aa_clean)) = 2 ] && break
+done
+check "compare end to end: pairs of runs without injection are not flagged (exit 0) in 2 of up to 3 ($aa_clean of $aa_pairs${aa_last:+; flagged: $aa_last})" \
+	test $aa_clean = 2
 if [ -e /dev/dmabench ]; then
 	(cd "$work" && "$bin" run -q -s cached-sync -z 64K -n 20 -e none --inject stale=2 -o "$work/stale-kmod.json" >/dev/null 2>&1)
 	check "with dmabench.ko: --inject stale skips the kmod configurations, saying the injection is the emulated device's" "${pyjson[@]}" "
