@@ -1090,7 +1090,9 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$jr/small" && mount -t tmpfs -o size=64k tmpf
 	(TMPDIR="$jr/tmp" exec "$bin" run "${tiny[@]}" -R 2 -n 300 --fps 200 -o "$jr/small/x.json" \
 		>/dev/null 2>"$jr/filled.err") &
 	pid=$!
-	sleep 1
+	# filled once the run has begun (its journal has a record), not after a guess at
+	# how long a loaded machine takes to get there
+	for i in $(seq 100); do [ -s "$jr/small/x.json.partial" ] && break; sleep 0.1; done
 	dd if=/dev/zero of="$jr/small/fill" bs=4k 2>/dev/null
 	wait "$pid"
 	rc=$?
@@ -1104,7 +1106,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$jr/small" && mount -t tmpfs -o size=64k tmpf
 	(TMPDIR="$jr/tmp" exec "$bin" run "${tiny[@]}" -R 2 -n 300 --fps 200 -o "$jr/frozen/x.json" \
 		>/dev/null 2>"$jr/frozen.err") &
 	pid=$!
-	sleep 1
+	for i in $(seq 100); do [ -s "$jr/frozen/x.json.partial" ] && break; sleep 0.1; done
 	if chattr +i "$jr/frozen" 2>/dev/null; then
 		wait "$pid"
 		rc=$?
