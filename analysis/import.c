@@ -294,7 +294,7 @@ static void block_reset(struct dmab_import *imp)
 	imp->damaged_line = 0;
 }
 
-/* Most base64 a gzip of @bytes can take, as export.c writes it (best compression). */
+/* Most base64 a gzip of @bytes can take (zlib's bound, whatever the level). */
 static size_t text_bound(uint64_t bytes)
 {
 	uint64_t gz = (uint64_t)compressBound((uLong)bytes) + 64;
@@ -360,7 +360,8 @@ static void parse_begin(struct dmab_import *imp, struct dmab_import_file *f, con
 			   "result file (%s=MiB raises it)", bytes,
 			   (unsigned long long)(imp->max_bytes >> 20), DMAB_RESULT_MAX_MB_ENV);
 	} else {
-		imp->text_max = text_bound(bytes);
+		/* bytes=N may be wrong: the limit bounds a file's lines, decoding says the rest */
+		imp->text_max = text_bound(imp->max_bytes);
 		return;
 	}
 }
@@ -475,8 +476,30 @@ static int text_append(struct dmab_import *imp, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * More than the marker said came out: the rest inflated into a scratch
+ * buffer to tell how much, up to @max (the limit), which bounds the time.
+ */
+static int inflate_rest(z_stream *z, uint64_t max)
+{
+	unsigned char sink[65536];
+	int ret = Z_OK;
+
+	while (ret == Z_OK && z->total_out <= max) {
+		z->next_out = sink;
+		z->avail_out = sizeof(sink);
+		ret = inflate(z, Z_NO_FLUSH);
+		if (ret == Z_BUF_ERROR && z->avail_out)
+			break;	/* the input ends */
+		if (ret == Z_BUF_ERROR)
+			ret = Z_OK;
+	}
+	return ret;
+}
+
 /* The gzip in @gz inflated into f->data, f->bytes of it exactly. */
-static int inflate_file(struct dmab_import_file *f, const unsigned char *gz, size_t gz_len)
+static int inflate_file(struct dmab_import_file *f, const unsigned char *gz, size_t gz_len,
+			uint64_t max)
 {
 	z_stream z = { 0 };
 	int ret;
@@ -502,6 +525,8 @@ static int inflate_file(struct dmab_import_file *f, const unsigned char *gz, siz
 	z.next_out = f->data;
 	z.avail_out = (uInt)(f->bytes + 1);
 	ret = inflate(&z, Z_FINISH);
+	if ((ret == Z_BUF_ERROR || ret == Z_OK) && !z.avail_out)
+		ret = inflate_rest(&z, max);
 	if (ret == Z_STREAM_END && z.total_out != f->bytes)
 		set_status(f, DMAB_IMPORT_SIZE_MISMATCH, "decompresses to %lu bytes, its marker "
 			   "says bytes=%llu", (unsigned long)z.total_out,
@@ -509,9 +534,10 @@ static int inflate_file(struct dmab_import_file *f, const unsigned char *gz, siz
 	else if (ret == Z_STREAM_END && z.avail_in)
 		set_status(f, DMAB_IMPORT_BAD_GZIP, "%u bytes after the end of the gzip data",
 			   z.avail_in);
-	else if (ret == Z_BUF_ERROR && !z.avail_out)
-		set_status(f, DMAB_IMPORT_SIZE_MISMATCH, "decompresses to more than its marker's "
-			   "bytes=%llu", (unsigned long long)f->bytes);
+	else if ((ret == Z_BUF_ERROR || ret == Z_OK) && z.total_out > f->bytes)
+		set_status(f, DMAB_IMPORT_SIZE_MISMATCH, "decompresses to more than %lu bytes, "
+			   "its marker says bytes=%llu", (unsigned long)z.total_out,
+			   (unsigned long long)f->bytes);
 	else if (ret == Z_BUF_ERROR)
 		set_status(f, DMAB_IMPORT_BAD_GZIP, "the gzip data stops short (a base64 line "
 			   "lost?)");
@@ -552,7 +578,7 @@ static int decode_file(struct dmab_import *imp, struct dmab_import_file *f)
 		free(gz);
 		return 0;
 	}
-	ret = inflate_file(f, gz, gz_len);
+	ret = inflate_file(f, gz, gz_len, imp->max_bytes);
 	free(gz);
 	if (ret)
 		return ret;
@@ -651,9 +677,10 @@ static int data_line(struct dmab_import *imp, const char *s, size_t n, size_t li
 	d = s + n - k;
 	if (k == LINE && !memchr(d, '=', k)) {
 		if (imp->text_len + LINE > imp->text_max) {
-			set_status(f, DMAB_IMPORT_SIZE_MISMATCH, "more base64 lines than a gzip of "
-				   "bytes=%llu takes (line %zu)", (unsigned long long)f->bytes,
-				   line);
+			set_status(f, DMAB_IMPORT_TOO_LARGE, "more base64 lines than a gzip of %llu "
+				   "MiB takes, the limit for a result file (line %zu; %s=MiB raises "
+				   "it)", (unsigned long long)(imp->max_bytes >> 20), line,
+				   DMAB_RESULT_MAX_MB_ENV);
 			imp->cur_skip = 1;
 			return 0;
 		}
