@@ -7,7 +7,7 @@
 #                Debian kernels under QEMU)
 #   make fuzz    each libFuzzer target (tests/fuzz) for FUZZ_SECONDS (600)
 #   make dist [ARCH=x86_64|arm64|armhf]  dist/dmabench-VERSION-ARCH.tar.gz: a static
-#                dmabench, the module's sources, plots/, README.md, BUILD-INFO (tools/dist.sh)
+#                dmabench, the module's sources, plots/, dmabench.1, README.md, BUILD-INFO (tools/dist.sh)
 #   make clean / make install [PREFIX=/usr/local DESTDIR=]: dmabench, plots/, the man page
 
 CC      ?= cc
@@ -125,7 +125,7 @@ cli: dmabench $(B)/dmabench-asan
 FUZZ_CC       ?= clang
 FUZZ_TARGETS  := result console
 FUZZ_SECONDS  ?= 600
-# 30 s, not 60: make test must stay under 10 minutes on the development VM (README)
+# 30 s, not 60: make test must stay under 10 minutes on the development VM (docs/testing.md)
 FUZZ_SHORT_SECONDS ?= 30
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_OBJ      := $(LIB_SRC:%.c=$(B)/fuzz/%.o)

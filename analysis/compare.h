@@ -38,7 +38,7 @@
  * variable raises (or lowers) it, up to the ceiling (1 TiB; 2 GiB where a
  * size_t has 32 bits). The parsed document takes 7.7 (samples) to 12.5
  * (many small results) times the file in memory: up to 0.8 GB a file at
- * 64 MiB (README: Comparing and plotting). The default matrix writes
+ * 64 MiB (docs/results.md: Limits of the reader). The default matrix writes
  * 3.6 MiB; one configuration at the sample cap about 0.6 MiB.
  */
 #define DMAB_RESULT_MAX_MB 64

@@ -695,7 +695,7 @@ static void journal_set_end(struct dmab_run *run, size_t first, size_t end, unsi
 	journal_said(j, before);
 }
 
-/* The journal's measured cost, for whoever asks (DMAB_JOURNAL_STATS, the README's figures). */
+/* The journal's measured cost, for whoever asks (DMAB_JOURNAL_STATS, docs/results.md's figures). */
 static void journal_stats(const struct dmab_journal *j)
 {
 	if (!getenv("DMAB_JOURNAL_STATS") || !j->syncs)
