@@ -134,6 +134,17 @@ if [ -f /dmabench.ko ]; then
 	t rmmod rmmod dmabench
 	t dev-node-gone sh -c '[ ! -e /dev/dmabench ]'
 fi
+if flag lava; then
+	# lava/dmabench.yaml's run steps as LAVA's test shell runs them (run.sh wrote
+	# /lava-runner/run.sh from the YAML; /lava-bin stands in for LAVA's helpers):
+	# the script fetches the tarball, loads the module, runs, reports, unloads
+	echo "DMAB-LAVA-BEGIN"
+	(PATH="/lava-bin:$PATH" LAVA_RESULT_DIR=/tmp/lava-results sh -e /lava-runner/run.sh) 2>&1
+	lava_rc=$?
+	for f in /lava-runner/output/*.json; do [ -f "$f" ] && echo "DMAB-LAVA-SHA $(sha256sum "$f")"; done
+	echo "DMAB-LAVA-END $lava_rc"
+	t lava-module-gone gone
+fi
 chan=''
 channel_named() { # the load message names a channel (dma0chan0), and that channel is in use
 	dmesg | grep dmabench | tail -1

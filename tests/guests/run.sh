@@ -302,11 +302,31 @@ cp "$kbuild_dir/dmabench.ko" "$root/dmabench.ko"
 cp "$top/tests/guests/init.sh" "$root/init"
 cp "$top/tests/guests/lib.sh" "$root/lib.sh"
 chmod +x "$root/init"
+# lava/dmabench.yaml's run steps as LAVA's test shell runs them (init.sh, dmab.lava):
+# the arm64 tarball of make dist, run.sh written from the YAML as the dispatcher
+# writes it, LAVA's helpers stood in for by tests/lava/bin; about 15 s in the guest
+lava=0
+if [ "$arch" = arm64 ] && [ "$bench" = 0 ] && [ "$fuzz_only" = 0 ]; then
+	lava=1
+	rm -f "$top"/dist/dmabench-*-arm64.tar.gz
+	make -C "$top" --no-print-directory -s dist ARCH=arm64 >"$out/dist.log" 2>&1 ||
+		{ echo "guests: make dist ARCH=arm64 failed:" >&2; tail -20 "$out/dist.log" >&2; exit 1; }
+	cp "$top"/dist/dmabench-*-arm64.tar.gz "$root/dmabench-arm64.tar.gz"
+	mkdir -p "$root/lava-runner/lava" "$root/lava-bin"
+	cp -p "$top/lava/dmabench-lava.sh" "$top/lava/dmabench.yaml" "$root/lava-runner/lava/"
+	cp -p "$top"/tests/lava/bin/* "$root/lava-bin/"
+	echo "00000000-dmab-0000-0000-000000000000" >"$root/lava-runner/uuid"
+	/usr/bin/python3 "$top/tests/lava/write-runner.py" "$top/lava/dmabench.yaml" /lava-runner \
+		TARBALL_URL=/dmabench-arm64.tar.gz MODULE=/dmabench.ko MODULE_PARAMS=max_total_mb=64 \
+		STRATEGIES=cached-sync,uncached,cached-nosync WORKLOADS=capture PATTERNS=read \
+		SIZES=64K REPEAT=2 BUDGET=1 SKIP_INSTALL=true >"$root/lava-runner/run.sh"
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
 
 # what init.sh reads from the kernel command line: the devices this kernel must have, the mode
 [ "$dmabuf" = 1 ] && cmdline="${cmdline:+$cmdline }dmab.dmabuf=1"
 [ "$swiotlb" = 1 ] && cmdline+=" dmab.swiotlb=1"
+[ "$lava" = 1 ] && cmdline+=" dmab.lava=1"
 # two dmabench runs at once on the module's bound: in one guest, x86_64 (about 10 s)
 [ "$arch" = x86_64 ] && cmdline+=" dmab.concurrent=1"
 # the board's outer cache and DMA controllers, named in the kernel log; its PL330s
@@ -793,6 +813,34 @@ except (KeyError, TypeError, ValueError, OSError, AttributeError) as e:
     print('fail checking the JSON: %s: %s' % (type(e).__name__, e))
 PY
 	)
+fi
+# the LAVA run (init.sh, dmab.lava): read as the dispatcher reads it, every
+# configuration with result, measurement and units; its result file brought back
+# by dmabench import, byte for byte what the guest wrote
+if [ "$lava" = 1 ]; then
+	tr -d '\r' <"$log" | sed -n '/^DMAB-LAVA-BEGIN/,/^DMAB-LAVA-END/p' >"$out/lava.log"
+	if [ ! -s "$out/lava.log" ]; then
+		fail "the LAVA run: nothing between DMAB-LAVA-BEGIN and DMAB-LAVA-END"
+	else
+		lava_rc=$(sed -n 's/^DMAB-LAVA-END //p' "$out/lava.log")
+		if [ "$lava_rc" = 0 ] && detail=$(/usr/bin/python3 "$top/tests/lava/parse-log.py" "$out/lava.log" \
+			--expect module-load=pass --expect run=pass --expect module-unload=pass \
+			--expect kernel-log=pass --expect cached-sync_kmod_capture_read_64KiB=pass \
+			--expect uncached_kmod_capture_read_64KiB=pass 2>&1); then
+			pass "lava/dmabench.yaml's steps in the guest, read as LAVA's dispatcher reads them: ${detail#ok }"
+		else
+			fail "lava/dmabench.yaml's steps in the guest: run.sh exited ${lava_rc:-?}; $detail"
+		fi
+		rm -rf "$out/lava-import"
+		want=$(sed -n 's/^DMAB-LAVA-SHA \([0-9a-f]*\) .*/\1/p' "$out/lava.log")
+		if "$top/dmabench" import "$out/lava.log" -o "$out/lava-import" >"$out/lava-import.out" 2>&1 &&
+			got=$(sha256sum "$out"/lava-import/*.json | cut -d' ' -f1) && [ -n "$want" ] &&
+			[ "$got" = "$want" ] && "${validate[@]}" "$out"/lava-import/*.json >/dev/null; then
+			pass "dmabench import took the result file out of the LAVA log: schema-valid, sha256 ${want:0:12} as written in the guest"
+		else
+			fail "dmabench import of the LAVA log: want sha256 ${want:-none}, got ${got:-none}: $(tail -3 "$out/lava-import.out" | tr '\n' ' ')"
+		fi
+	fi
 fi
 [ "$fuzz_after" = 1 ] && fuzz_boot
 echo "guests-$arch: $passed passed, $failed failed"

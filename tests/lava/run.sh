@@ -76,9 +76,8 @@ tarball=$(readlink -f "$tarball")
 
 # --- as LAVA's test shell runs it ---
 # The runner's copy of the repository (LAVA clones it), and run.sh as the dispatcher
-# writes it: lava_dispatcher/actions/deploy/testdef.py, handle_parameters() and run():
-# the definition's params, then the job's, as NAME='value'; set -e; STARTRUN; the
-# steps; ENDRUN. lava-test-runner runs it with "$SHELL -e"; here POSIX sh (dash).
+# writes it (write-runner.py). lava-test-runner runs it with "$SHELL -e"; here POSIX
+# sh (dash).
 lava_run() { # lava_run LOG NAME=VALUE...: the definition's steps with these job params
 	local log=$1 runner=$work/runner
 	shift
@@ -86,24 +85,8 @@ lava_run() { # lava_run LOG NAME=VALUE...: the definition's steps with these job
 	mkdir -p "$runner/lava" "$work/results"
 	cp -p "$top/lava/dmabench-lava.sh" "$top/lava/dmabench.yaml" "$runner/lava/"
 	echo "00000000-dmab-0000-0000-000000000000" >"$runner/uuid"
-	/usr/bin/python3 - "$top/lava/dmabench.yaml" "$runner" "$@" >"$runner/run.sh" <<'PY' || return 1
-import sys, yaml
-testdef, runner, given = sys.argv[1], sys.argv[2], dict(a.split('=', 1) for a in sys.argv[3:])
-d = yaml.safe_load(open(testdef))
-print('###default parameters from test definition###')
-for k, v in d.get('params', {}).items():
-    print("%s='%s'" % (k, '' if v is None else v))
-print('######')
-print('###test parameters from job submission###')
-for k, v in given.items():
-    print("%s='%s'" % (k, v))
-print('######')
-print('set -e\nset -x\nexport TESTRUN_ID=0_%s\ncd %s\nUUID="$(cat uuid)"\nset +x' % (d['metadata']['name'], runner))
-print('echo "<LAVA_SIGNAL_STARTRUN $TESTRUN_ID $UUID>"\nset -x')
-for step in d['run']['steps']:
-    print(step)
-print('set +x\necho "<LAVA_SIGNAL_ENDRUN $TESTRUN_ID $UUID>"')
-PY
+	/usr/bin/python3 "$lava/write-runner.py" "$top/lava/dmabench.yaml" "$runner" "$@" \
+		>"$runner/run.sh" || return 1
 	PATH="$lava/bin:$PATH" LAVA_RESULT_DIR="$work/results" sh -e "$runner/run.sh" >"$log" 2>&1
 }
 
