@@ -1332,7 +1332,8 @@ static int cmd_export(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("%s\n\nlava: LAVA's <LAVA_SIGNAL_TESTCASE ...> lines, one per "
 			       "configuration (pass: integrity ok or not_checked; fail: stale, "
-			       "corrupt or failed; skip: skipped, the reason on the line before), "
+			       "corrupt or failed, but the cached-nosync control's stale data is a "
+			       "pass, as run counts it; skip: skipped, the reason on the line before), "
 			       "measurement the cpu_cost median in us.\njunit: JUnit XML.\ncsv: a "
 			       "row per configuration and phase.\nconsole: the file gzip+base64 "
 			       "between '%s NAME' and '%s NAME' lines.\n", use, DMAB_CONSOLE_BEGIN,

@@ -6,7 +6,7 @@
 #                 the files git knows there, none of kbuild's output
 #   plots/        the gnuplot scripts, where dmabench plot looks (beside the binary)
 #   dmabench.1    the man page, when the tree has one
-#   README.md, BUILD-INFO (version, commit, architecture, how it was built)
+#   README.md and docs/, BUILD-INFO (version, commit, architecture, how it was built)
 # The binary is checked before it is packed: static, for ARCH by `file`, and run
 # once (under qemu-user on another architecture): help, and a result file through
 # export --format console (jansson and zlib as linked) back to the same bytes.
@@ -83,6 +83,12 @@ done
 # dkms registers the module under dkms.conf's version: the release's
 sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$version\"/" "$root/kmod/dkms.conf"
 cp "$top/README.md" "$root/README.md"
+# the README's links: docs/ beside it (the figures too)
+(cd "$top" && git ls-files -co --exclude-standard docs) | while read -r f; do
+	[ -f "$top/$f" ] || continue
+	mkdir -p "$root/$(dirname "$f")"
+	cp "$top/$f" "$root/$f"
+done
 man=''
 for m in dmabench.1 man/dmabench.1 docs/dmabench.1; do
 	if [ -f "$top/$m" ]; then man=$m; break; fi
