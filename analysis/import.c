@@ -566,6 +566,12 @@ static int decode_file(struct dmab_import *imp, struct dmab_import_file *f)
 	slot = pick_tail(imp, f->bytes);
 	if (slot >= 0 && text_append(imp, imp->cand[slot], imp->cand_len[slot]))
 		return -ENOMEM;
+	if (!imp->text_len && imp->damaged_line) {
+		set_status(f, DMAB_IMPORT_BAD_BASE64, "no whole base64 line between the markers: "
+			   "line %zu comes close (a prefix that ends in a base64 character, a "
+			   "line break lost, a character changed?)", imp->damaged_line);
+		return 0;
+	}
 	if (!imp->text_len) {
 		set_status(f, DMAB_IMPORT_BAD_BASE64, "no base64 line between the markers");
 		return 0;

@@ -312,6 +312,15 @@ static void char_changed(struct text *t)
 	}
 }
 
+/* a logger's prefix that ends in a base64 character, right against the data */
+static void glued_prefix(struct text *t)
+{
+	size_t i;
+
+	for (i = 0; i < n_a; i++)
+		add(t, "%s%s\n", i ? "ttyS0:x" : "", lines_a[i]);
+}
+
 /* a character changed into one outside the alphabet: the line is named */
 static void char_not_base64(struct text *t)
 {
@@ -432,6 +441,8 @@ static const struct import_case {
 	  { { "a.json", DMAB_IMPORT_BAD_GZIP, "CRC does not match", 0 } } },
 	{ "a character not base64", char_not_base64, NULL, 1,
 	  { { "a.json", DMAB_IMPORT_BAD_BASE64, "is not a whole base64 line", 0 } } },
+	{ "a prefix glued to the data", glued_prefix, NULL, 1,
+	  { { "a.json", DMAB_IMPORT_BAD_BASE64, "line 2 comes close", 0 } } },
 	{ "not gzip", not_gzip, NULL, 1, { { "b.json", DMAB_IMPORT_BAD_GZIP, "not gzip", 0 } } },
 	{ "not a result file", not_a_result, NULL, 1,
 	  { { "list.json", DMAB_IMPORT_INVALID, "list.json: ", 0 } } },
