@@ -845,12 +845,15 @@ static void figure_stem(const json_t *c, size_t i, char *buf, size_t len)
 	snprintf(buf, len, "trend-%03zu-%.120s", i + 1, name);
 }
 
-/* A string in a gnuplot data file: double quotes, which it cannot escape, made single. */
+/*
+ * A string in a gnuplot data file: double quotes, which it cannot escape,
+ * made single; a control character (a newline would end the line) a space.
+ */
 static void data_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++)
-		fputc(*s == '"' ? '\'' : *s == '\n' ? ' ' : *s, f);
+		fputc(*s == '"' ? '\'' : (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
 	fputc('"', f);
 }
 
@@ -997,7 +1000,11 @@ struct page_ops {
 	int (*figure)(FILE *f, const char *dir, const char *file, const char *alt);
 };
 
-/* @s with the markup characters escaped, into @buf. */
+/*
+ * @s, a name from a file, as text of the page into @buf: the markup
+ * characters escaped, a control character (a newline would end a heading or
+ * a table row) a space.
+ */
 static const char *esc(const char *s, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -1005,7 +1012,7 @@ static const char *esc(const char *s, char *buf, size_t len)
 	for (; s && *s && n + 2 < len; s++) {
 		if (*s == '*' || *s == '`' || *s == '\\')
 			buf[n++] = '\\';
-		buf[n++] = *s;
+		buf[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
 	}
 	buf[n] = 0;
 	return buf;

@@ -391,16 +391,23 @@ static void describe(const json_t *root, char *buf, size_t len)
 
 /* --- running gnuplot --- */
 
-/* A gnuplot string: single quotes, a quote doubled. */
+/*
+ * A gnuplot string: single quotes, a quote doubled, a control character a
+ * space: a newline from a result file (a board or strategy name) would end
+ * the assignment, and the rest of the line would run as a command of its
+ * own in report-figures.gp (system("...")).
+ */
 static void gp_append(char *buf, size_t len, const char *name, const char *value)
 {
 	size_t used = strlen(buf);
 
 	used += (size_t)snprintf(buf + used, len > used ? len - used : 0, "%s='", name);
 	for (; *value && used + 3 < len; value++) {
-		if (*value == '\'')
+		char c = (unsigned char)*value < 0x20 || *value == 0x7f ? ' ' : *value;
+
+		if (c == '\'')
 			buf[used++] = '\'';
-		buf[used++] = *value;
+		buf[used++] = c;
 	}
 	snprintf(buf + used, len > used ? len - used : 0, "'; ");
 }

@@ -166,6 +166,31 @@ TABLE
 run_bad_inputs "$bin" "plain report" "$report_bad"
 check "report: a bad file writes nothing into the output folder" bash -c "[ ! -e '$work/rbad/report.md' ]"
 
+# Names come from the files: a newline in a strategy or board name must not end a gnuplot
+# assignment in report-figures.gp (the rest of the line would run: system("...")), nor a
+# heading or table row; markup in them stays text.
+"${pyjson[@]}" "
+import json
+d = json.load(open('$fx/base.json'))
+d['environment']['board'] = 'B\nsystem(\"touch $work/pwned-board\")\n<script>x</script>'
+for r in d['results']:
+    r['strategy'] += '\nsystem(\"touch $work/pwned-strategy\")\n**'
+json.dump(d, open('$fleet/crafted.json', 'w'))
+"
+"$bin" report "$fleet/crafted.json" "$fleet/a-9.json" -o "$work/rep-crafted" --format html >/dev/null 2>&1
+rc=$?
+check "report of a file whose names carry newlines, gnuplot commands and markup: exit 0, nothing run, the page intact" "${pyjson[@]}" "
+import os, re
+assert $rc == 0, $rc
+assert not os.path.exists('$work/pwned-board') and not os.path.exists('$work/pwned-strategy')
+md = open('$work/rep-crafted/report.md').read()
+heads = [l for l in md.splitlines() if l.startswith('### ')]
+assert len(heads) == 8 and sum('system(\"touch' in h for h in heads) == 4, heads
+assert all(h.endswith('KiB') or h.endswith('MiB') for h in heads), heads
+page = open('$work/rep-crafted/report.html').read()
+assert '<script' not in page and '&lt;script&gt;' in page
+"
+
 # --- compare BASE NEW1 NEW2 ---
 "$bin" compare "$fx/base.json" "$fx/same.json" "$fx/slow20.json" >"$work/cmp3.out" 2>"$work/cmp3.err"
 rc=$?
