@@ -193,10 +193,11 @@ if [ -f /dmabench.ko ] && [ -x /kmod-test ]; then
 		# load names it, kmod-test and a quick run go through it, rmmod gives it back
 		t insmod-dmaengine insmod /dmabench.ko dmaengine=on
 		t dmaengine-channel-named channel_named
-		t kmod-test-dmaengine /kmod-test
+		t kmod-test-dmaengine /kmod-test dmaengine
 		grep -E '^FAIL' /tmp/t.out | head -40
 		grep 'kmod-test:' /tmp/t.out
-		t quick-run-dmaengine /dmabench run --quick -R 2 -q -w capture,playback -o /tmp/quick-dmaengine.json
+		t quick-run-dmaengine /dmabench run --quick -R 2 -q -w capture,playback -z 64K \
+			-o /tmp/quick-dmaengine.json
 		t rmmod-dmaengine rmmod dmabench
 		t dmaengine-gone channel_released
 		# Handed over after rmmod: the console's UART sends long writes by DMA on the

@@ -4,6 +4,7 @@
  *
  *   kmod-test            the full run, against the module loaded with its defaults
  *   kmod-test params     the module loaded with mode=0660 max_total_mb=16
+ *   kmod-test dmaengine  the full run without 16 MiB buffers (dmaengine=on)
  *
  * The cases are data: bad_inputs[] holds each ioctl's bad-input classes (a
  * valid request, the fields that break it, the errno), expectations[] the
@@ -1260,6 +1261,12 @@ int main(int argc, char **argv)
 {
 	static const size_t sizes[] = { 4096, 65536, 3 * MiB, 16 * MiB };
 	bool params = argc > 1 && !strcmp(argv[1], "params");
+	/*
+	 * Through a DMA controller (dmaengine=on: QEMU's PL330 on the A9 guest)
+	 * not the 16 MiB buffers: the emulated controller moves them a burst at a
+	 * time, minutes under TCG; 3 MiB still crosses a chunk boundary.
+	 */
+	size_t n_sizes = ARRAY_SIZE(sizes) - (argc > 1 && !strcmp(argv[1], "dmaengine"));
 	size_t s;
 	uint32_t strategy;
 	void *leftover;
@@ -1300,7 +1307,7 @@ int main(int argc, char **argv)
 		       bounce ? "in the swiotlb pool" : "in the vmalloc area");
 
 	for (strategy = 0; strategy < DMAB_STRAT_COUNT; strategy++)
-		for (s = 0; s < ARRAY_SIZE(sizes); s++)
+		for (s = 0; s < n_sizes; s++)
 			test_strategy(strategy, sizes[s]);
 
 	if (whole_quota)
