@@ -429,7 +429,19 @@ rm -f "$out"/*.json	# what the last boot handed over
 boot_guest "$log" "$mem" "$timeout" "$cmdline"
 judge_tests "$log"
 
-# JSON the guest handed over: kept under results/, and validated
+# JSON the guest handed over: kept under results/, and validated. Result files came
+# as export --format console printed them: this tree's dmabench import reads them out
+# of the console log into $out as NAME.json (the markers, base64, the gzip CRC, the
+# size and the result reader checked; a damaged one is a failure, named). The list
+# --json documents, not result files, came between DMAB-JSON markers.
+make -C "$top" --no-print-directory -s dmabench >&2 || true	# else the last one built
+if "$top/dmabench" import "$log" -o "$out" >"$out/import.out" 2>"$out/import.err"; then
+	n=$(grep -c '^written ' "$out/import.out" || true)
+	pass "dmabench import read $n result file$([ "$n" = 1 ] || echo s) out of the console log, each whole"
+else
+	grep -q '^dmabench import: no dmabench result in' "$out/import.err" ||
+		fail "dmabench import: $(tr '\n' ' ' <"$out/import.err" | head -c 600)"
+fi
 awk '/^DMAB-JSON-BEGIN/{name=$2; f=1; next} /^DMAB-JSON-END/{f=0} f{print > (dir "/" name ".json")}' \
 	dir="$out" <(tr -d '\r' <"$log")
 
