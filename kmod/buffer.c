@@ -300,14 +300,10 @@ static void dmab_pages_free(struct dmab_buffer *buf)
 	dmab_free_chunks(buf);
 }
 
-static int dmab_pages_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma)
+/* The user mapping's memory type, as the strategy asks it (pgprot_* on vm_page_prot). */
+void dmab_set_page_prot(struct vm_area_struct *vma, enum dmab_cpu_map map)
 {
-	unsigned long addr = vma->vm_start;
-	unsigned long left = vma->vm_end - vma->vm_start;
-	unsigned int i;
-	int ret;
-
-	switch (buf->strategy->map) {
+	switch (map) {
 	case DMAB_MAP_UNCACHED:
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 		break;
@@ -317,6 +313,16 @@ static int dmab_pages_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma)
 	case DMAB_MAP_CACHED:
 		break;
 	}
+}
+
+static int dmab_pages_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma)
+{
+	unsigned long addr = vma->vm_start;
+	unsigned long left = vma->vm_end - vma->vm_start;
+	unsigned int i;
+	int ret;
+
+	dmab_set_page_prot(vma, buf->strategy->map);
 
 	/* The caller checked that the mapping fits in the buffer. */
 	for (i = 0; left; i++) {
@@ -529,14 +535,14 @@ int dmab_full_flush(struct dmab_buffer *buf, bool for_device, enum dma_data_dire
 
 /* ---- What each strategy does on SYNC ---- */
 
-static u32 dmab_sync_nothing(struct dmab_buffer *buf, bool for_device,
-			     enum dma_data_direction dir, u64 offset, u64 length)
+u32 dmab_sync_nothing(struct dmab_buffer *buf, bool for_device, enum dma_data_direction dir,
+		      u64 offset, u64 length)
 {
 	return DMAB_DONE_NOTHING;
 }
 
-static u32 dmab_sync_barrier(struct dmab_buffer *buf, bool for_device,
-			     enum dma_data_direction dir, u64 offset, u64 length)
+u32 dmab_sync_barrier(struct dmab_buffer *buf, bool for_device, enum dma_data_direction dir,
+		      u64 offset, u64 length)
 {
 	if (!for_device)
 		return DMAB_DONE_NOTHING;
@@ -692,14 +698,30 @@ static void dmab_unreserve(size_t size)
 
 static void dmab_buffer_free_memory(struct dmab_buffer *buf)
 {
-	if (buf->strategy->backing == DMAB_BACKING_PAGES)
+	switch (buf->strategy->backing) {
+	case DMAB_BACKING_PAGES:
 		dmab_pages_free(buf);
-	else
+		break;
+	case DMAB_BACKING_CARVEOUT:
+		dmab_carveout_free(buf);
+		break;
+	default:
 		dmab_dma_free(buf);
+		break;
+	}
 }
 
-/* @strategy is in dmab_strategy_mask(); @size page aligned, within the ABI's bound. */
-struct dmab_buffer *dmab_buffer_create(u32 strategy, size_t size)
+/* What a buffer takes of max_total_mb: the carveout is not the kernel's memory. */
+static size_t dmab_quota_bytes(const struct dmab_buffer *buf)
+{
+	return buf->strategy->backing == DMAB_BACKING_CARVEOUT ? 0 : buf->size;
+}
+
+/*
+ * @strategy is in dmab_strategy_mask(), or in dmab_carveout_strategy_mask()
+ * for the carveout backend; @size page aligned, within the ABI's bound.
+ */
+struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size)
 {
 	struct dmab_buffer *buf;
 	int ret;
@@ -709,18 +731,28 @@ struct dmab_buffer *dmab_buffer_create(u32 strategy, size_t size)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&buf->lock);
 	INIT_LIST_HEAD(&buf->node);
-	buf->strategy = &dmab_strategies[strategy];
+	if (backend == DMAB_BACKEND_CARVEOUT)
+		buf->strategy = dmab_carveout_strategy(strategy);
+	else
+		buf->strategy = &dmab_strategies[strategy];
 	buf->dev = dmab_dma_dev;
 	buf->size = size;
 
-	ret = dmab_reserve(size);
+	ret = dmab_reserve(dmab_quota_bytes(buf));
 	if (ret)
 		goto out_free_buffer;
 
-	if (buf->strategy->backing == DMAB_BACKING_PAGES)
+	switch (buf->strategy->backing) {
+	case DMAB_BACKING_PAGES:
 		ret = dmab_pages_alloc(buf);
-	else
+		break;
+	case DMAB_BACKING_CARVEOUT:
+		ret = dmab_carveout_alloc(buf);
+		break;
+	default:
 		ret = dmab_dma_alloc(buf);
+		break;
+	}
 	if (ret)
 		goto out_unreserve;
 	ret = dmab_device_attach(buf);
@@ -736,7 +768,7 @@ struct dmab_buffer *dmab_buffer_create(u32 strategy, size_t size)
 out_free_memory:
 	dmab_buffer_free_memory(buf);
 out_unreserve:
-	dmab_unreserve(size);
+	dmab_unreserve(dmab_quota_bytes(buf));
 out_free_buffer:
 	mutex_destroy(&buf->lock);
 	kfree(buf);
@@ -752,7 +784,7 @@ void dmab_buffer_destroy(struct dmab_buffer *buf)
 
 	dmab_device_detach(buf);
 	dmab_buffer_free_memory(buf);
-	dmab_unreserve(buf->size);
+	dmab_unreserve(dmab_quota_bytes(buf));
 	mutex_destroy(&buf->lock);
 	kfree(buf);
 }
@@ -767,6 +799,8 @@ int dmab_buffer_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma)
 		return dma_mmap_wc(buf->dev, vma, buf->cpu_addr, buf->dma_addr, buf->size);
 	case DMAB_BACKING_PAGES:
 		return dmab_pages_mmap(buf, vma);
+	case DMAB_BACKING_CARVEOUT:
+		return dmab_carveout_mmap(buf, vma);
 	}
 	return -EINVAL;
 }

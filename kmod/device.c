@@ -106,8 +106,26 @@ static void dmab_pages_unmap_device_view(struct dmab_buffer *buf)
 	buf->device_view_vmapped = false;
 }
 
+/*
+ * carveout.c made the emulated device's view of a carveout buffer; a
+ * channel needs the region's DMA address, which dma_map_resource() gives
+ * (no struct page, no cache maintenance: SYNC does that).
+ */
+static int dmab_carveout_map_resource(struct dmab_buffer *buf)
+{
+	if (!dmab_chan)
+		return 0;
+	buf->dma_addr = dma_map_resource(dmab_dma_dev, buf->phys, buf->size, DMA_BIDIRECTIONAL, 0);
+	if (dma_mapping_error(dmab_dma_dev, buf->dma_addr))
+		return -EIO;
+	buf->dma_resource_mapped = true;
+	return 0;
+}
+
 int dmab_device_attach(struct dmab_buffer *buf)
 {
+	if (buf->strategy->backing == DMAB_BACKING_CARVEOUT)
+		return dmab_carveout_map_resource(buf);
 	if (buf->strategy->backing != DMAB_BACKING_PAGES) {
 		/* What the DMA API made of it (NC remap, or cacheable when coherent). */
 		buf->device_view = buf->cpu_addr;
@@ -121,6 +139,11 @@ int dmab_device_attach(struct dmab_buffer *buf)
 
 void dmab_device_detach(struct dmab_buffer *buf)
 {
+	if (buf->dma_resource_mapped)
+		dma_unmap_resource(dmab_dma_dev, buf->dma_addr, buf->size, DMA_BIDIRECTIONAL, 0);
+	buf->dma_resource_mapped = false;
+	if (buf->strategy->backing == DMAB_BACKING_CARVEOUT)
+		return;
 	dmab_pages_unmap_device_view(buf);
 }
 

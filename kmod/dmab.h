@@ -6,6 +6,8 @@
  *              the whole-cache flush
  *   device.c   the device: an emulated bus master, or a DMA_MEMCPY channel
  *   mapping.c  the memory type a user mapping really got, from the page tables
+ *   carveout.c the region handed at load (carveout=): its allocator, its
+ *              mappings, its maintenance by physical range
  * The ABI is include/uapi/dmabench.h; kernel-version differences live in
  * compat.h.
  */
@@ -27,6 +29,7 @@ enum dmab_backing {
 	DMAB_BACKING_PAGES,	/* chunks of pages, user mapping by remap_pfn_range */
 	DMAB_BACKING_COHERENT,	/* dma_alloc_coherent + dma_mmap_coherent */
 	DMAB_BACKING_WC,	/* dma_alloc_wc + dma_mmap_wc */
+	DMAB_BACKING_CARVEOUT,	/* a run of the carveout, user mapping by remap_pfn_range */
 };
 
 /* How user space (and on x86 the kernel's linear map) sees page-backed memory. */
@@ -56,9 +59,17 @@ struct dmab_buffer {
 	struct sg_table sgt;		/* the chunks, mapped for DMA */
 	bool bounced;			/* the mapping goes through swiotlb slots */
 
-	/* DMAB_BACKING_COHERENT and DMAB_BACKING_WC */
+	/* DMAB_BACKING_COHERENT and DMAB_BACKING_WC; CARVEOUT: dma_addr with a channel */
 	void *cpu_addr;
 	dma_addr_t dma_addr;
+
+	/* DMAB_BACKING_CARVEOUT */
+	phys_addr_t phys;		/* where in the carveout */
+	unsigned long pool_addr;	/* its gen_pool allocation */
+	void *cached_view;		/* write-back kernel mapping: maintenance by VA, or NULL */
+	void *carveout_view;		/* the mapping made for the device, if not cached_view */
+	void __iomem *io_view;		/* x86 uncached: the ioremap behind carveout_view */
+	bool dma_resource_mapped;	/* dma_map_resource() for a DMA_MEMCPY channel */
 
 	/*
 	 * Where the emulated device touches the buffer: a kernel mapping of
@@ -83,6 +94,12 @@ struct dmab_strategy {
 
 extern uint dmab_max_total_mb;
 
+u32 dmab_sync_nothing(struct dmab_buffer *buf, bool for_device, enum dma_data_direction dir,
+		      u64 offset, u64 length);
+u32 dmab_sync_barrier(struct dmab_buffer *buf, bool for_device, enum dma_data_direction dir,
+		      u64 offset, u64 length);
+void dmab_set_page_prot(struct vm_area_struct *vma, enum dmab_cpu_map map);
+
 int dmab_buffers_probe(struct device *dev);
 u32 dmab_strategy_mask(void);
 u32 dmab_full_flush_refusal(void);
@@ -92,7 +109,7 @@ u64 dmab_max_total_bytes(void);
 void dmab_buffers_usage(u64 *bytes, u64 *buffers);
 bool dmab_buffers_live(void);
 
-struct dmab_buffer *dmab_buffer_create(u32 strategy, size_t size);
+struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size);
 void dmab_buffer_destroy(struct dmab_buffer *buf);
 int dmab_buffer_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma);
 const char *dmab_buffer_name(const struct dmab_buffer *buf);
@@ -125,6 +142,19 @@ void dmab_device_names(char *channel, size_t channel_len, char *controller,
 int dmab_device_attach(struct dmab_buffer *buf);
 void dmab_device_detach(struct dmab_buffer *buf);
 int dmab_device_transfer(struct dmab_buffer *buf, bool write, struct dmab_device_op *op);
+
+/* ---- The carveout (carveout.c) ---- */
+
+int dmab_carveout_setup(void);
+void dmab_carveout_release(void);
+bool dmab_carveout_present(void);
+u32 dmab_carveout_strategy_mask(void);
+void dmab_carveout_info(struct dmab_info *info);
+void dmab_carveout_describe(char *text, size_t len);
+const struct dmab_strategy *dmab_carveout_strategy(u32 strategy);
+int dmab_carveout_alloc(struct dmab_buffer *buf);
+void dmab_carveout_free(struct dmab_buffer *buf);
+int dmab_carveout_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma);
 
 /* ---- Mapping readback (mapping.c) ---- */
 

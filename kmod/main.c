@@ -51,6 +51,11 @@ static_assert(sizeof(struct dmab_sync) == 56);
 static_assert(sizeof(struct dmab_device_op) == 64);
 static_assert(sizeof(struct dmab_query_mapping) == 48);
 static_assert(sizeof(struct dmab_full_flush) == 32);
+/* ABI 3 put fields where padding and reserved words were: the same places on both sides */
+static_assert(offsetof(struct dmab_info, carveout_base) == 216);
+static_assert(offsetof(struct dmab_info, carveout_sync) == 244);
+static_assert(offsetof(struct dmab_alloc, backend) == 20);
+static_assert(offsetof(struct dmab_alloc, phys_addr) == 32);
 
 /* ---- Parameters ---- */
 
@@ -264,6 +269,7 @@ static long dmab_ioctl_info(void __user *uarg)
 	info.strategy_mask = dmab_strategy_mask();
 	info.max_total_bytes = dmab_max_total_bytes();
 	dmab_buffers_usage(&info.allocated_bytes, &info.live_buffers);
+	dmab_carveout_info(&info);
 	strscpy(info.arch, dmab_arch(), sizeof(info.arch));
 	info.kernel_ns = ktime_get_ns() - start_ns;
 
@@ -282,21 +288,30 @@ static long dmab_ioctl_alloc(void __user *uarg)
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.pad || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if (req.flags || req.backend >= DMAB_BACKEND_COUNT ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
 	if (req.strategy >= DMAB_STRAT_COUNT)
 		return -EINVAL;
 	/* The index below is user-controlled: no speculation past the bound (Spectre v1). */
 	req.strategy = array_index_nospec(req.strategy, DMAB_STRAT_COUNT);
-	if (!(dmab_strategy_mask() & BIT(req.strategy)))
+	if (req.backend == DMAB_BACKEND_CARVEOUT) {
+		if (!dmab_carveout_present())
+			return -ENODEV;
+		if (!(dmab_carveout_strategy_mask() & BIT(req.strategy)))
+			return -EOPNOTSUPP;
+	} else if (!(dmab_strategy_mask() & BIT(req.strategy))) {
 		return -EOPNOTSUPP;
+	}
 	if (!req.size || !IS_ALIGNED(req.size, PAGE_SIZE) || req.size > DMAB_MAX_BUFFER_BYTES)
 		return -EINVAL;
 
 	start_ns = ktime_get_ns();
-	buf = dmab_buffer_create(req.strategy, req.size);
+	buf = dmab_buffer_create(req.backend, req.strategy, req.size);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
+	/* Where a device would write: user space maps it through /dev/mem too (devmem) */
+	req.phys_addr = buf->strategy->backing == DMAB_BACKING_CARVEOUT ? buf->phys : 0;
 
 	/*
 	 * The fd is installed only once user space has its number: an fd
@@ -423,6 +438,7 @@ static int dmab_check_params(void)
 static int __init dmab_init(void)
 {
 	char channel[DMAB_NAME_LEN] = "", controller[DMAB_CONTROLLER_LEN] = "";
+	char carveout[128];
 	int ret;
 
 	ret = dmab_check_params();
@@ -458,21 +474,27 @@ static int __init dmab_init(void)
 	ret = dmab_buffers_probe(dmab_dma_dev);
 	if (ret)
 		goto out_release_device;
+	ret = dmab_carveout_setup();
+	if (ret)
+		goto out_release_device;
 
 	dmab_misc.mode = dmab_mode;
 	dmab_misc.parent = dmab_dev;
 	ret = misc_register(&dmab_misc);
 	if (ret)
-		goto out_release_device;
+		goto out_release_carveout;
 
 	dmab_device_names(channel, sizeof(channel), controller, sizeof(controller));
-	dev_info(dmab_dev, "ABI %d, %s, DMA %scoherent%s, up to %u MiB, device: %s%s%s\n",
+	dmab_carveout_describe(carveout, sizeof(carveout));
+	dev_info(dmab_dev, "ABI %d, %s, DMA %scoherent%s, up to %u MiB, device: %s%s%s%s\n",
 		 DMAB_ABI_VERSION, dmab_arch(), dev_is_dma_coherent(dmab_dma_dev) ? "" : "non-",
 		 dmab_mappings_bounce() ? ", streaming mappings bounce" : "",
 		 dmab_max_total_mb, channel[0] ? channel : "emulated", channel[0] ? " on " : "",
-		 controller);
+		 controller, carveout);
 	return 0;
 
+out_release_carveout:
+	dmab_carveout_release();
 out_release_device:
 	dmab_device_release();
 out_unregister_pdev:
@@ -487,6 +509,7 @@ static void __exit dmab_exit(void)
 	/* Every buffer file holds the module, so none can be left here. */
 	WARN_ON(dmab_buffers_live());
 
+	dmab_carveout_release();
 	dmab_device_release();
 	platform_device_unregister(dmab_pdev);
 }

@@ -79,7 +79,8 @@ static u32 dmab_memory_type(u64 entry, u64 *raw)
 
 /*
  * Errors: EFAULT, no mapping at the address; EINVAL, a mapping but not a
- * dmabench buffer's; ENXIO, no page-table entry there.
+ * dmabench buffer's (with DMAB_QUERY_ANY_PFNMAP: nor a PFN mapping, such as
+ * /dev/mem's); ENXIO, no page-table entry there.
  */
 int dmab_query_mapping(struct dmab_query_mapping *req)
 {
@@ -89,7 +90,8 @@ int dmab_query_mapping(struct dmab_query_mapping *req)
 	u64 entry, start_ns;
 	int ret;
 
-	if (req->flags || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+	if ((req->flags & ~DMAB_QUERY_ANY_PFNMAP) ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return -EINVAL;
 	if (req->address > ULONG_MAX || !mm)
 		return -EFAULT;
@@ -102,7 +104,8 @@ int dmab_query_mapping(struct dmab_query_mapping *req)
 	vma = vma_lookup(mm, address);
 	if (!vma)
 		ret = -EFAULT;
-	else if (!dmab_is_buffer_vma(vma))
+	else if (!dmab_is_buffer_vma(vma) &&
+		 !((req->flags & DMAB_QUERY_ANY_PFNMAP) && (vma->vm_flags & VM_PFNMAP)))
 		ret = -EINVAL;
 	else if (dmab_read_leaf(vma, address, &entry))
 		ret = -ENXIO;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,11 @@ _Static_assert(sizeof(struct dmab_sync) == 56, "struct dmab_sync changed size");
 _Static_assert(sizeof(struct dmab_device_op) == 64, "struct dmab_device_op changed size");
 _Static_assert(sizeof(struct dmab_query_mapping) == 48, "struct dmab_query_mapping changed size");
 _Static_assert(sizeof(struct dmab_full_flush) == 32, "struct dmab_full_flush changed size");
+/* ABI 3's fields where padding and reserved words were, as the module asserts them */
+_Static_assert(offsetof(struct dmab_info, carveout_base) == 216, "dmab_info.carveout_base moved");
+_Static_assert(offsetof(struct dmab_info, carveout_sync) == 244, "dmab_info.carveout_sync moved");
+_Static_assert(offsetof(struct dmab_alloc, backend) == 20, "dmab_alloc.backend moved");
+_Static_assert(offsetof(struct dmab_alloc, phys_addr) == 32, "dmab_alloc.phys_addr moved");
 
 /* /dev/dmabench, opened once for the process; INFO read then. */
 static struct {

@@ -492,10 +492,11 @@ static void op_alloc(struct stream *s, const uint64_t *w)
 		req.flags = 1U << (w[3] % 32);
 		bad_field = true;
 	} else if (how < 13) {
-		req.pad = (uint32_t)w[3] | 1;
+		/* a backend that does not exist (the carveout's is valid where loaded) */
+		req.backend = (uint32_t)w[3] | DMAB_BACKEND_COUNT;
 		bad_field = true;
 	} else if (how < 14) {
-		req.reserved[w[3] % 2] = w[4] | 1;
+		req.reserved[0] = w[4] | 1;
 		bad_field = true;
 	} else if (how < 16) {
 		req.size = info.max_total_bytes + page_size;
@@ -887,8 +888,8 @@ static void op_query(struct stream *s, const uint64_t *w)
 	case 11:	/* nothing mapped there */
 		req.address = w[2] % 2 ? 0 : UINT64_MAX - w[2] % 4096;
 		break;
-	case 12:
-		req.flags = 1U << (w[3] % 32);
+	case 12:	/* any flag but DMAB_QUERY_ANY_PFNMAP */
+		req.flags = 2U << (w[3] % 31);
 		break;
 	case 13:
 		req.reserved[w[3] % 2] = w[4] | 1;

@@ -5,6 +5,9 @@
  *   kmod-test            the full run, against the module loaded with its defaults
  *   kmod-test params     the module loaded with mode=0660 max_total_mb=16
  *   kmod-test dmaengine  the full run without 16 MiB buffers (dmaengine=on)
+ *   kmod-test carveout SIZE@ADDR   the module loaded with carveout=SIZE@ADDR:
+ *                        every strategy of the carveout backend, its bad
+ *                        ranges, running it out, /dev/mem over its buffers
  *
  * The cases are data: bad_inputs[] holds each ioctl's bad-input classes (a
  * valid request, the fields that break it, the errno), expectations[] the
@@ -319,9 +322,11 @@ static const struct request requests[] = {
 static const struct bad_input bad_inputs[] = {
 	{ "flags bit 0", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 1) }, EINVAL },
 	{ "flags bit 31", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 1U << 31) }, EINVAL },
-	{ "pad", DMAB_IOC_ALLOC, { ALLOC(pad, ABSOLUTE, 1) }, EINVAL },
+	{ "backend COUNT", DMAB_IOC_ALLOC, { ALLOC(backend, ABSOLUTE, DMAB_BACKEND_COUNT) }, EINVAL },
+	{ "backend ~0", DMAB_IOC_ALLOC, { ALLOC(backend, ABSOLUTE, UINT32_MAX) }, EINVAL },
+	{ "backend carveout, loaded without carveout=", DMAB_IOC_ALLOC,
+	  { ALLOC(backend, ABSOLUTE, DMAB_BACKEND_CARVEOUT) }, ENODEV },
 	{ "reserved[0]", DMAB_IOC_ALLOC, { ALLOC(reserved[0], ABSOLUTE, 1) }, EINVAL },
-	{ "reserved[1]", DMAB_IOC_ALLOC, { ALLOC(reserved[1], ABSOLUTE, 1) }, EINVAL },
 	{ "strategy COUNT", DMAB_IOC_ALLOC, { ALLOC(strategy, ABSOLUTE, DMAB_STRAT_COUNT) }, EINVAL },
 	{ "strategy ~0", DMAB_IOC_ALLOC, { ALLOC(strategy, ABSOLUTE, UINT32_MAX) }, EINVAL },
 	{ "size 0", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, 0) }, EINVAL },
@@ -333,7 +338,10 @@ static const struct bad_input bad_inputs[] = {
 	{ "size ~0 rounded to 64K", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, -65536) }, EINVAL },
 	{ "size over max_total_mb", DMAB_IOC_ALLOC, { ALLOC(size, MAX_TOTAL, 65536) }, EDQUOT },
 
-	{ "flags bit 0", DMAB_IOC_QUERY_MAPPING, { QUERY(flags, ABSOLUTE, 1) }, EINVAL },
+	{ "flags bit 1", DMAB_IOC_QUERY_MAPPING, { QUERY(flags, ABSOLUTE, 2) }, EINVAL },
+	{ "flags bit 31", DMAB_IOC_QUERY_MAPPING, { QUERY(flags, ABSOLUTE, 1U << 31) }, EINVAL },
+	{ "ANY_PFNMAP, address on the stack", DMAB_IOC_QUERY_MAPPING,
+	  { QUERY(flags, ABSOLUTE, DMAB_QUERY_ANY_PFNMAP), QUERY(address, STACK, 0) }, EINVAL },
 	{ "reserved[0]", DMAB_IOC_QUERY_MAPPING, { QUERY(reserved[0], ABSOLUTE, 1) }, EINVAL },
 	{ "reserved[1]", DMAB_IOC_QUERY_MAPPING, { QUERY(reserved[1], ABSOLUTE, 1) }, EINVAL },
 	{ "address 0", DMAB_IOC_QUERY_MAPPING, { QUERY(address, ABSOLUTE, 0) }, EFAULT },
@@ -360,6 +368,10 @@ static const struct expectation *expect;
 static size_t page_size;
 static bool outer_cache;	/* the device tree has an L2C-310 (PL310) */
 static bool bounce;		/* INFO: streaming mappings bounce (swiotlb=force) */
+/* kmod-test carveout: every buffer from the carveout, which the arguments say */
+static uint32_t backend = DMAB_BACKEND_PAGES;
+static uint64_t carveout_base, carveout_size;
+static uint64_t last_phys;	/* phys_addr of the last alloc_buffer() */
 
 /* A node under @dir (depth <= 3) whose compatible names @what: the board has it. */
 static bool dt_has(const char *dir, const char *what, int depth)
@@ -429,13 +441,24 @@ static void full_flush_expected(int *err, uint32_t *ioctl_done, uint32_t *strate
  * bounce (x86 here) none that never calls dma_sync (the device's data
  * would stay in the bounce slot); cached-nosync stays as the control.
  */
-static uint32_t expected_mask(void)
+static uint32_t expected_mask_of(uint32_t of_backend)
 {
 	uint32_t all = (1U << DMAB_STRAT_COUNT) - 1;
+
+	/* the carveout: no DMA API allocation, no whole-cache flush; cached-sync on all three */
+	if (of_backend == DMAB_BACKEND_CARVEOUT)
+		return BIT(DMAB_STRAT_UNCACHED) | BIT(DMAB_STRAT_WC) | BIT(DMAB_STRAT_CACHED_SYNC) |
+		       BIT(DMAB_STRAT_CACHED_NOSYNC);
 
 	if (!bounce)
 		return all;
 	return all & ~(BIT(DMAB_STRAT_UNCACHED) | BIT(DMAB_STRAT_WC) | BIT(DMAB_STRAT_FULL_FLUSH));
+}
+
+/* What the backend under test must offer. */
+static uint32_t expected_mask(void)
+{
+	return expected_mask_of(backend);
 }
 
 /*
@@ -487,13 +510,28 @@ static const struct request *request_of(unsigned long cmd)
 	return NULL;
 }
 
-static int alloc_buffer(uint32_t strategy, uint64_t size, int *fd)
+static int alloc_buffer_backend(uint32_t of_backend, uint32_t strategy, uint64_t size, int *fd)
 {
-	struct dmab_alloc req = { .strategy = strategy, .size = size };
+	struct dmab_alloc req = { .strategy = strategy, .size = size, .backend = of_backend };
 	int err = xioctl(ctl, DMAB_IOC_ALLOC, &req);
 
 	*fd = err ? -1 : req.fd;
+	last_phys = err ? 0 : req.phys_addr;
+	if (!err && of_backend == DMAB_BACKEND_CARVEOUT)
+		CHECK(req.phys_addr >= carveout_base && req.phys_addr % page_size == 0 &&
+		      req.phys_addr + size <= carveout_base + carveout_size,
+		      "a carveout buffer of %llu at %#llx, outside [%#llx, +%#llx)", ULL(size),
+		      ULL(req.phys_addr), ULL(carveout_base), ULL(carveout_size));
+	else if (!err)
+		CHECK(req.phys_addr == 0, "a page-backed buffer says phys_addr %#llx",
+		      ULL(req.phys_addr));
 	return err;
+}
+
+/* A buffer of the backend under test. */
+static int alloc_buffer(uint32_t strategy, uint64_t size, int *fd)
+{
+	return alloc_buffer_backend(backend, strategy, size, fd);
 }
 
 static void *map_buffer(int fd, size_t size)
@@ -629,7 +667,11 @@ static void valid_request(unsigned long cmd, void *req, uint64_t size, void *map
 	}
 }
 
-static void test_bad_inputs(void)
+/*
+ * On a buffer of the backend under test; the carveout's run (@buffer_only)
+ * takes only the buffer's commands: the others do not depend on it.
+ */
+static void test_bad_inputs(bool buffer_only)
 {
 	const uint64_t size = 65536;
 	unsigned char req[256];
@@ -653,6 +695,8 @@ static void test_bad_inputs(void)
 		const struct request *r = &requests[i];
 		int expected = 0;
 
+		if (buffer_only && r->target != ON_BUFFER)
+			continue;
 		if (r->cmd == DMAB_IOC_FULL_FLUSH) {
 			uint32_t ioctl_done, strategy_done, refusal;
 
@@ -670,6 +714,8 @@ static void test_bad_inputs(void)
 		const struct bad_input *b = &bad_inputs[i];
 		const struct request *r = request_of(b->cmd);
 
+		if (buffer_only && r->target != ON_BUFFER)
+			continue;
 		valid_request(b->cmd, req, size, map);
 		for (j = 0; j < ARRAY_SIZE(b->pokes) && b->pokes[j].size; j++)
 			apply_poke(req, &b->pokes[j],
@@ -838,10 +884,49 @@ static long long maps_offset(const void *addr)
 	return found;
 }
 
+/* What the carveout's cached-sync does here: maintenance by physical range. */
+static uint32_t carveout_sync_expected(uint32_t *done)
+{
+	if (!strcmp(info.arch, "x86_64")) {
+		*done = DMAB_DONE_CLFLUSH_RANGE;
+		return DMAB_CARVEOUT_SYNC_CLFLUSH;
+	}
+	if (!strcmp(info.arch, "arm64")) {
+		*done = DMAB_DONE_DC_POC_RANGE;
+		return DMAB_CARVEOUT_SYNC_ARM64_DC;
+	}
+	*done = outer_cache ? DMAB_DONE_L1_OUTER_RANGE : DMAB_DONE_L1_RANGE;
+	return DMAB_CARVEOUT_SYNC_ARM_L1_OUTER;
+}
+
+/*
+ * The carveout's mappings are what the strategy's pgprot gives, whatever
+ * the device's coherence (no DMA API in between): uncached as the page
+ * backend's, wc write-combining (ARM Normal-NC), cached write-back.
+ */
+static uint32_t expected_mapping(uint32_t strategy)
+{
+	if (backend != DMAB_BACKEND_CARVEOUT)
+		return expect->mapping[strategy];
+	switch (strategy) {
+	case DMAB_STRAT_UNCACHED:
+		return expect->mapping[strategy];
+	case DMAB_STRAT_WC:
+		return strcmp(info.arch, "x86_64") ? DMAB_MT_NORMAL_NC : DMAB_MT_WC;
+	default:
+		return DMAB_MT_WB;
+	}
+}
+
 static uint32_t expected_sync_done(uint32_t strategy, bool for_device)
 {
 	uint32_t done = sync_done[strategy][for_device], ioctl_done, strategy_done, refusal;
 	int err;
+
+	if (backend == DMAB_BACKEND_CARVEOUT && strategy == DMAB_STRAT_CACHED_SYNC) {
+		carveout_sync_expected(&done);
+		return done;
+	}
 
 	if (done == BOUNCE_SYNC)
 		return bounce ? DMAB_DONE_DMA_SYNC_BOUNCE : DMAB_DONE_DMA_SYNC;
@@ -986,7 +1071,7 @@ static void test_strategy(uint32_t strategy, size_t size)
 {
 	const char *name = strategy_names[strategy];
 	struct dmab_query_mapping q, q_end;
-	uint32_t expected_type = expect->mapping[strategy];
+	uint32_t expected_type = expected_mapping(strategy);
 	size_t i, nonzero = 0;
 	long long offset;
 	uint64_t *w;
@@ -1064,8 +1149,20 @@ static void test_strategy(uint32_t strategy, size_t size)
 	w[0] = 42;
 	CHECK(w[0] == 42, "%s: the mapping changed after close", name);
 	CHECK(!query_mapping(w, NULL), "%s: QUERY_MAPPING after close: %s", name, strerror(errno));
-	/* unmapped in two steps: a hole first, then the rest */
-	if (size >= 2 * page_size) {
+	/*
+	 * unmapped in two steps: a hole first, then the rest. Not a carveout
+	 * buffer on x86: Linux 6.1's PAT tracks a PFN mapping's memory type
+	 * as one reservation, which the pieces of a split mapping cannot free
+	 * ("freeing invalid memtype"); the rest of it stays reserved for the
+	 * boot, and every later mapping there gets its type (UC- where an
+	 * uncached buffer was). RAM pages keep theirs in page flags instead.
+	 */
+	if (size >= 2 * page_size && backend == DMAB_BACKEND_CARVEOUT &&
+	    !strcmp(info.arch, "x86_64")) {
+		if (strategy == DMAB_STRAT_UNCACHED && size == 65536)
+			printf("NOTE carveout on x86: no partial munmap (PAT would keep the "
+			       "memory type of what is left reserved until reboot)\n");
+	} else if (size >= 2 * page_size) {
 		CHECK(!munmap((char *)w + page_size, page_size), "%s: munmap of a hole", name);
 		CHECK(query_mapping((char *)w + page_size, NULL) == EFAULT,
 		      "%s: QUERY_MAPPING in the hole", name);
@@ -1104,8 +1201,9 @@ static void test_info(mode_t mode)
 	CHECK(outer_cache == !!(info.flags & DMAB_INFO_OUTER_CACHE),
 	      "the device tree %s an L2C-310, INFO's outer-cache flag is %s",
 	      outer_cache ? "has" : "has no", info.flags & DMAB_INFO_OUTER_CACHE ? "set" : "clear");
-	CHECK(info.strategy_mask == expected_mask(), "strategy mask %#x, expected %#x%s",
-	      info.strategy_mask, expected_mask(), bounce ? " (mappings bounce)" : "");
+	CHECK(info.strategy_mask == expected_mask_of(DMAB_BACKEND_PAGES),
+	      "strategy mask %#x, expected %#x%s", info.strategy_mask,
+	      expected_mask_of(DMAB_BACKEND_PAGES), bounce ? " (mappings bounce)" : "");
 	CHECK(info.cache_line >= 16 && !(info.cache_line & (info.cache_line - 1)), "cache line %u",
 	      info.cache_line);
 	CHECK(!cpu_line_truth() || info.cache_line == cpu_line_truth(),
@@ -1126,6 +1224,28 @@ static void test_info(mode_t mode)
 	      info.hypervisor);
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		CHECK(info.reserved[i] == 0, "INFO reserved[%zu] %#llx", i, ULL(info.reserved[i]));
+	printf("INFO carveout base %#llx size %llu used %llu mask %#x sync %u\n",
+	       ULL(info.carveout_base), ULL(info.carveout_size), ULL(info.carveout_used),
+	       info.carveout_strategy_mask, info.carveout_sync);
+	if (backend == DMAB_BACKEND_CARVEOUT) {
+		uint32_t done, sync = carveout_sync_expected(&done);
+
+		CHECK(info.carveout_base == carveout_base && info.carveout_size == carveout_size,
+		      "INFO carveout %#llx +%#llx, loaded with %#llx +%#llx",
+		      ULL(info.carveout_base), ULL(info.carveout_size), ULL(carveout_base),
+		      ULL(carveout_size));
+		CHECK(info.carveout_used == 0, "INFO carveout_used %llu before any buffer",
+		      ULL(info.carveout_used));
+		CHECK(info.carveout_strategy_mask == expected_mask(),
+		      "carveout strategy mask %#x, expected %#x", info.carveout_strategy_mask,
+		      expected_mask());
+		CHECK(info.carveout_sync == sync, "carveout sync method %u, expected %u",
+		      info.carveout_sync, sync);
+	} else {
+		CHECK(!info.carveout_base && !info.carveout_size && !info.carveout_used &&
+		      !info.carveout_strategy_mask && !info.carveout_sync,
+		      "INFO without carveout= says a carveout");
+	}
 
 	for (i = 0; i < ARRAY_SIZE(expectations); i++)
 		if (!strncmp(expectations[i].arch, info.arch, sizeof(info.arch)) &&
@@ -1246,6 +1366,206 @@ static void test_accounting(void)
 	munmap(ro, page_size);
 }
 
+/* ---- The carveout (kmod-test carveout SIZE@ADDR) ---- */
+
+/* The kernel log holds @needle. */
+static bool klog_has(const char *needle)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	bool found = false;
+	char *log;
+
+	if (len <= 0)
+		return false;
+	log = calloc(1, (size_t)len + 1);
+	if (!log)
+		return false;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, len);
+	found = len > 0 && strstr(log, needle);
+	free(log);
+	return found;
+}
+
+/* INFO's carveout_used, and live_buffers and allocated_bytes beside it. */
+static void carveout_usage(uint64_t *used, uint64_t *buffers, uint64_t *page_bytes)
+{
+	struct dmab_info now = { 0 };
+
+	*used = *buffers = *page_bytes = UINT64_MAX;
+	if (!xioctl(ctl, DMAB_IOC_INFO, &now)) {
+		*used = now.carveout_used;
+		*buffers = now.live_buffers;
+		*page_bytes = now.allocated_bytes;
+	}
+}
+
+/*
+ * The region is the bound: a buffer bigger than it, or one more page once
+ * it is all taken, is ENOMEM with a line in the kernel log saying how much
+ * is free; closing gives it back. Carveout buffers count in live_buffers
+ * and carveout_used, never in allocated_bytes (max_total_mb is for RAM).
+ */
+static void test_carveout_exhausted(void)
+{
+	uint64_t used, buffers, page_bytes;
+	char needle[96];
+	int all, more, err;
+
+	err = alloc_buffer(DMAB_STRAT_CACHED_NOSYNC, carveout_size + page_size, &more);
+	CHECK(err == ENOMEM, "a buffer a page larger than the carveout: %s, expected ENOMEM",
+	      errname(err));
+	if (!err)
+		close(more);
+	err = alloc_buffer(DMAB_STRAT_UNCACHED, carveout_size, &all);
+	CHECK(!err && last_phys == carveout_base, "the whole carveout: %s at %#llx", errname(err),
+	      ULL(last_phys));
+	if (err)
+		return;
+	carveout_usage(&used, &buffers, &page_bytes);
+	CHECK(used == carveout_size && buffers == 1 && page_bytes == 0,
+	      "INFO with the whole carveout taken: used %llu, %llu buffers, %llu page bytes",
+	      ULL(used), ULL(buffers), ULL(page_bytes));
+	err = alloc_buffer(DMAB_STRAT_CACHED_NOSYNC, page_size, &more);
+	CHECK(err == ENOMEM, "a page more than the carveout: %s, expected ENOMEM", errname(err));
+	if (!err)
+		close(more);
+	snprintf(needle, sizeof(needle), "carveout: no free run of %zu KiB left (0 of %llu KiB free)",
+		 page_size >> 10, ULL(carveout_size >> 10));
+	CHECK(klog_has(needle), "the kernel log does not say \"%s\"", needle);
+	/* the page backend does not share the carveout's bound */
+	err = alloc_buffer_backend(DMAB_BACKEND_PAGES, DMAB_STRAT_CACHED_NOSYNC, 65536, &more);
+	CHECK(!err, "a page-backed buffer with the carveout full: %s", errname(err));
+	if (!err)
+		close(more);
+	close(all);
+	carveout_usage(&used, &buffers, &page_bytes);
+	CHECK(used == 0 && buffers == 0, "INFO after close: used %llu, %llu buffers", ULL(used),
+	      ULL(buffers));
+	err = alloc_buffer(DMAB_STRAT_CACHED_SYNC, carveout_size, &all);
+	CHECK(!err, "the whole carveout again after close: %s", errname(err));
+	if (!err)
+		close(all);
+}
+
+/*
+ * /dev/mem over a carveout buffer, as the devmem backend maps it: the
+ * memory type read back with DMAB_QUERY_ANY_PFNMAP (without it, EINVAL),
+ * the module's device writing what the mapping reads, and the other way.
+ * x86: O_SYNC is UC- (PAT), without it WB. ARM: the region is outside the
+ * kernel's linear map (mem=), and /dev/mem maps such memory uncached
+ * (Device-nGnRnE, strongly ordered) whether O_SYNC or not
+ * (phys_mem_access_prot in arch/arm64/mm/mmu.c and arch/arm/mm/mmu.c).
+ */
+static void test_devmem(void)
+{
+	static const struct {
+		uint32_t strategy;	/* the carveout buffer's: its type matches (x86 PAT) */
+		int oflags;
+		const char *what;
+	} cases[] = {
+		{ DMAB_STRAT_UNCACHED, O_SYNC, "O_SYNC" },
+		{ DMAB_STRAT_CACHED_NOSYNC, 0, "without O_SYNC" },
+	};
+	const size_t size = 65536;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool x86 = !strcmp(info.arch, "x86_64");
+		uint32_t expected = !x86 ? DMAB_MT_DEVICE :
+				    cases[i].oflags ? DMAB_MT_UC_MINUS : DMAB_MT_WB;
+		struct dmab_query_mapping q = { 0 };
+		int fd, mem, err;
+		uint64_t bad, phys;
+		uint64_t *w;
+
+		err = alloc_buffer(cases[i].strategy, size, &fd);
+		CHECK(!err, "devmem %s: alloc: %s", cases[i].what, errname(err));
+		if (err)
+			continue;
+		phys = last_phys;
+		mem = open("/dev/mem", O_RDWR | O_CLOEXEC | cases[i].oflags);
+		CHECK(mem >= 0, "open /dev/mem %s: %s", cases[i].what, strerror(errno));
+		if (mem < 0) {
+			close(fd);
+			continue;
+		}
+		w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mem, (off_t)phys);
+		CHECK(w != MAP_FAILED, "mmap /dev/mem %s at %#llx: %s", cases[i].what, ULL(phys),
+		      strerror(errno));
+		close(mem);
+		if (w == MAP_FAILED) {
+			close(fd);
+			continue;
+		}
+		q.address = (uintptr_t)w;
+		err = xioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q);
+		CHECK(err == EINVAL, "QUERY_MAPPING of /dev/mem without ANY_PFNMAP: %s, expected EINVAL",
+		      errname(err));
+		q = (struct dmab_query_mapping){ .address = (uintptr_t)w + size - 8,
+						 .flags = DMAB_QUERY_ANY_PFNMAP };
+		err = xioctl(ctl, DMAB_IOC_QUERY_MAPPING, &q);
+		CHECK(!err && q.memory_type == expected,
+		      "/dev/mem %s: mapping %s (raw %#llx), expected %s: %s", cases[i].what,
+		      memory_type_name(q.memory_type), ULL(q.raw), memory_type_name(expected),
+		      errname(err));
+		printf("INFO devmem %-15s: mapping %s raw %#llx\n", cases[i].what,
+		       memory_type_name(q.memory_type), ULL(q.raw));
+
+		/* the device writes at the physical address, /dev/mem reads it */
+		err = device_op(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 3, 64, NULL);
+		bad = err ? UINT64_MAX : bad_lines_in(w, size, 64, 3);
+		CHECK(!bad, "devmem %s: %s, %llu bad lines through /dev/mem after a device write",
+		      cases[i].what, errname(err), ULL(bad));
+		/* and the other way */
+		fill_frame(w, size, 64, 4);
+		err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 4, 64, &bad);
+		CHECK(!err && !bad, "devmem %s: the device read %llu bad lines of a frame written "
+		      "through /dev/mem: %s", cases[i].what, ULL(bad), errname(err));
+		munmap(w, size);
+		close(fd);
+	}
+}
+
+/*
+ * kmod-test carveout SIZE@ADDR: what the module was loaded with
+ * (carveout=SIZE@ADDR, K/M/G as memparse takes them).
+ */
+static int parse_carveout(const char *arg)
+{
+	char *end;
+
+	carveout_size = strtoull(arg, &end, 0);
+	carveout_size <<= *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (*end == 'K' || *end == 'M' || *end == 'G')
+		end++;
+	if (*end != '@')
+		return -1;
+	carveout_base = strtoull(end + 1, &end, 0);
+	return *end || !carveout_size ? -1 : 0;
+}
+
+static void test_carveout(void)
+{
+	static const size_t sizes[] = { 4096, 65536, 3 * MiB };
+	uint32_t strategy;
+	void *leftover;
+	size_t s;
+	int fd;
+
+	test_bad_inputs(true);
+	test_carveout_exhausted();
+	for (strategy = 0; strategy < DMAB_STRAT_COUNT; strategy++)
+		for (s = 0; s < ARRAY_SIZE(sizes); s++)
+			test_strategy(strategy, sizes[s]);
+	test_devmem();
+	test_kernel_log_clean("the carveout's strategies");
+
+	/* A carveout buffer left mapped at exit: its run goes back (INFO in init.sh) */
+	CHECK(!alloc_buffer(DMAB_STRAT_CACHED_SYNC, 8192, &fd), "the leftover carveout buffer");
+	leftover = map_buffer(fd, 8192);
+	CHECK(leftover != MAP_FAILED, "the leftover mapping");
+}
+
 /* Nothing stays accounted once every buffer is closed and unmapped. */
 static void test_all_freed(void)
 {
@@ -1261,6 +1581,7 @@ int main(int argc, char **argv)
 {
 	static const size_t sizes[] = { 4096, 65536, 3 * MiB, 16 * MiB };
 	bool params = argc > 1 && !strcmp(argv[1], "params");
+	bool carveout = argc > 1 && !strcmp(argv[1], "carveout");
 	/*
 	 * Through a DMA controller (dmaengine=on: QEMU's PL330 on the A9 guest)
 	 * not the 16 MiB buffers: the emulated controller moves them a burst at a
@@ -1280,9 +1601,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (carveout) {
+		if (argc != 3 || parse_carveout(argv[2])) {
+			fprintf(stderr, "usage: kmod-test carveout SIZE@ADDR (as carveout= had it)\n");
+			return 2;
+		}
+		backend = DMAB_BACKEND_CARVEOUT;
+	}
 	test_info(params ? 0660 : 0600);
 	if (!expect)
 		goto out;
+	if (carveout) {
+		test_carveout();
+		goto out;
+	}
 
 	if (params) {
 		/* insmod dmabench.ko mode=0660 max_total_mb=16 */
@@ -1295,7 +1627,7 @@ int main(int argc, char **argv)
 
 	test_full_flush();
 	test_accounting();
-	test_bad_inputs();
+	test_bad_inputs(false);
 	test_bad_abi();
 	test_kernel_log_clean("the bad-ABI sweep");
 	/* bounced mappings hold a swiotlb slot each: the pool (64 MiB) is smaller than the quota */

@@ -10,7 +10,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DMAB_ABI_VERSION	2
+#define DMAB_ABI_VERSION	3
 #define DMAB_DEVICE_PATH	"/dev/dmabench"
 
 /* Strategies, as bits of dmab_info.strategy_mask. */
@@ -21,6 +21,29 @@
 #define DMAB_STRAT_COHERENT	4
 #define DMAB_STRAT_CACHED_NOSYNC	5
 #define DMAB_STRAT_COUNT	6
+
+/*
+ * Backends, as dmab_alloc.backend: where a buffer's memory comes from.
+ * PAGES: the page allocator or the DMA API, as each strategy needs.
+ * CARVEOUT: the region handed to the module at load (carveout=), memory
+ * the kernel does not manage and that has no struct page; it offers the
+ * strategies in dmab_info.carveout_strategy_mask.
+ */
+#define DMAB_BACKEND_PAGES	0
+#define DMAB_BACKEND_CARVEOUT	1
+#define DMAB_BACKEND_COUNT	2
+
+/*
+ * dmab_info.carveout_sync: how the carveout's cached-sync cleans and
+ * invalidates by physical range here, through the module's write-back
+ * kernel mapping of the buffer (the streaming DMA API needs struct page).
+ */
+#define DMAB_CARVEOUT_SYNC_NONE		0	/* nothing a module may use: no cached-sync */
+#define DMAB_CARVEOUT_SYNC_CLFLUSH	1	/* x86: clflush_cache_range() */
+/* ARMv7: L1 by virtual address (v7_flush_kern_dcache_area), then outer_*_range() */
+#define DMAB_CARVEOUT_SYNC_ARM_L1_OUTER	2
+/* arm64: no PoC maintenance is exported; the module's own dc cvac/ivac/civac loop */
+#define DMAB_CARVEOUT_SYNC_ARM64_DC	3
 
 /* Limits: one buffer; the oracle's line size (a power of 2); names in dmab_info. */
 #define DMAB_MAX_BUFFER_BYTES	(1ULL << 30)
@@ -69,26 +92,38 @@ struct dmab_info {
 	 * modules); both are 0 again once every buffer's fd and mapping is
 	 * gone, in this process and any other.
 	 */
-	__u64 allocated_bytes;		/* against max_total_bytes */
-	__u64 live_buffers;
-	__u64 reserved[5];
+	__u64 allocated_bytes;		/* against max_total_bytes (carveout buffers not) */
+	__u64 live_buffers;		/* of every backend */
+	/* The carveout (carveout=); carveout_size 0: the module has none. */
+	__u64 carveout_base;		/* its physical address (as the CPU sees it) */
+	__u64 carveout_size;		/* bytes */
+	__u64 carveout_used;		/* bytes live carveout buffers hold */
+	__u32 carveout_strategy_mask;	/* 1 << DMAB_STRAT_* the carveout offers */
+	__u32 carveout_sync;		/* DMAB_CARVEOUT_SYNC_* */
+	__u64 reserved[1];
 };
 
+/*
+ * ALLOC of a carveout buffer: ENODEV without carveout=, EOPNOTSUPP for a
+ * strategy the carveout does not offer, ENOMEM when no free run of @size
+ * is left in the region (the kernel log says how much is free).
+ */
 struct dmab_alloc {
 	__u32 strategy;			/* in: DMAB_STRAT_* */
 	__u32 flags;			/* in: 0 */
 	__u64 size;			/* in: bytes, a multiple of PAGE_SIZE */
 	__s32 fd;			/* out: the buffer; mmap it, close it to free */
-	__u32 pad;
+	__u32 backend;			/* in: DMAB_BACKEND_* (ABI 2: pad, 0) */
 	__u64 kernel_ns;		/* out */
-	__u64 reserved[2];
+	__u64 phys_addr;		/* out: a carveout buffer's physical address; else 0 */
+	__u64 reserved[1];
 };
 
 /* dmab_sync.direction */
 #define DMAB_DIR_TO_DEVICE	1	/* the CPU wrote, the device reads */
 #define DMAB_DIR_FROM_DEVICE	2	/* the device writes, the CPU reads */
 
-/* dmab_sync.done: what the strategy did for the request */
+/* dmab_sync.done: what the strategy did for the request (carveout's from 8) */
 #define DMAB_DONE_NOTHING	0	/* nothing needed (coherent, uncached, nosync) */
 #define DMAB_DONE_DMA_SYNC	1	/* dma_sync_single_for_{device,cpu} on the range */
 #define DMAB_DONE_BARRIER	2	/* a write barrier (wc) */
@@ -99,6 +134,11 @@ struct dmab_alloc {
 #define DMAB_DONE_FLUSH_ALL_OUTER_RANGE	6
 /* dma_sync on the range, copied through a swiotlb bounce buffer */
 #define DMAB_DONE_DMA_SYNC_BOUNCE	7
+/* The carveout's cached-sync, by physical range through the module's write-back mapping */
+#define DMAB_DONE_CLFLUSH_RANGE		8	/* x86 clflush_cache_range() */
+#define DMAB_DONE_L1_RANGE		9	/* ARMv7 L1 by VA, no outer cache here */
+#define DMAB_DONE_L1_OUTER_RANGE	10	/* ARMv7 L1 by VA and the outer cache by PA */
+#define DMAB_DONE_DC_POC_RANGE		11	/* arm64 dc cvac, or dc ivac/civac, to PoC */
 
 struct dmab_sync {
 	__u32 direction;		/* in: DMAB_DIR_* */
@@ -141,13 +181,20 @@ struct dmab_device_op {
 #define DMAB_MT_WT		7	/* write-through */
 
 /*
+ * dmab_query_mapping.flags: the address may lie in any PFN mapping of the
+ * caller (VM_PFNMAP: /dev/mem, another driver's remap_pfn_range), not only
+ * in a dmabench buffer's; other mappings are still EINVAL.
+ */
+#define DMAB_QUERY_ANY_PFNMAP	(1U << 0)
+
+/*
  * raw is the PTE's memory-type field, in place, nothing else of the entry:
  * x86 PWT|PCD|PAT, arm64 AttrIndx[4:2], ARM L_PTE_MT_*.
  */
 struct dmab_query_mapping {
 	__u64 address;			/* in: a user address inside a dmabench mapping */
 	__u32 memory_type;		/* out: DMAB_MT_* */
-	__u32 flags;			/* in: 0 */
+	__u32 flags;			/* in: 0 or DMAB_QUERY_ANY_PFNMAP */
 	__u64 raw;			/* out: the memory-type bits */
 	__u64 kernel_ns;		/* out */
 	__u64 reserved[2];
