@@ -1199,56 +1199,69 @@ static int cmd_compare(int argc, char **argv)
 
 #define MAX_PLOT_FILES 16
 
-struct plot_args {
-	const char *files[MAX_PLOT_FILES];
+/* What plot and report take: RESULT.json... [-o DIR] [--format F] (and plot's --report). */
+struct files_args {
+	const char *cmd, *use, *help;	/* help: printed after use by --help */
+	const char *const *formats;	/* the first is the default */
+	size_t max;			/* result files at most */
+	int takes_report;		/* plot: --report */
+	const char **files;		/* allocated: free() it */
 	size_t n;
 	const char *dir, *format;
 	int report;
 };
 
-static int plot_args(int argc, char **argv, struct plot_args *a)
+/* 0; 1 when --help was printed; -exit code after saying why on stderr. */
+static int files_args(int argc, char **argv, struct files_args *a)
 {
-	static const char use[] = "usage: dmabench plot RESULT.json... [-o DIR] "
-				  "[--format png|svg] [--report]";
-	char msg[DMAB_ERRLEN + 128];
+	char msg[DMAB_ERRLEN + 128], list[64] = "";
+	size_t f;
 	int i;
 
-	memset(a, 0, sizeof(*a));
+	a->n = 0;
 	a->dir = ".";
-	a->format = "png";
+	a->format = a->formats[0];
+	a->files = calloc((size_t)argc, sizeof(*a->files));
+	if (!a->files)
+		return fail(-DMAB_EXIT_FAILED, a->cmd, strerror(ENOMEM));
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("%s\n", use);
+			printf("%s\n%s", a->use, a->help);
 			return 1;
-		} else if (!strcmp(argv[i], "--report")) {
+		} else if (a->takes_report && !strcmp(argv[i], "--report")) {
 			a->report = 1;
 		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") ||
 			   !strcmp(argv[i], "--format")) {
 			if (i + 1 == argc) {
-				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
-				return fail(-DMAB_EXIT_USAGE, "plot", msg);
+				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], a->use);
+				return fail(-DMAB_EXIT_USAGE, a->cmd, msg);
 			}
 			if (!strcmp(argv[i], "--format"))
 				a->format = argv[++i];
 			else
 				a->dir = argv[++i];
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], use);
-			return fail(-DMAB_EXIT_USAGE, "plot", msg);
-		} else if (a->n == MAX_PLOT_FILES) {
-			snprintf(msg, sizeof(msg), "at most %d result files", MAX_PLOT_FILES);
-			return fail(-DMAB_EXIT_USAGE, "plot", msg);
+			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], a->use);
+			return fail(-DMAB_EXIT_USAGE, a->cmd, msg);
+		} else if (a->n == a->max) {
+			snprintf(msg, sizeof(msg), "at most %zu result files", a->max);
+			return fail(-DMAB_EXIT_USAGE, a->cmd, msg);
 		} else {
 			a->files[a->n++] = argv[i];
 		}
 	}
-	if (strcmp(a->format, "png") && strcmp(a->format, "svg")) {
-		snprintf(msg, sizeof(msg), "unknown format '%s' (png or svg)", a->format);
-		return fail(-DMAB_EXIT_USAGE, "plot", msg);
+	for (f = 0; a->formats[f]; f++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			 f ? (a->formats[f + 1] ? ", " : " or ") : "", a->formats[f]);
+	for (f = 0; a->formats[f] && strcmp(a->format, a->formats[f]); f++)
+		;
+	if (!a->formats[f]) {
+		snprintf(msg, sizeof(msg), "unknown format '%s' (%s)", a->format, list);
+		return fail(-DMAB_EXIT_USAGE, a->cmd, msg);
 	}
 	if (!a->n) {
-		snprintf(msg, sizeof(msg), "needs at least one result file (%s)", use);
-		return fail(-DMAB_EXIT_USAGE, "plot", msg);
+		snprintf(msg, sizeof(msg), "needs at least one result file (%s)", a->use);
+		return fail(-DMAB_EXIT_USAGE, a->cmd, msg);
 	}
 	return 0;
 }
@@ -1655,21 +1668,28 @@ static int cmd_import(int argc, char **argv)
 
 static int cmd_plot(int argc, char **argv)
 {
+	static const char *const formats[] = { "png", "svg", NULL };
 	struct dmab_plot_input in[MAX_PLOT_FILES] = { 0 };
-	struct plot_args a;
+	struct files_args a = {
+		.cmd = "plot", .formats = formats, .max = MAX_PLOT_FILES, .takes_report = 1,
+		.use = "usage: dmabench plot RESULT.json... [-o DIR] [--format png|svg] [--report]",
+		.help = "",
+	};
 	char err[DMAB_ERRLEN + 4200], plotdir[4096];
 	json_t *figures, *notes, *v;
 	size_t i;
-	int ret = plot_args(argc, argv, &a), code = DMAB_EXIT_OK;
+	int ret = files_args(argc, argv, &a), code = DMAB_EXIT_OK;
 
-	if (ret)
+	if (ret) {
+		free(a.files);
 		return ret < 0 ? -ret : DMAB_EXIT_OK;
+	}
 	for (i = 0; i < a.n; i++) {
 		in[i].path = a.files[i];
 		if (dmab_result_load(a.files[i], &in[i].root, err, sizeof(err))) {
-			while (i--)
-				json_decref(in[i].root);
-			return fail(DMAB_EXIT_USAGE, "plot", err);
+			code = fail(DMAB_EXIT_USAGE, "plot", err);
+			a.n = i;
+			goto out_free_inputs;
 		}
 	}
 	if (dmab_plot_dir(plotdir, sizeof(plotdir))) {
@@ -1706,78 +1726,30 @@ static int cmd_plot(int argc, char **argv)
 out_free_inputs:
 	for (i = 0; i < a.n; i++)
 		json_decref(in[i].root);
+	free(a.files);
 	return code;
-}
-
-struct report_args {
-	const char **files;
-	size_t n;
-	const char *dir, *format;
-};
-
-static int report_args(int argc, char **argv, struct report_args *a)
-{
-	static const char use[] = "usage: dmabench report RESULT.json... [-o DIR] "
-				  "[--format md|html]";
-	char msg[DMAB_ERRLEN + 128];
-	int i;
-
-	a->n = 0;
-	a->dir = ".";
-	a->format = "md";
-	a->files = calloc((size_t)argc, sizeof(*a->files));
-	if (!a->files)
-		return fail(-DMAB_EXIT_FAILED, "report", strerror(ENOMEM));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("%s\n\nThe result files of a fleet, grouped by board (its model, "
-			       "else host name and machine) and kernel release: per configuration "
-			       "a table, a row per board and a column per kernel in version order, "
-			       "of the cpu_cost median, integrity and compare's verdict against "
-			       "the board's oldest kernel; a trend figure each (gnuplot). Writes "
-			       "DIR/report.md with PNG figures; --format html: SVG figures, "
-			       "report.md and DIR/report.html, one page with the figures inside. "
-			       "Exits 0 whatever the verdicts (compare is the gate).\n", use);
-			return 1;
-		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") ||
-			   !strcmp(argv[i], "--format")) {
-			if (i + 1 == argc) {
-				snprintf(msg, sizeof(msg), "%s needs a value (%s)", argv[i], use);
-				return fail(-DMAB_EXIT_USAGE, "report", msg);
-			}
-			if (!strcmp(argv[i], "--format"))
-				a->format = argv[++i];
-			else
-				a->dir = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			snprintf(msg, sizeof(msg), "unknown option '%s' (%s)", argv[i], use);
-			return fail(-DMAB_EXIT_USAGE, "report", msg);
-		} else if (a->n == DMAB_FLEET_FILES_MAX) {
-			snprintf(msg, sizeof(msg), "at most %d result files", DMAB_FLEET_FILES_MAX);
-			return fail(-DMAB_EXIT_USAGE, "report", msg);
-		} else {
-			a->files[a->n++] = argv[i];
-		}
-	}
-	if (strcmp(a->format, "md") && strcmp(a->format, "html")) {
-		snprintf(msg, sizeof(msg), "unknown format '%s' (md or html)", a->format);
-		return fail(-DMAB_EXIT_USAGE, "report", msg);
-	}
-	if (!a->n) {
-		snprintf(msg, sizeof(msg), "needs at least one result file (%s)", use);
-		return fail(-DMAB_EXIT_USAGE, "report", msg);
-	}
-	return 0;
 }
 
 static int cmd_report(int argc, char **argv)
 {
-	struct report_args a = { 0 };
+	static const char *const formats[] = { "md", "html", NULL };
+	struct files_args a = {
+		.cmd = "report", .formats = formats, .max = DMAB_FLEET_FILES_MAX,
+		.use = "usage: dmabench report RESULT.json... [-o DIR] [--format md|html]",
+		.help = "\nThe result files of a fleet, grouped by board (its model, else host "
+			"name and machine) and kernel release: per configuration a table, a row "
+			"per board and a column per kernel in version order, of the cpu_cost "
+			"median, integrity and compare's verdict against the board's oldest "
+			"kernel; a trend figure each (gnuplot). Writes DIR/report.md with PNG "
+			"figures; --format html: SVG figures, report.md and DIR/report.html, one "
+			"page with the figures inside. Exits 0 whatever the verdicts (compare is "
+			"the gate).\n",
+	};
 	struct dmab_fleet_input *in = NULL;
 	char err[DMAB_ERRLEN + 4200], plotdir[4096];
 	const json_t *c;
 	json_t *doc = NULL;
-	int ret = report_args(argc, argv, &a), code = DMAB_EXIT_OK;
+	int ret = files_args(argc, argv, &a), code = DMAB_EXIT_OK;
 	int html;
 	size_t i;
 
