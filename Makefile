@@ -97,7 +97,7 @@ bench: deps
 # line names it. Both lanes are QEMU TCG or the CLI, neither times anything a test
 # judges by a bound (the one timing check, compare's end-to-end, retries).
 test: deps
-	$(MAKE) WERROR=-Werror dmabench $(B)/dmabench-asan $(UNITS) $(UNITS_ASAN) $(FUZZERS)
+	$(MAKE) -j2 WERROR=-Werror dmabench $(B)/dmabench-asan $(UNITS) $(UNITS_ASAN) $(FUZZERS)
 	$(MAKE) --no-print-directory -j2 -Oline WERROR=-Werror test-lane-host test-lane-arm
 
 test-lane-host:
