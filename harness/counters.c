@@ -66,6 +66,8 @@ const char *dmab_errno_name(int err)
 		{ ENODEV, "ENODEV" }, { EINVAL, "EINVAL" }, { ENFILE, "ENFILE" },
 		{ EMFILE, "EMFILE" }, { ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EOVERFLOW, "EOVERFLOW" },
+		{ EDQUOT, "EDQUOT" }, { EFBIG, "EFBIG" }, { ENOTTY, "ENOTTY" },
+		{ EPROTO, "EPROTO" },
 	};
 	size_t i;
 

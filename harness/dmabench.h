@@ -27,11 +27,14 @@ enum dmab_exit {
  * The phases of a frame, in the order the JSON and the table list them.
  * cpu_cost is not timed on its own: it is the sum of the phases that are
  * the strategy's cost to the consumer's CPU (the workload's cost_phases),
- * per frame, and it is the headline.
+ * per frame, and it is the headline. alloc_map, first_touch and unmap_free
+ * are the alloc workload's: getting a buffer, its first touch, giving it back.
  * DMAB_PHASE(symbol, "json name")
  */
 #define DMAB_PHASE_LIST(DMAB_PHASE)				\
 	DMAB_PHASE(CPU_COST, "cpu_cost")			\
+	DMAB_PHASE(ALLOC_MAP, "alloc_map")			\
+	DMAB_PHASE(FIRST_TOUCH, "first_touch")			\
 	DMAB_PHASE(SYNC_FOR_DEVICE, "sync_for_device")		\
 	DMAB_PHASE(DEVICE_WRITE, "device_write")		\
 	DMAB_PHASE(DEVICE_READ, "device_read")			\
@@ -39,6 +42,7 @@ enum dmab_exit {
 	DMAB_PHASE(SYNC_FOR_CPU, "sync_for_cpu")		\
 	DMAB_PHASE(CPU_PROCESS, "cpu_process")			\
 	DMAB_PHASE(REFERENCE_READ, "reference_read")		\
+	DMAB_PHASE(UNMAP_FREE, "unmap_free")			\
 	DMAB_PHASE(FRAME, "frame")
 
 enum dmab_phase {

@@ -238,9 +238,10 @@ static int cmd_list(int argc, char **argv)
 	root = json_pack("{s:o}", "strategies", arr);
 	arr = json_array();
 	for (i = 0; i < dmab_workload_count; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", dmab_workloads[i]->name,
-						     "description",
-						     dmab_workloads[i]->description));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s?}", "name",
+						     dmab_workloads[i]->name, "description",
+						     dmab_workloads[i]->description, "not_measured",
+						     dmab_workloads[i]->not_measured));
 	json_object_set_new(root, "workloads", arr);
 	arr = json_array();
 	for (i = 0; i < dmab_pattern_count; i++)
@@ -261,9 +262,13 @@ static int cmd_list(int argc, char **argv)
 			       json_is_true(json_object_get(v, "available")) ? "available" :
 			       json_string_value(json_object_get(v, "reason")));
 		printf("workloads:\n");
-		for (i = 0; i < dmab_workload_count; i++)
+		for (i = 0; i < dmab_workload_count; i++) {
 			printf("  %-14s %s\n", dmab_workloads[i]->name,
 			       dmab_workloads[i]->description);
+			if (dmab_workloads[i]->not_measured)
+				printf("  %-14s not measured yet: %s\n", "",
+				       dmab_workloads[i]->not_measured);
+		}
 		printf("patterns:\n");
 		for (i = 0; i < dmab_pattern_count; i++)
 			printf("  %-14s %s\n", dmab_patterns[i].name, dmab_patterns[i].description);

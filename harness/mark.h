@@ -54,6 +54,26 @@ static inline void dmab_marks_phase(struct dmab_marks *m, enum dmab_phase p, int
 	c->counts.frame_ticks += m->start - end;
 }
 
+/*
+ * After an untimed stretch of the frame (a check that must run while the
+ * buffer is still there): the next phase starts now, and what the stretch
+ * did is in no phase, neither its time nor its counts.
+ */
+static inline void dmab_marks_resume(struct dmab_marks *m)
+{
+	struct dmab_cell *c = m->cell;
+	uint64_t t;
+
+	if (!c->counts.per_phase) {
+		m->start = dmab_ticks();
+		return;
+	}
+	t = dmab_ticks();
+	dmab_cell_counts_start(&c->counts);
+	m->start = dmab_ticks();
+	c->counts.frame_ticks += m->start - t;
+}
+
 /* The frame: the sum of its phases (without the readings between them). */
 static inline void dmab_marks_frame(const struct dmab_marks *m, uint64_t *ns)
 {

@@ -40,7 +40,7 @@ static const struct dmab_option run_options[] = {
 	{ "strategy", 's', "LIST", OPT_STRATEGIES, FIELD(strategies), FIELD(n_strategies), 0, 0,
 	  "strategies to run, comma-separated (default: all; see `dmabench list`)" },
 	{ "workload", 'w', "LIST", OPT_WORKLOADS, FIELD(workloads), FIELD(n_workloads), 0, 0,
-	  "capture, playback, sync-cost, cpu-access (default: capture)" },
+	  "capture, playback, sync-cost, cpu-access, alloc (default: capture)" },
 	{ "pattern", 'p', "LIST", OPT_PATTERNS, FIELD(patterns), FIELD(n_patterns), 0, 0,
 	  "CPU patterns: read, memcpy, bytes, stride, rmw, write (default: read,memcpy)" },
 	{ "size", 'z', "SIZES", OPT_SIZES, FIELD(sizes), FIELD(n_sizes), 0, 0,

@@ -45,6 +45,8 @@ static double mbps(uint64_t bytes, uint64_t ns)
 
 static const char *integrity_checked_by(const struct dmab_cell *c)
 {
+	if (c->workload->checked_by)
+		return c->workload->checked_by;
 	if (!c->pattern)
 		return "device";
 	if (c->pattern->check == DMAB_CHECK_NONE)
@@ -64,6 +66,10 @@ static json_t *integrity_json(const struct dmab_cell *c)
 			      "checked_by", integrity_checked_by(c));
 
 	json_object_set_new(o, "line_bytes", COUNT(c->line));
+	if (c->workload->own_buffers)
+		json_object_set_new(o, "note", json_string("the first touch's word in each page "
+							   "(line_bytes: the page), read back by "
+							   "the CPU before the buffer is freed"));
 	if (c->pattern && c->pattern->check == DMAB_CHECK_NONE)
 		json_object_set_new(o, "note", json_string("the CPU pattern overwrites the "
 							   "frame, so there is nothing to check"));
@@ -369,6 +375,10 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 			    json_pack("{s:s?, s:s?}", "sync_for_device", c->done_for_device,
 				      "sync_for_cpu", c->done_for_cpu) : json_null());
 	json_object_set_new(r, "counters", skipped[0] ? json_array() : counters_json(run, c));
+	if (c->workload->own_buffers)
+		json_object_set_new(r, "alloc_failures", dmab_failures_json(&c->failures));
+	if (c->workload->not_measured)
+		json_object_set_new(r, "not_measured", json_string(c->workload->not_measured));
 	if (skipped[0]) {
 		json_object_set_new(r, "skipped", json_string(skipped));
 		json_object_set_new(r, "failed", json_boolean(c->failed));
@@ -664,19 +674,21 @@ static void report_counters(FILE *out, const struct dmab_run *run)
 static void report_method(FILE *out, const struct dmab_run *run)
 {
 	struct dmab_noise_floor nf;
-	size_t i, emulated = 0;
+	size_t i, emulated = 0, own = 0;
 	char size[32];
 
-	fprintf(out, "CPU COST: what the strategy costs the consumer's CPU per frame (capture: "
-		"sync_dev + sync_cpu + cpu; playback: the CPU's write (cpu) + sync_dev); medians "
-		"over %u repetition%s, each with fresh buffers\n", run->repeat,
-		run->repeat == 1 ? "" : "s");
 	for (i = 0; i < run->n_cells; i++) {
 		const struct dmab_cell *c = &run->cells[i];
 
 		emulated += !c->skipped[0] && c->workload->uses_device && c->strategy->device &&
 			    c->strategy->device->emulated;
+		own += c->workload->own_buffers;
 	}
+	fprintf(out, "CPU COST: what the strategy costs the consumer's CPU per frame (capture: "
+		"sync_dev + sync_cpu + cpu; playback: the CPU's write (cpu) + sync_dev%s); medians "
+		"over %u repetition%s, each with fresh buffers\n",
+		own ? "; alloc: the whole get-and-give-back, alloc_map + first_touch + sync_dev + "
+		"sync_cpu + unmap_free" : "", run->repeat, run->repeat == 1 ? "" : "s");
 	if (emulated)
 		fprintf(out, "dev_write, dev_read and dev_busy of an emulated device time the "
 			"emulation (a CPU thread, or the module's memcpy), not a DMA engine: they "
@@ -712,6 +724,56 @@ static void report_method(FILE *out, const struct dmab_run *run)
 			a->pattern ? a->pattern->name : "-", g->ratio, g->ci_low, g->ci_high);
 	}
 	dmab_noise_floor_free(&nf);
+}
+
+/*
+ * A line per configuration for what the table's columns leave out: the
+ * phases a workload times that have no column (alloc's), and the frames
+ * that got no buffer, by errno; then what such a workload does not measure.
+ */
+static void report_more_phases(FILE *out, const struct dmab_run *run, unsigned int shown)
+{
+	const struct dmab_workload *said[DMAB_MAX_LIST];
+	size_t i, k, n_said = 0;
+	char size[32], failures[256];
+
+	for (i = 0; i < run->n_cells; i++) {
+		const struct dmab_cell *c = &run->cells[i];
+		const struct dmab_workload *w = c->workload;
+		unsigned int more = w->phases & ~shown, p;
+
+		if (c->aa_twin || c->failed || (!more && !w->own_buffers) ||
+		    (c->skipped[0] && !c->failures.total) ||
+		    (!c->skipped[0] && cell_not_started(c)))
+			continue;
+		fprintf(out, "%s %s %s %s:", w->name, c->strategy->name, c->strategy->backend,
+			dmab_format_size(c->size, size, sizeof(size)));
+		for (p = 0; p < DMAB_PHASE_COUNT; p++)
+			if ((more & (1u << p)) && c->summary[p].n)
+				fprintf(out, " %s %.2f us (p99 %.2f),", dmab_phase_names[p],
+					(double)c->summary[p].p50_ns / 1e3,
+					(double)c->summary[p].p99_ns / 1e3);
+		if (w->own_buffers && c->failures.total) {
+			dmab_failures_format(&c->failures, failures, sizeof(failures));
+			fprintf(out, " no buffer in %llu of %llu attempts (%s)\n",
+				(unsigned long long)c->failures.total,
+				(unsigned long long)(c->failures.total +
+						     c->summary[DMAB_PHASE_FRAME].n), failures);
+		} else if (w->own_buffers) {
+			fprintf(out, " all %llu attempts got their buffer\n",
+				(unsigned long long)c->summary[DMAB_PHASE_FRAME].n);
+		} else {
+			fprintf(out, "\n");
+		}
+		for (k = 0; k < n_said && said[k] != w; k++)
+			;
+		if (k == n_said && n_said < DMAB_MAX_LIST)
+			said[n_said++] = w;
+	}
+	for (k = 0; k < n_said; k++)
+		if (said[k]->not_measured)
+			fprintf(out, "%s: not measured yet: %s\n", said[k]->name,
+				said[k]->not_measured);
 }
 
 void dmab_report_table(FILE *out, const struct dmab_run *run)
@@ -765,13 +827,20 @@ void dmab_report_table(FILE *out, const struct dmab_run *run)
 			if (!j)
 				fprintf(out, " |");
 		}
-		fprintf(out, " | %9.0f %9.0f | %s%s\n",
-			mbps(c->size, c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns),
+		if (c->summary[DMAB_PHASE_CPU_PROCESS].n)
+			fprintf(out, " | %9.0f", mbps(c->size,
+						       c->summary[DMAB_PHASE_CPU_PROCESS].p50_ns));
+		else
+			fprintf(out, " | %9s", "-");
+		fprintf(out, " %9.0f | %s%s\n",
 			mbps(c->size, c->summary[DMAB_PHASE_FRAME].p50_ns),
 			dmab_integrity_verdict(&c->integrity),
 			c->stop_reason && !strcmp(c->stop_reason, "interrupted") ?
 			" (interrupted)" : "");
 	}
+	for (j = 0, k = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
+		k |= 1u << cols[j];
+	report_more_phases(out, run, (unsigned int)k);
 	report_method(out, run);
 	if (not_started)
 		fprintf(out, "interrupted: %zu configuration%s never started (in the result file "

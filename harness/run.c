@@ -48,6 +48,8 @@ static const uint64_t default_sizes[] = { 4096, 65536, 1048576, 16777216, 0 };
 static const uint64_t quick_sizes[] = { 65536, 1048576, 0 };
 static const char *const default_patterns[] = { "read", "memcpy", NULL };
 
+static uint64_t memory_bound(void);
+
 static int add_cell(struct dmab_run *run, const struct dmab_strategy *s,
 		    const struct dmab_workload *w, const struct dmab_pattern *p, uint64_t size,
 		    const char *skipped)
@@ -65,6 +67,11 @@ static int add_cell(struct dmab_run *run, const struct dmab_strategy *s,
 	c->size = size;
 	c->ring = (unsigned int)run->opt.ring;
 	c->line = run->line;
+	/* one buffer at a time, checked a word per page (workload-alloc.c) */
+	if (w->own_buffers) {
+		c->ring = 1;
+		c->line = dmab_page_round(1);
+	}
 	c->inject_delay_ns = run->opt.inject.delay_ns;
 	if (skipped) {
 		snprintf(c->skipped, sizeof(c->skipped), "%s", skipped);
@@ -106,8 +113,9 @@ static const struct dmab_strategy *first_table(const char *name)
 	return NULL;
 }
 
+/* @skip: NULL, or why every configuration of this workload and size is skipped */
 static int plan_group(struct dmab_run *run, const struct dmab_workload *w, uint64_t size,
-		      const char *const *names, size_t n_names)
+		      const char *const *names, size_t n_names, const char *skip)
 {
 	const struct dmab_pattern *fixed[1], *const *patterns = run->opt.patterns;
 	size_t n_patterns = run->opt.n_patterns, i, j, k;
@@ -131,7 +139,7 @@ static int plan_group(struct dmab_run *run, const struct dmab_workload *w, uint6
 					return ret;
 			}
 			for (j = 0; j < n; j++) {
-				ret = add_cell(run, tables[j], w, patterns[k], size,
+				ret = add_cell(run, tables[j], w, patterns[k], size, skip ? skip :
 					       dmab_inject_refused(&run->opt.inject, tables[j], w,
 								   why, sizeof(why)) ? why : NULL);
 				if (ret)
@@ -222,8 +230,18 @@ int dmab_run_plan(struct dmab_run *run)
 		}
 		for (j = 0; j < n_sizes; j++) {
 			size_t first = run->n_cells;
+			char skip[160], a[32], b[32];
+			uint64_t bound = memory_bound();
 
-			ret = plan_group(run, w, sizes[j], names, n_names);
+			/* a default size this machine cannot hold is not tried: the OOM killer */
+			skip[0] = 0;
+			if (w->own_buffers && !o->n_sizes && sizes[j] > bound)
+				snprintf(skip, sizeof(skip), "one buffer of %s is more than half the "
+					 "memory available now (%s): not among the default sizes "
+					 "here; ask for it with -z",
+					 dmab_format_size(sizes[j], a, sizeof(a)),
+					 dmab_format_size(bound * 2, b, sizeof(b)));
+			ret = plan_group(run, w, sizes[j], names, n_names, skip[0] ? skip : NULL);
 			if (!ret && run->repeat >= 2)
 				ret = add_twin(run, first);
 			if (ret)
@@ -276,6 +294,17 @@ static int cell_setup(struct dmab_cell *c)
 	unsigned int i;
 	int ret;
 
+	if (c->workload->own_buffers) {
+		/* the frames get and give back their own buffer: an empty slot for it */
+		c->bufs = calloc(1, sizeof(*c->bufs));
+		if (!c->bufs) {
+			cell_fail(c, "allocation", -ENOMEM);
+			return -ENOMEM;
+		}
+		c->seq = 1;
+		c->set_up = 1;
+		return 0;
+	}
 	c->bufs = calloc(c->ring, sizeof(*c->bufs));
 	c->buf_seq = calloc(c->ring, sizeof(*c->buf_seq));
 	c->buf_mask = calloc(c->ring, sizeof(*c->buf_mask));
@@ -570,6 +599,7 @@ static void rep_begin(struct dmab_cell *c)
 
 	for (p = 0; p < DMAB_PHASE_COUNT; p++)
 		c->rep_first[p] = c->samples[p].n;
+	c->rep_first_failure = c->failures.total;
 	c->rep_started_s = c->elapsed_s;
 	c->rep_stop = NULL;
 }
@@ -579,9 +609,15 @@ static uint64_t rep_n(const struct dmab_cell *c)
 	return c->samples[DMAB_PHASE_FRAME].n - c->rep_first[DMAB_PHASE_FRAME];
 }
 
+/* The frames it ran: recorded, and failed without failing the configuration (alloc). */
+static uint64_t rep_attempts(const struct dmab_cell *c)
+{
+	return rep_n(c) + c->failures.total - c->rep_first_failure;
+}
+
 static void rep_decide(const struct dmab_run *run, struct dmab_cell *c, unsigned int r)
 {
-	uint64_t n = rep_n(c), want = rep_frames(run, r);
+	uint64_t n = rep_attempts(c), want = rep_frames(run, r);
 	double took = c->elapsed_s - c->rep_started_s, budget = run->opt.budget_s / run->repeat;
 
 	if (c->done || c->rep_stop)
@@ -635,8 +671,18 @@ static int rep_end(struct dmab_cell *c)
 /* After the last repetition, or when the run was stopped. */
 static void cell_conclude(const struct dmab_run *run, struct dmab_cell *c)
 {
+	char failures[256];
+
 	if (c->skipped[0])
 		return;
+	/* every frame failed to get a buffer: nothing was measured, and that is the finding */
+	if (c->failures.total && !c->samples[DMAB_PHASE_FRAME].n) {
+		dmab_failures_format(&c->failures, failures, sizeof(failures));
+		snprintf(c->skipped, sizeof(c->skipped), "no buffer could be had: all %llu "
+			 "attempts failed (%s)", (unsigned long long)c->failures.total, failures);
+		c->done = 1;
+		return;
+	}
 	if (c->n_reps < run->repeat && (dmab_interrupted || !c->n_reps))
 		c->stop_reason = c->samples[DMAB_PHASE_FRAME].n ||
 				 c->summary[DMAB_PHASE_FRAME].n ? "interrupted" : "not_started";
@@ -649,6 +695,7 @@ static int cell_warm_up(struct dmab_run *run, struct dmab_cell *c)
 	uint64_t warm = c->ring * 2 < 4 ? 4 : c->ring * 2;
 	double before = c->elapsed_s, per_frame;
 	struct dmab_integrity kept = c->integrity;
+	struct dmab_failures kept_failures = c->failures;
 	int ret;
 
 	/* what the warm-up's frames saw and counted is not the result's */
@@ -656,6 +703,7 @@ static int cell_warm_up(struct dmab_run *run, struct dmab_cell *c)
 	ret = cell_frames(run, c, warm, 0);
 	c->counts.muted = 0;
 	c->integrity = kept;
+	c->failures = kept_failures;
 	if (ret)
 		return ret;
 	c->warmup_frames += warm;
@@ -920,8 +968,8 @@ static int run_cells(struct dmab_run *run, size_t first, size_t end, size_t grou
 
 			if (c->done || c->rep_stop)
 				continue;
-			if (goal && want > goal - rep_n(c))
-				want = goal - rep_n(c);
+			if (goal && want > goal - rep_attempts(c))
+				want = goal - rep_attempts(c);
 			if (cell_turn(run, c, TURN_RECORD, want))
 				ret = -EIO;
 			rep_decide(run, c, r);

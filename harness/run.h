@@ -9,6 +9,7 @@
 
 #include "counters.h"
 #include "dmabench.h"
+#include "failures.h"
 #include "inject.h"
 #include "patterns.h"
 #include "../analysis/stats.h"
@@ -92,6 +93,8 @@ struct dmab_cell {
 	struct dmab_samples kept[DMAB_PHASE_COUNT];	/* what the result file keeps */
 	uint64_t deadline_misses;
 	struct dmab_integrity integrity;
+	/* own_buffers workloads: recorded frames that got no buffer, by errno */
+	struct dmab_failures failures;
 	struct dmab_cell_counts counts;		/* the counters per phase */
 	uint64_t warmup_frames;
 	uint64_t batch;
@@ -102,6 +105,7 @@ struct dmab_cell {
 	struct dmab_repetition *reps;		/* those that ran (n_reps) */
 	unsigned int n_reps;
 	size_t rep_first[DMAB_PHASE_COUNT];	/* where the one under way began in samples */
+	uint64_t rep_first_failure;		/* and in failures.total */
 	double rep_started_s;			/* elapsed_s when it began */
 	const char *rep_stop;			/* why it stopped; NULL: running */
 

@@ -20,6 +20,19 @@ struct dmab_workload {
 	unsigned int cost_phases;
 	const uint64_t *default_sizes;	/* NULL: the run's defaults */
 	/*
+	 * 1: each frame gets its own buffer from the strategy and gives it
+	 * back (alloc). No ring is set up before the clock (the cell has one
+	 * empty slot, bufs[0], that the frame fills and empties); a frame that
+	 * cannot get a buffer is counted in cell->failures by errno and the
+	 * configuration goes on; default sizes over half the memory available
+	 * are skipped, saying so.
+	 */
+	int own_buffers;
+	/* NULL: the oracle checks what the CPU pattern saw; else how the workload checks itself */
+	const char *checked_by;
+	/* NULL, or what the workload does not measure yet and why (list, results) */
+	const char *not_measured;
+	/*
 	 * Runs frame cell->seq and stores each phase's duration in @ns
 	 * (phases it does not measure stay UINT64_MAX); checks the frame
 	 * afterwards, untimed.
@@ -27,7 +40,7 @@ struct dmab_workload {
 	int (*frame)(struct dmab_cell *cell, uint64_t *ns);
 };
 
-#define DMAB_WORKLOAD_LIST(X) X(capture) X(playback) X(sync_cost) X(cpu_access)
+#define DMAB_WORKLOAD_LIST(X) X(capture) X(playback) X(sync_cost) X(cpu_access) X(alloc)
 
 #define DMAB_WORKLOAD_DECLARE(sym) extern const struct dmab_workload dmab_workload_##sym;
 DMAB_WORKLOAD_LIST(DMAB_WORKLOAD_DECLARE)

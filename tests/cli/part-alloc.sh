@@ -1,0 +1,112 @@
+# tests/cli/part-alloc.sh, sourced by run.sh (bin, asan, work, validate, check, ok, bad):
+# the alloc workload (docs/alloc.md). A buffer's life per frame on the user backend:
+# its phases with percentiles, cpu_cost their sum frame by frame, the first touch read
+# back; frames that get no buffer counted by errno without stopping the run (a size
+# over RLIMIT_AS, set with ulimit -v, which the plain binary runs under: ASan reserves
+# terabytes of address space); and what is not measured yet, said where a user looks.
+
+al="$work/alloc"
+mkdir -p "$al"
+albin=${asan:-$bin}
+
+# --- two sizes, two strategies, two repetitions: schema-valid, every phase, no failure ---
+(cd "$al" && "$albin" run -q -w alloc -s cached-sync,uncached -z 4K,1M -R 2 -t 0.5 -e none \
+	-o "$al/ok.json" >"$al/ok.out" 2>"$al/ok.err")
+rc=$?
+check "alloc: run -w alloc -s cached-sync,uncached -z 4K,1M -R 2 -t 0.5 exits 0 and writes a schema-valid file" \
+	bash -c "[ $rc = 0 ] || { echo 'exit $rc'; cat '$al/ok.err'; exit 1; }; ${validate[*]} '$al/ok.json'"
+check "alloc: user cached-sync at 4 KiB and 1 MiB has the buffer's phases with percentiles, two repetitions, integrity ok and no failure" \
+	"${pyjson[@]}" "
+import json
+d = json.load(open('$al/ok.json'))
+life = ['alloc_map', 'first_touch', 'sync_for_device', 'sync_for_cpu', 'unmap_free']
+rs = {r['size_bytes']: r for r in d['results']
+      if r['workload'] == 'alloc' and r['strategy'] == 'cached-sync' and r['backend'] == 'user'}
+assert sorted(rs) == [4096, 1048576], sorted(rs)
+for size, r in rs.items():
+    assert r['skipped'] is None, r['skipped']
+    assert r['pattern'] is None and r['ring'] == 1, (r['pattern'], r['ring'])
+    assert r['cost_phases'] == life, r['cost_phases']
+    assert set(r['phases']) == set(life) | {'cpu_cost', 'frame'}, sorted(r['phases'])
+    for p in life + ['cpu_cost']:
+        s = r['phases'][p]
+        assert s['n'] == r['frames'] > 0, (size, p, s['n'], r['frames'])
+        assert s['min_ns'] <= s['p50_ns'] <= s['p99_ns'] <= s['max_ns'], (size, p, s)
+    assert len(r['repetitions']) == 2, r['repetitions']
+    assert r['alloc_failures'] == {}, r['alloc_failures']
+    i = r['integrity']
+    pages = size // 4096
+    assert i['checked_by'] == 'first-touch' and i['verdict'] == 'ok', i
+    assert i['line_bytes'] == 4096, i
+    assert i['frames_checked'] == r['frames'] and i['lines_checked'] == r['frames'] * pages, (i, r['frames'])
+    assert 'interrupts off' in r['not_measured'], r.get('not_measured')
+    # the headline is the buffer's whole life, frame by frame
+    ph = r['samples']['phases']
+    if r['samples']['method'] == 'all':
+        for k in range(r['frames']):
+            assert ph['cpu_cost']['ns'][k] == sum(ph[p]['ns'][k] for p in life), k
+# 256 first touches fault 256 pages: the 1 MiB buffer's first touch is not the 4 KiB one's
+t4, t1 = rs[4096]['phases']['first_touch']['p50_ns'], rs[1048576]['phases']['first_touch']['p50_ns']
+assert t1 > 4 * t4, (t4, t1)
+un = [r for r in d['results'] if r['strategy'] == 'uncached']
+assert len(un) == 2, len(un)
+for r in un:
+    if r['skipped'] is not None:
+        assert not r['failed'] and r['phases'] == {}, r
+    else:
+        assert 'alloc_map' in r['phases'] and r['integrity']['verdict'] == 'ok', r
+"
+check "alloc: the table has a line per configuration with alloc_map, first_touch and unmap_free, says every attempt got its buffer, and what is not measured yet (interrupts off, the atomic pool)" bash -c "
+	grep -E '^alloc cached-sync user 4KiB: alloc_map [0-9.]+ us \(p99 [0-9.]+\), first_touch [0-9.]+ us \(p99 [0-9.]+\), unmap_free [0-9.]+ us \(p99 [0-9.]+\), all [0-9]+ attempts got their buffer$' '$al/ok.out' &&
+	grep -q '^alloc cached-sync user 1MiB: ' '$al/ok.out' &&
+	grep -q '^alloc: not measured yet: allocating with interrupts off (dma_alloc_coherent from the atomic pool, sized by coherent_pool=)' '$al/ok.out' &&
+	grep -q 'alloc: the whole get-and-give-back' '$al/ok.out' || { cat '$al/ok.out'; exit 1; }"
+
+# --- a size over RLIMIT_AS: every attempt fails with ENOMEM, counted; the run goes on ---
+(ulimit -v 400000 && cd "$al" && "$bin" run -q -w alloc -s cached-sync -z 4K,768M -R 2 -t 0.3 \
+	-e none -o "$al/fail.json" >"$al/fail.out" 2>"$al/fail.err")
+rc=$?
+check "alloc: under ulimit -v 400000 a 768 MiB buffer is never had, yet the run exits 0 with a schema-valid file" \
+	bash -c "[ $rc = 0 ] || { echo 'exit $rc'; cat '$al/fail.err'; exit 1; }; ${validate[*]} '$al/fail.json'"
+check "alloc: the 768 MiB configuration is skipped (not failed) naming the count and ENOMEM, alloc_failures says the same; 4 KiB beside it ran without a failure" \
+	"${pyjson[@]}" "
+import json, re
+d = json.load(open('$al/fail.json'))
+rs = {r['size_bytes']: r for r in d['results']}
+big, small = rs[768 << 20], rs[4096]
+m = re.fullmatch(r'no buffer could be had: all (\d+) attempts failed \(ENOMEM (\d+)\)', big['skipped'] or '')
+assert m and m.group(1) == m.group(2), big['skipped']
+assert big['failed'] is False and big['frames'] == 0 and big['phases'] == {}, big
+assert big['alloc_failures'] == {'ENOMEM': int(m.group(1))} and int(m.group(1)) > 0, big['alloc_failures']
+assert small['skipped'] is None and small['frames'] > 0 and small['alloc_failures'] == {}, small
+"
+check "alloc: the table's line for 768 MiB counts the attempts that got no buffer by errno" bash -c "
+	grep -Eq '^alloc cached-sync user 768MiB: no buffer in ([0-9]+) of \1 attempts \(ENOMEM \1\)$' '$al/fail.out' ||
+	{ cat '$al/fail.out'; exit 1; }"
+
+# -n alone has no time budget: attempts that fail count as frames, or this never ends
+(ulimit -v 400000 && cd "$al" && timeout 60 "$bin" run -q -w alloc -s cached-sync -z 768M,4K -n 6 -R 2 \
+	-e none -o "$al/n.json" >"$al/n.out" 2>"$al/n.err")
+rc=$?
+check "alloc: -n 6 -R 2 where every attempt fails ends (6 attempts: ENOMEM 6), and 4 KiB beside it records exactly 6 frames" \
+	"${pyjson[@]}" "
+import json
+assert $rc == 0, 'exit $rc (124: it did not end)'
+d = json.load(open('$al/n.json'))
+rs = {r['size_bytes']: r for r in d['results']}
+assert rs[768 << 20]['alloc_failures'] == {'ENOMEM': 6}, rs[768 << 20]['alloc_failures']
+assert rs[4096]['frames'] == 6 and rs[4096]['alloc_failures'] == {}, (rs[4096]['frames'], rs[4096]['alloc_failures'])
+"
+
+# --- list says what alloc does not measure yet, and why ---
+"$bin" list >"$al/list.out" 2>&1
+"$bin" list --json >"$al/list.json" 2>&1
+check "alloc: list names the workload and a line saying allocating with interrupts off is not measured yet (it needs a module ioctl); list --json has it as not_measured" bash -c "
+	grep -Eq '^  alloc +a buffer.s life per frame' '$al/list.out' &&
+	grep -Eq '^ +not measured yet: allocating with interrupts off .*needs an ioctl in dmabench.ko' '$al/list.out' &&
+	${pyjson[*]} \"
+import json
+w = {x['name']: x for x in json.load(open('$al/list.json'))['workloads']}
+assert 'atomic pool' in w['alloc']['not_measured'], w['alloc']
+assert w['capture']['not_measured'] is None, w['capture']
+\" || { cat '$al/list.out'; exit 1; }"
