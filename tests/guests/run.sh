@@ -683,6 +683,43 @@ PY
 	done
 fi
 
+# the alloc run (init.sh): every strategy that ran got and gave back its 64 KiB
+# buffers with the five phases timed, no attempt without a buffer, integrity ok; with
+# the module loaded, every kmod strategy it offers among them. Kept, and validated.
+if [ ! -f "$out/alloc.json" ]; then
+	fail "the guest handed over no alloc.json (see $log)"
+elif ! "${validate[@]}" "$out/alloc.json" >/dev/null; then
+	fail "the alloc run's JSON is not schema-valid"
+else
+	cp "$out/alloc.json" "$top/results/guests/$arch-$kver-alloc.json"
+	if detail=$(/usr/bin/python3 - "$out/alloc.json" <<'PY'
+import json, sys
+
+d = json.load(open(sys.argv[1]))
+life = {'alloc_map', 'first_touch', 'sync_for_device', 'sync_for_cpu', 'unmap_free'}
+ran = [x for x in d['results'] if x['skipped'] is None]
+bad = ['%s/%s: %s' % (x['strategy'], x['backend'], why) for x in ran for why in (
+    'phases ' + ','.join(sorted(x['phases'])) if not life <= set(x['phases']) else None,
+    'integrity ' + x['integrity']['verdict'] if x['integrity']['verdict'] != 'ok' else None,
+    'no buffer: %s' % x['alloc_failures'] if x['alloc_failures'] else None) if why]
+bad += ['%s/%s failed: %s' % (x['strategy'], x['backend'], x['skipped'])
+        for x in d['results'] if x['skipped'] and x['failed']]
+kmod = d['environment']['kmod']
+done = {x['strategy'] for x in ran if x['backend'] == 'kmod'}
+missing = [s for s in kmod.get('strategies') or [] if s not in done] if kmod['loaded'] else []
+assert ran and not bad and not missing, '; '.join(bad + ['kmod %s never ran' % s for s in missing])
+print('%d configurations (%s) got and gave back %d buffers of 64 KiB, every phase timed, '
+      'integrity ok, none failed' % (len(ran), ', '.join(sorted({'%s/%s' % (x['strategy'], x['backend'])
+                                                               for x in ran})),
+                                     sum(x['frames'] for x in ran)))
+PY
+	); then
+		pass "alloc: $detail"
+	else
+		fail "alloc: $(tail -1 <<<"$detail")"
+	fi
+fi
+
 # the dmaengine run (a board with a DMA_MEMCPY channel): kept too, and validated
 if [ "$a9" = 1 ]; then
 	if [ -f "$out/quick-dmaengine.json" ]; then
