@@ -84,8 +84,9 @@ deps:
 		echo "  apt-get install -y$$missing" >&2; exit 3; \
 	fi; \
 	echo "dmabench: installing$$missing" >&2; \
-	apt-get update -q >/dev/null || true; \
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+	apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null || true; \
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q \
+		--no-install-recommends $$missing
 
 BENCH_ARGS ?=
 bench: deps
@@ -98,6 +99,7 @@ bench: deps
 # Lines interleave (-Oline); each guest's line names it. No test judges a time by a
 # bound (the one timing check, compare's end-to-end, retries).
 test: deps
+	@$(MAKE) --no-print-directory deps PACKAGES="$(DIST_PACKAGES)"	# lanes make dist
 	$(MAKE) -j2 WERROR=-Werror dmabench $(B)/dmabench-asan $(UNITS) $(UNITS_ASAN) $(FUZZERS)
 	$(MAKE) --no-print-directory -k -j3 -Oline WERROR=-Werror test-lane-host test-lane-x86 \
 		test-lane-arm
