@@ -15,6 +15,7 @@
 #include "patterns.h"
 #include "peak.h"
 #include "timer.h"
+#include "../strategies/devmem.h"
 #include "../strategies/kmod.h"
 #include "../strategies/user.h"
 
@@ -24,6 +25,7 @@ static const char *const config_prefixes[] = {
 	"CONFIG_HZ", "CONFIG_HIGHMEM", "CONFIG_ARM_LPAE", "CONFIG_X86_PAT", "CONFIG_ARM64_PAGE",
 	"CONFIG_TRANSPARENT_HUGEPAGE", "CONFIG_UDMABUF", "CONFIG_DMABUF", "CONFIG_OUTER_CACHE",
 	"CONFIG_CACHE_L2X0", "CONFIG_NUMA", "CONFIG_PERF_EVENTS", "CONFIG_HW_PERF_EVENTS",
+	"CONFIG_DEVMEM", "CONFIG_STRICT_DEVMEM", "CONFIG_IO_STRICT_DEVMEM",
 	NULL
 };
 
@@ -506,6 +508,30 @@ static json_t *kmod_params(void)
 	return params;
 }
 
+/* The module's carveout (carveout=), or null when it has none. */
+static json_t *carveout_json(const struct dmab_info *info)
+{
+	json_t *strategies = json_array();
+	unsigned int i;
+
+	if (!info->carveout_size) {
+		json_decref(strategies);
+		return json_null();
+	}
+	for (i = 0; i < dmab_strategy_count; i++) {
+		const struct dmab_strategy *s = dmab_strategies[i];
+
+		if (!strcmp(s->backend, "carveout") && s->id < 32 &&
+		    (info->carveout_strategy_mask & (1u << s->id)))
+			json_array_append_new(strategies, json_string(s->name));
+	}
+	return json_pack("{s:I, s:I, s:I, s:o, s:o}", "base", (json_int_t)info->carveout_base,
+			 "size_bytes", (json_int_t)info->carveout_size, "used_bytes",
+			 (json_int_t)info->carveout_used, "strategies", strategies,
+			 "cached_sync_maintenance",
+			 string_or_null(dmab_carveout_sync_name(info->carveout_sync)));
+}
+
 static json_t *kmod_json(void)
 {
 	struct dmab_info info;
@@ -552,7 +578,26 @@ static json_t *kmod_json(void)
 			json_array_append_new(strategies, json_string(s->name));
 	}
 	json_object_set_new(kmod, "strategies", strategies);
+	json_object_set_new(kmod, "carveout", carveout_json(&info));
 	return kmod;
+}
+
+/* What the devmem backend found: its range, /dev/mem's rules here, or why it cannot run. */
+static json_t *devmem_json(void)
+{
+	struct dmab_devmem_info d;
+
+	dmab_devmem_describe(&d);
+	return json_pack("{s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:s, s:o}",
+			 "base", d.range_known ? json_integer((json_int_t)d.base) : json_null(),
+			 "size_bytes", d.range_known ? json_integer((json_int_t)d.size) : json_null(),
+			 "source", string_or_null(d.source),
+			 "module_device", d.module_device,
+			 "strict_devmem", string_or_null(d.strict_devmem),
+			 "io_strict_devmem", string_or_null(d.io_strict_devmem),
+			 "config_source", string_or_null(d.config_source),
+			 "iomem", d.iomem,
+			 "unavailable", string_or_null(d.unusable));
 }
 
 static json_t *int_file(const char *path)
@@ -642,6 +687,7 @@ json_t *dmab_env_json(void)
 	json_object_set_new(user, "cache_maintenance", json_string(dmab_user_maintenance));
 	json_object_set_new(user, "cache_line", json_integer((json_int_t)dmab_user_cache_line()));
 	json_object_set_new(env, "user_backend", user);
+	json_object_set_new(env, "devmem", devmem_json());
 
 	json_object_set_new(timer, "source", json_string(dmab_timer.source));
 	json_object_set_new(timer, "freq_hz", json_integer((json_int_t)dmab_timer.freq_hz));

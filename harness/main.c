@@ -278,6 +278,22 @@ static int cmd_list(int argc, char **argv)
 	return DMAB_EXIT_OK;
 }
 
+/* The module's carveout: where it is, what its cached-sync does. */
+static void print_carveout(json_t *c)
+{
+	if (!json_is_object(c)) {
+		printf("          no carveout (load it with carveout=SIZE@ADDR: docs/carveout.md)\n");
+		return;
+	}
+	printf("          carveout %#llx, %lld MiB (%lld MiB in use); cached-sync by %s\n",
+	       (unsigned long long)json_integer_value(json_object_get(c, "base")),
+	       json_integer_value(json_object_get(c, "size_bytes")) >> 20,
+	       json_integer_value(json_object_get(c, "used_bytes")) >> 20,
+	       json_is_string(json_object_get(c, "cached_sync_maintenance")) ?
+	       json_string_value(json_object_get(c, "cached_sync_maintenance")) :
+	       "nothing: none exported here");
+}
+
 static void print_kmod(json_t *kmod)
 {
 	json_t *v, *strategies = json_object_get(kmod, "strategies");
@@ -310,6 +326,30 @@ static void print_kmod(json_t *kmod)
 	if (json_is_string(json_object_get(kmod, "full_flush_refused")))
 		printf("          no whole-cache flush without a buffer: %s\n",
 		       json_string_value(json_object_get(kmod, "full_flush_refused")));
+	print_carveout(json_object_get(kmod, "carveout"));
+}
+
+/* The devmem backend's range: where it is, what /dev/mem may do here. */
+static void print_devmem(json_t *d)
+{
+	json_t *strict = json_object_get(d, "strict_devmem");
+
+	if (json_is_integer(json_object_get(d, "base")))
+		printf("devmem    %#llx, %lld MiB, from %s%s\n",
+		       (unsigned long long)json_integer_value(json_object_get(d, "base")),
+		       json_integer_value(json_object_get(d, "size_bytes")) >> 20,
+		       json_string_value(json_object_get(d, "source")),
+		       json_is_true(json_object_get(d, "module_device")) ?
+		       ", through dmabench.ko's buffers and device" : ", the CPU as the device");
+	if (json_is_string(json_object_get(d, "unavailable")))
+		printf("devmem    unavailable: %s\n",
+		       json_string_value(json_object_get(d, "unavailable")));
+	printf("          CONFIG_STRICT_DEVMEM %s, CONFIG_IO_STRICT_DEVMEM %s%s%s\n",
+	       json_is_string(strict) ? json_string_value(strict) : "unknown",
+	       json_is_string(strict) ?
+	       json_string_value(json_object_get(d, "io_strict_devmem")) : "unknown",
+	       json_string_length(json_object_get(d, "iomem")) ? "; /proc/iomem: " : "",
+	       json_string_value(json_object_get(d, "iomem")));
 }
 
 static void print_virtualization(json_t *v)
@@ -422,6 +462,7 @@ static int cmd_info(int argc, char **argv)
 		print_virtualization(json_object_get(env, "virtualization"));
 		print_peak(env);
 		printf("user sync %s\n", dmab_user_maintenance);
+		print_devmem(json_object_get(env, "devmem"));
 		print_perf(json_object_get(env, "perf"));
 		printf("config    %zu kernel options recorded%s\n",
 		       json_object_size(json_object_get(k, "config")),

@@ -11,6 +11,7 @@
 
 enum opt_kind {
 	OPT_STRATEGIES,		/* comma list of strategy names */
+	OPT_BACKENDS,		/* comma list of backend names */
 	OPT_WORKLOADS,
 	OPT_PATTERNS,
 	OPT_SIZES,
@@ -39,6 +40,9 @@ struct dmab_option {
 static const struct dmab_option run_options[] = {
 	{ "strategy", 's', "LIST", OPT_STRATEGIES, FIELD(strategies), FIELD(n_strategies), 0, 0,
 	  "strategies to run, comma-separated (default: all; see `dmabench list`)" },
+	{ "backend", 'b', "LIST", OPT_BACKENDS, FIELD(backends), FIELD(n_backends), 0, 0,
+	  "only these backends, comma-separated: kmod, user, dma-heap, udmabuf, carveout, "
+	  "devmem (default: every one that offers a strategy)" },
 	{ "workload", 'w', "LIST", OPT_WORKLOADS, FIELD(workloads), FIELD(n_workloads), 0, 0,
 	  "capture, playback, sync-cost, cpu-access, alloc (default: capture)" },
 	{ "pattern", 'p', "LIST", OPT_PATTERNS, FIELD(patterns), FIELD(n_patterns), 0, 0,
@@ -126,6 +130,9 @@ static int add_name(const struct dmab_option *opt, struct dmab_run_options *o,
 	case OPT_STRATEGIES:
 		value = dmab_strategy_known(item) ? item : NULL;
 		break;
+	case OPT_BACKENDS:
+		value = dmab_backend_known(item) ? item : NULL;
+		break;
 	case OPT_WORKLOADS:
 		value = dmab_workload_find(item);
 		break;
@@ -139,7 +146,8 @@ static int add_name(const struct dmab_option *opt, struct dmab_run_options *o,
 	}
 	for (i = 0; i < *count; i++)
 		if (((const void **)field)[i] == value ||
-		    (opt->kind == OPT_STRATEGIES && !strcmp(((const char **)field)[i], item)))
+		    ((opt->kind == OPT_STRATEGIES || opt->kind == OPT_BACKENDS) &&
+		     !strcmp(((const char **)field)[i], item)))
 			return 0;
 	if (*count == DMAB_MAX_LIST) {
 		snprintf(err, errlen, "too many %ss (at most %d)", opt->name, DMAB_MAX_LIST);
@@ -205,6 +213,7 @@ static int apply(const struct dmab_option *opt, struct dmab_run_options *o, char
 
 	switch (opt->kind) {
 	case OPT_STRATEGIES:
+	case OPT_BACKENDS:
 	case OPT_WORKLOADS:
 	case OPT_PATTERNS:
 	case OPT_SIZES:
@@ -236,6 +245,27 @@ static int apply(const struct dmab_option *opt, struct dmab_run_options *o, char
 	if (ret)
 		snprintf(err, errlen, "--%s: %s", opt->name, msg);
 	return ret;
+}
+
+/* With -s and -b both given, each strategy named must have a table on a backend named. */
+static int strategies_on_backends(const struct dmab_run_options *o, char *err, size_t errlen)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < o->n_strategies; i++) {
+		int found = !o->n_backends;
+
+		for (j = 0; j < dmab_strategy_count && !found; j++)
+			for (k = 0; k < o->n_backends && !found; k++)
+				found = !strcmp(dmab_strategies[j]->name, o->strategies[i]) &&
+					!strcmp(dmab_strategies[j]->backend, o->backends[k]);
+		if (!found) {
+			snprintf(err, errlen, "no backend of --backend has the strategy '%s' "
+				 "(see `dmabench list`)", o->strategies[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 int dmab_run_options_parse(int argc, char **argv, struct dmab_run_options *o, FILE *out,
@@ -295,7 +325,7 @@ int dmab_run_options_parse(int argc, char **argv, struct dmab_run_options *o, FI
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	return 0;
+	return strategies_on_backends(o, err, errlen);
 }
 
 json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
@@ -308,6 +338,10 @@ json_t *dmab_run_options_json(const struct dmab_run_options *o, json_t *argv)
 	for (i = 0; i < o->n_strategies; i++)
 		json_array_append_new(a, json_string(o->strategies[i]));
 	json_object_set_new(cfg, "strategies", a);
+	a = json_array();
+	for (i = 0; i < o->n_backends; i++)
+		json_array_append_new(a, json_string(o->backends[i]));
+	json_object_set_new(cfg, "backends", a);
 	a = json_array();
 	for (i = 0; i < o->n_workloads; i++)
 		json_array_append_new(a, json_string(o->workloads[i]->name));

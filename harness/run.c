@@ -80,9 +80,20 @@ static int add_cell(struct dmab_run *run, const struct dmab_strategy *s,
 	return 0;
 }
 
+/* Whether -b lets @s run (no -b: every backend). */
+static int backend_chosen(const struct dmab_run_options *o, const struct dmab_strategy *s)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_backends; i++)
+		if (!strcmp(o->backends[i], s->backend))
+			return 1;
+	return !o->n_backends;
+}
+
 /* The tables of @name that can run here, or the reasons none can. */
-static size_t offered(const char *name, const struct dmab_strategy **out, char *why,
-		      size_t whylen)
+static size_t offered(const struct dmab_run_options *o, const char *name,
+		      const struct dmab_strategy **out, char *why, size_t whylen)
 {
 	size_t i, n = 0, used = 0;
 
@@ -91,7 +102,7 @@ static size_t offered(const char *name, const struct dmab_strategy **out, char *
 		const struct dmab_strategy *s = dmab_strategies[i];
 		const char *reason = NULL;
 
-		if (strcmp(s->name, name))
+		if (strcmp(s->name, name) || !backend_chosen(o, s))
 			continue;
 		if (!dmab_strategy_available(s, &reason)) {
 			out[n++] = s;
@@ -103,12 +114,13 @@ static size_t offered(const char *name, const struct dmab_strategy **out, char *
 	return n;
 }
 
-static const struct dmab_strategy *first_table(const char *name)
+/* The first table of @name on a chosen backend; NULL: -b left it none. */
+static const struct dmab_strategy *first_table(const struct dmab_run_options *o, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < dmab_strategy_count; i++)
-		if (!strcmp(dmab_strategies[i]->name, name))
+		if (!strcmp(dmab_strategies[i]->name, name) && backend_chosen(o, dmab_strategies[i]))
 			return dmab_strategies[i];
 	return NULL;
 }
@@ -129,11 +141,14 @@ static int plan_group(struct dmab_run *run, const struct dmab_workload *w, uint6
 	for (i = 0; i < n_names; i++) {
 		const struct dmab_strategy *tables[8];
 		char why[sizeof(run->cells->skipped)];
-		size_t n = offered(names[i], tables, why, sizeof(why));
+		size_t n = offered(&run->opt, names[i], tables, why, sizeof(why));
 
+		/* -b chose no backend that has this strategy at all: not a configuration */
+		if (!first_table(&run->opt, names[i]))
+			continue;
 		for (k = 0; k < n_patterns; k++) {
 			if (!n) {
-				ret = add_cell(run, first_table(names[i]), w, patterns[k], size,
+				ret = add_cell(run, first_table(&run->opt, names[i]), w, patterns[k], size,
 					       why);
 				if (ret)
 					return ret;

@@ -34,6 +34,8 @@ struct dmab_workload;
 struct dmab_run_options {
 	const char *strategies[DMAB_MAX_LIST];
 	size_t n_strategies;
+	const char *backends[DMAB_MAX_LIST];	/* -b: only these; none given: every one */
+	size_t n_backends;
 	const struct dmab_workload *workloads[DMAB_MAX_LIST];
 	size_t n_workloads;
 	const struct dmab_pattern *patterns[DMAB_MAX_LIST];

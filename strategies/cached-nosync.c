@@ -4,6 +4,7 @@
  * on a machine whose DMA is not coherent it must show stale data, which
  * proves the staleness oracle can fail.
  */
+#include "devmem.h"
 #include "dmabuf.h"
 #include "kmod.h"
 #include "user.h"
@@ -43,4 +44,22 @@ const struct dmab_strategy dmab_udmabuf_cached_nosync = {
 	.sync_for_device = dmab_user_no_sync,
 	.sync_for_cpu = dmab_user_no_sync,
 	DMAB_DMABUF_OPS(udmabuf, "udmabuf"),
+};
+
+const struct dmab_strategy dmab_carveout_cached_nosync = {
+	.name = "cached-nosync",
+	.id = DMAB_STRAT_CACHED_NOSYNC,
+	.mapping = "write-back",
+	.handover = "none (negative control: no cache maintenance)",
+	DMAB_CARVEOUT_OPS,
+};
+
+const struct dmab_strategy dmab_devmem_cached_nosync = {
+	.name = "cached-nosync",
+	.id = DMAB_STRAT_CACHED_NOSYNC,
+	.mapping = "write-back: /dev/mem opened without O_SYNC",
+	.handover = "none (negative control: no cache maintenance)",
+	.sync_for_device = dmab_user_no_sync,
+	.sync_for_cpu = dmab_user_no_sync,
+	DMAB_DEVMEM_OPS,
 };

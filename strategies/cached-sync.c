@@ -4,6 +4,7 @@
  * device writes and invalidated before the CPU reads: what the streaming DMA
  * API does on a non-coherent machine.
  */
+#include "devmem.h"
 #include "dmabuf.h"
 #include "kmod.h"
 #include "user.h"
@@ -51,4 +52,28 @@ const struct dmab_strategy dmab_udmabuf_cached_sync = {
 	.sync_for_device = dmab_dmabuf_sync_for_device,
 	.sync_for_cpu = dmab_dmabuf_sync_for_cpu,
 	DMAB_DMABUF_OPS(udmabuf, "udmabuf"),
+};
+
+const struct dmab_strategy dmab_carveout_cached_sync = {
+	.name = "cached-sync",
+	.id = DMAB_STRAT_CACHED_SYNC,
+	.mapping = "write-back (the user's and the module's own mapping of the carveout)",
+	.handover = "clean the frame's range before the device, invalidate it before the CPU, by "
+		    "physical range through the module's write-back mapping (no struct page, so no "
+		    "streaming DMA API): x86 clflush_cache_range; ARMv7 v7_flush_kern_dcache_area "
+		    "and the outer cache by physical address; arm64 the module's own dc cvac/ivac "
+		    "(no PoC maintenance is exported to modules)",
+	DMAB_CARVEOUT_OPS,
+};
+
+const struct dmab_strategy dmab_devmem_cached_sync = {
+	.name = "cached-sync",
+	.id = DMAB_STRAT_CACHED_SYNC,
+	.mapping = "write-back: /dev/mem opened without O_SYNC",
+	.handover = "clean the frame's lines before the device writes, invalidate them before the "
+		    "CPU reads, from user space by virtual address (x86 clflushopt; arm64 would "
+		    "use dc cvac/civac, but its /dev/mem mapping is never cacheable)",
+	.sync_for_device = dmab_devmem_sync_for_device,
+	.sync_for_cpu = dmab_devmem_sync_for_cpu,
+	DMAB_DEVMEM_OPS,
 };

@@ -136,6 +136,28 @@ static int buffer_fd(const struct dmab_buffer *buf)
 	return ((const struct kmod_buffer *)buf->priv)->fd;
 }
 
+int dmab_kmod_alloc(unsigned int backend, unsigned int strategy, size_t size, int *fd,
+		    uint64_t *phys)
+{
+	struct dmab_alloc alloc = { .strategy = strategy, .size = size, .backend = backend };
+	int ret = ctl_open();
+
+	if (ret)
+		return ret;
+	if (ioctl(ctl.fd, DMAB_IOC_ALLOC, &alloc))
+		return -errno;
+	*fd = alloc.fd;
+	if (phys)
+		*phys = alloc.phys_addr;
+	return 0;
+}
+
+/* The carveout backend: the same buffers, from the region the module was given. */
+static unsigned int backend_of(const struct dmab_strategy *s)
+{
+	return strcmp(s->backend, "carveout") ? DMAB_BACKEND_PAGES : DMAB_BACKEND_CARVEOUT;
+}
+
 int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
 	/* the module allocates whole pages; a frame may end inside the last one */
@@ -144,16 +166,12 @@ int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size
 	void *p;
 	int ret;
 
-	ret = ctl_open();
-	if (ret)
-		return ret;
 	kb = malloc(sizeof(*kb));
 	if (!kb)
 		return -ENOMEM;
-	if (ioctl(ctl.fd, DMAB_IOC_ALLOC, &alloc)) {
-		ret = -errno;
+	ret = dmab_kmod_alloc(backend_of(s), s->id, alloc.size, &alloc.fd, NULL);
+	if (ret)
 		goto out_free;
-	}
 	p = mmap(NULL, alloc.size, PROT_READ | PROT_WRITE, MAP_SHARED, alloc.fd, 0);
 	if (p == MAP_FAILED) {
 		ret = -errno;
@@ -188,6 +206,80 @@ void dmab_kmod_teardown(struct dmab_buffer *buf)
 uint64_t dmab_kmod_pool_bytes(void)
 {
 	return ctl_open() ? 0 : ctl.info.max_total_bytes;
+}
+
+const char *dmab_carveout_sync_name(unsigned int sync)
+{
+	static const char *const names[] = {
+		[DMAB_CARVEOUT_SYNC_NONE] = NULL,
+		[DMAB_CARVEOUT_SYNC_CLFLUSH] = "clflush_cache_range() by virtual address on the "
+					       "module's write-back memremap of the buffer (x86: "
+					       "the one flush exported to modules; x86 DMA is "
+					       "coherent, so this is its cost, not a need)",
+		[DMAB_CARVEOUT_SYNC_ARM_L1_OUTER] = "L1 clean+invalidate by virtual address "
+						    "(v7_flush_kern_dcache_area, the one L1 range "
+						    "operation exported) on the module's write-back "
+						    "memremap, and the outer cache by physical "
+						    "address (outer_clean_range/outer_inv_range)",
+		[DMAB_CARVEOUT_SYNC_ARM64_DC] = "the module's own dc cvac / dc ivac loops by "
+						"virtual address on its write-back memremap, to "
+						"the point of coherency (arm64 exports no PoC "
+						"maintenance to modules: dcache_clean_poc and "
+						"dcache_inval_poc are not exported)",
+	};
+
+	return sync < sizeof(names) / sizeof(names[0]) ? names[sync] : NULL;
+}
+
+int dmab_carveout_probe(const struct dmab_strategy *s, const char **reason)
+{
+	int ret = ctl_open();
+
+	if (ret) {
+		*reason = ctl.reason;
+		return ret;
+	}
+	if (!ctl.info.carveout_size) {
+		*reason = "dmabench.ko was loaded without carveout= (memory reserved at boot: "
+			  "see docs/carveout.md)";
+		return -ENODEV;
+	}
+	if (s->id >= 32 || !(ctl.info.carveout_strategy_mask & (1u << s->id))) {
+		*reason = s->id == DMAB_STRAT_CACHED_SYNC && !dmab_carveout_sync_name(
+				ctl.info.carveout_sync) ?
+			  "this kernel exports no cache maintenance by physical range (or by "
+			  "address, to the point of coherency) that a module may use on this "
+			  "architecture" :
+			  "the loaded dmabench.ko does not offer it on its carveout";
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+int dmab_kmod_carveout(uint64_t *base, uint64_t *size, const char **reason)
+{
+	int ret = ctl_open();
+
+	if (ret) {
+		*reason = ctl.reason;
+		return ret;
+	}
+	*base = ctl.info.carveout_base;
+	*size = ctl.info.carveout_size;
+	return 0;
+}
+
+int dmab_kmod_query(const void *address, unsigned int flags, unsigned int *memory_type)
+{
+	struct dmab_query_mapping q = { .address = (uintptr_t)address, .flags = flags };
+	int ret = ctl_open();
+
+	if (ret)
+		return ret;
+	if (ioctl(ctl.fd, DMAB_IOC_QUERY_MAPPING, &q))
+		return -errno;
+	*memory_type = q.memory_type;
+	return 0;
 }
 
 /* On the device node: every process that opens it shares the lock, as it shares the bound. */
@@ -226,6 +318,17 @@ const char *dmab_kmod_done_name(unsigned int done)
 						    "range over the frame, not by way",
 		[DMAB_DONE_DMA_SYNC_BOUNCE] = "dma_sync_single on the range, copied through a "
 					      "swiotlb bounce buffer",
+		[DMAB_DONE_CLFLUSH_RANGE] = "clflush_cache_range on the range (by virtual address, "
+					    "the module's write-back mapping of the carveout)",
+		[DMAB_DONE_L1_RANGE] = "L1 clean+invalidate on the range by virtual address "
+				       "(v7_flush_kern_dcache_area); no outer cache here",
+		[DMAB_DONE_L1_OUTER_RANGE] = "L1 clean+invalidate on the range by virtual address "
+					     "(v7_flush_kern_dcache_area) and the outer cache "
+					     "(L2C-310) by physical range (outer_clean_range / "
+					     "outer_inv_range)",
+		[DMAB_DONE_DC_POC_RANGE] = "dc cvac (before the device) or dc ivac/civac (before "
+					   "the CPU) on the range to the point of coherency, the "
+					   "module's own loop by virtual address",
 	};
 
 	return done < sizeof(names) / sizeof(names[0]) ? names[done] : NULL;
@@ -345,8 +448,8 @@ static void device_close(void)
 {
 }
 
-static int device_op(struct dmab_buffer *buf, unsigned long cmd, size_t offset, size_t length,
-		     uint64_t seq, struct dmab_device_op *op)
+static int device_op(int fd, unsigned long cmd, size_t offset, size_t length, uint64_t seq,
+		     struct dmab_device_op *op)
 {
 	*op = (struct dmab_device_op){
 		.offset = offset,
@@ -354,24 +457,36 @@ static int device_op(struct dmab_buffer *buf, unsigned long cmd, size_t offset, 
 		.sequence = seq,
 		.line = (uint32_t)device_line,
 	};
-	return ioctl(buffer_fd(buf), cmd, op) ? -errno : 0;
+	return ioctl(fd, cmd, op) ? -errno : 0;
 }
 
-static int device_write(struct dmab_buffer *buf, size_t offset, size_t length, uint64_t seq,
-			uint64_t *busy_ns)
+int dmab_kmod_device_write_fd(int fd, size_t offset, size_t length, uint64_t seq,
+			      uint64_t *busy_ns)
 {
 	struct dmab_device_op op;
-	int ret = device_op(buf, DMAB_IOC_DEVICE_WRITE, offset, length, seq, &op);
+	int ret = device_op(fd, DMAB_IOC_DEVICE_WRITE, offset, length, seq, &op);
 
 	*busy_ns = op.kernel_ns;
 	return ret;
 }
 
+static int device_write(struct dmab_buffer *buf, size_t offset, size_t length, uint64_t seq,
+			uint64_t *busy_ns)
+{
+	return dmab_kmod_device_write_fd(buffer_fd(buf), offset, length, seq, busy_ns);
+}
+
 static int device_read(struct dmab_buffer *buf, size_t offset, size_t length, uint64_t seq,
 		       struct dmab_integrity *seen, uint64_t *busy_ns)
 {
+	return dmab_kmod_device_read_fd(buffer_fd(buf), offset, length, seq, seen, busy_ns);
+}
+
+int dmab_kmod_device_read_fd(int fd, size_t offset, size_t length, uint64_t seq,
+			     struct dmab_integrity *seen, uint64_t *busy_ns)
+{
 	struct dmab_device_op op;
-	int ret = device_op(buf, DMAB_IOC_DEVICE_READ, offset, length, seq, &op);
+	int ret = device_op(fd, DMAB_IOC_DEVICE_READ, offset, length, seq, &op);
 
 	*busy_ns = op.kernel_ns;
 	memset(seen, 0, sizeof(*seen));

@@ -86,6 +86,16 @@ int dmab_strategy_known(const char *name)
 	return 0;
 }
 
+int dmab_backend_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < dmab_strategy_count; i++)
+		if (!strcmp(dmab_strategies[i]->backend, name))
+			return 1;
+	return 0;
+}
+
 size_t dmab_page_round(size_t size)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);

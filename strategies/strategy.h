@@ -109,6 +109,8 @@ size_t dmab_page_round(size_t size);
 
 /* 1 when any table carries the strategy @name. */
 int dmab_strategy_known(const char *name);
+/* 1 when any table is of the backend @name. */
+int dmab_backend_known(const char *name);
 
 /*
  * The negative control, in every backend: cacheable memory, no maintenance.

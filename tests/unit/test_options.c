@@ -103,6 +103,7 @@ static void test_valid_command_line(void **state)
 	assert_int_equal(o.n_strategies, 2);
 	assert_string_equal(o.strategies[0], "cached-sync");
 	assert_string_equal(o.strategies[1], "coherent");
+	assert_int_equal(o.n_backends, 0);	/* every backend */
 	assert_int_equal(o.n_workloads, 1);
 	assert_ptr_equal(o.workloads[0], &dmab_workload_capture);
 	assert_int_equal(o.n_patterns, 1);
@@ -123,6 +124,25 @@ static void test_valid_command_line(void **state)
 	assert_int_equal(o.events_given, 0);
 	assert_int_equal(o.quiet, 0);
 	assert_false(dmab_inject_any(&o.inject));
+}
+
+/* -b: backends by name, each once, in the order given; only names some table has. */
+static void test_backends(void **state)
+{
+	static const char *const words[] = {
+		"-b", "devmem,carveout", "--backend", "carveout", "--backend=user", NULL,
+	};
+	struct dmab_run_options o;
+	char err[DMAB_ERRLEN];
+	struct args a;
+
+	(void)state;
+	args_make(&a, words);
+	assert_int_equal(parse(&a, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.n_backends, 3);
+	assert_string_equal(o.backends[0], "devmem");
+	assert_string_equal(o.backends[1], "carveout");
+	assert_string_equal(o.backends[2], "user");
 }
 
 /* --inject: repeated or comma-separated, both faults land in the options. */
@@ -269,6 +289,10 @@ static const struct bad_case {
 	const char *option;	/* ... and, if not NULL, the option it was given to */
 } bad_cases[] = {
 	{ { "-s", "nosuch" }, -EINVAL, "'nosuch'", "strategy" },
+	{ { "-b", "nosuch" }, -EINVAL, "unknown backend 'nosuch'", NULL },
+	{ { "-s", "coherent", "-b", "devmem,carveout" }, -EINVAL, "strategy 'coherent'",
+	  "--backend" },
+	{ { "-b", "carveout,,devmem" }, -EINVAL, "'carveout,,devmem': item 2 is empty", "--backend" },
 	{ { "-s", "cached-sync,nosuch" }, -EINVAL, "'nosuch'", "strategy" },
 	{ { "-s", "" }, -EINVAL, "--strategy", NULL },
 	/* an empty item is refused, not skipped: the message names the list and the item */
@@ -427,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_long_forms_and_lists),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_inject),
+		cmocka_unit_test(test_backends),
 		cmocka_unit_test(test_no_options),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_bad_input_is_refused_by_name),
