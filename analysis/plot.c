@@ -29,10 +29,12 @@ extern char **environ;
 
 /*
  * The phases a frame is made of, stacked in this order (device_busy is inside
- * device_write). cpu_cost is not one of them: it is the sum of some of them.
+ * device_write); a figure stacks those its results have (alloc's are its own).
+ * cpu_cost is not one of them: it is the sum of some of them.
  */
 static const char *const stacked[] = {
-	"sync_for_device", "device_write", "device_read", "sync_for_cpu", "cpu_process",
+	"alloc_map", "first_touch", "sync_for_device", "device_write", "device_read",
+	"sync_for_cpu", "cpu_process", "unmap_free",
 };
 
 /* The device's phases: on an emulated device they time the emulation, not the strategy. */
@@ -662,11 +664,14 @@ static int data_phases(const struct dmab_plot_input *in, struct figure *fig, con
 	uint64_t sizes[64];
 	size_t n = sizes_of(results, sizes, 64), i, k, j, devices = 0, emulations = 0;
 	char name[96], words[1024];
-	int all_emulated;
+	int all_emulated, shown[sizeof(stacked) / sizeof(stacked[0])], col = 2;
+	char elements[1024] = "", fill[64];
 	FILE *f;
 
 	if (!n)
 		return 0;
+	for (j = 0; j < sizeof(stacked) / sizeof(stacked[0]); j++)
+		shown[j] = any_has_phase(results, stacked[j]);
 	json_array_foreach(results, k, r)
 		if (ran(r) && json_is_object(json_object_get(r, "device"))) {
 			devices++;
@@ -679,9 +684,10 @@ static int data_phases(const struct dmab_plot_input *in, struct figure *fig, con
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s\"configuration\"", i ? "\n\n" : "");
 		for (j = 0; j < sizeof(stacked) / sizeof(stacked[0]); j++)
-			fprintf(f, " \"%s%s\"", stacked[j],
-				all_emulated && is_device_phase(stacked[j]) ?
-				" (emulated device)" : "");
+			if (shown[j])
+				fprintf(f, " \"%s%s\"", stacked[j],
+					all_emulated && is_device_phase(stacked[j]) ?
+					" (emulated device)" : "");
 		fprintf(f, "\n");
 		json_array_foreach(results, k, r) {
 			if (!ran(r) || size_of(r) != sizes[i])
@@ -690,16 +696,30 @@ static int data_phases(const struct dmab_plot_input *in, struct figure *fig, con
 			fprintf(f, "\"%s%s\"", name, emulations && !all_emulated && emulated(r) ?
 				" (emulated)" : "");
 			for (j = 0; j < sizeof(stacked) / sizeof(stacked[0]); j++)
-				fprintf(f, " %.4f", p50_us(r, stacked[j]));
+				if (shown[j])
+					fprintf(f, " %.4f", p50_us(r, stacked[j]));
 			fprintf(f, "\n");
 		}
 	}
 	size_words(sizes, n, words, sizeof(words));
 	gp_append_int(fig->vars, sizeof(fig->vars), "panels", (long)n);
 	gp_append(fig->vars, sizeof(fig->vars), "panel_titles", words);
-	/* hatched: what the strategy is not charged for */
-	gp_append(fig->vars, sizeof(fig->vars), "device_fill",
-		  all_emulated ? "pattern 4 border" : "solid 0.85 border rgb '#404040'");
+	/*
+	 * The plot's elements, column by column (gnuplot runs an empty "for"
+	 * once): the device's phases hatched, what the strategy is not charged
+	 * for, when every device is emulated.
+	 */
+	for (j = 0; j < sizeof(stacked) / sizeof(stacked[0]); j++) {
+		if (!shown[j])
+			continue;
+		snprintf(fill, sizeof(fill), "%s", all_emulated && is_device_phase(stacked[j]) ?
+			 "pattern 4 border" : "solid 0.85 border rgb '#404040'");
+		snprintf(elements + strlen(elements), sizeof(elements) - strlen(elements),
+			 "%sdatafile index i using %d:xtic(1) title columnheader(%d) fs %s",
+			 col > 2 ? ", " : "", col, col, fill);
+		col++;
+	}
+	gp_append(fig->vars, sizeof(fig->vars), "elements", elements);
 	gp_append(fig->vars, sizeof(fig->vars), "subtitle", all_emulated ?
 		  "hatched: device_write and device_read time an emulated device, not the "
 		  "strategy" : emulations ? "(emulated): device_write and device_read time an "

@@ -2,8 +2,9 @@
 # cpu_cost is not stacked: it is a sum of some of these (cost_phases).
 # datafile: one block per panel (blocks split by two blank lines), first line the
 # column names, then "configuration" and the median of each phase in microseconds.
-# Variables: panels, panel_titles (one word per panel), device_fill (the fill of
-# the device's phases: hatched when an emulated device's), subtitle (may be empty).
+# Variables: panels, panel_titles (one word per panel), elements (the plot's
+# elements, a column each, the device's phases hatched when an emulated device's),
+# subtitle (may be empty).
 load plotdir.'/common.gp'
 set style data histograms
 set style histogram rowstacked
@@ -19,8 +20,6 @@ set multiplot layout rows,cols title title.(strlen(subtitle) ? "\n".subtitle : "
 do for [i = 0:panels - 1] {
 	set title word(panel_titles, i + 1) font ',18'
 	if (i > 0) { unset key }
-	plot datafile index i using 2:xtic(1) title columnheader(2), \
-		for [c = 3:4] '' index i using c title columnheader(c) fs @device_fill, \
-		for [c = 5:6] '' index i using c title columnheader(c)
+	plot @elements
 }
 unset multiplot

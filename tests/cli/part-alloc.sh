@@ -110,3 +110,19 @@ w = {x['name']: x for x in json.load(open('$al/list.json'))['workloads']}
 assert 'atomic pool' in w['alloc']['not_measured'], w['alloc']
 assert w['capture']['not_measured'] is None, w['capture']
 \" || { cat '$al/list.out'; exit 1; }"
+
+# --- plot: the phases figure stacks the buffer's life, not the capture phases ---
+"$bin" plot "$al/ok.json" -o "$al/plots" >"$al/plot.out" 2>&1
+check "alloc: plot's phases figure stacks alloc_map, first_touch, the syncs and unmap_free (no capture column), its bars the buffer's life" \
+	"${pyjson[@]}" "
+import json
+head = open('$al/plots/ok-phases.dat').readline().split()
+want = ['\"configuration\"', '\"alloc_map\"', '\"first_touch\"', '\"sync_for_device\"', '\"sync_for_cpu\"', '\"unmap_free\"']
+assert head == want, head
+d = json.load(open('$al/ok.json'))
+r = [x for x in d['results'] if x['size_bytes'] == 1048576 and x['skipped'] is None][0]
+row = [l for l in open('$al/plots/ok-phases.dat') if l.startswith('\"cached-sync')][1].split()
+assert abs(float(row[-1]) - r['phases']['unmap_free']['p50_ns'] / 1e3) < 0.001, (row, r['phases']['unmap_free'])
+import os
+assert os.path.getsize('$al/plots/ok-phases.png') > 0
+"
