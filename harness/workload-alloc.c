@@ -11,18 +11,19 @@
  *                   faults, or the first writes through a mapping the
  *                   kernel populated up front
  *   sync_for_device the strategy's sync_for_device over the whole buffer,
- *   sync_for_cpu    then its sync_for_cpu: the handover a streaming
- *                   mapping needs before the device writes and before the
- *                   CPU reads, standing in for dma_map/dma_unmap, which the
- *                   module does inside ALLOC and the last close (there is no
- *                   separate map op to time); nothing for uncached, wc,
- *                   coherent and cached-nosync, as in capture
+ *                   for the device to read what the CPU wrote (a clean),
+ *   sync_for_cpu    then its sync_for_cpu, for the CPU to read what the
+ *                   device wrote (an invalidate): standing in for dma_map
+ *                   and dma_unmap, which the module does inside ALLOC and
+ *                   the last close (there is no separate map op to time);
+ *                   nothing for uncached, wc, coherent and cached-nosync
  *   unmap_free      the strategy's teardown: munmap and the free (the
  *                   module frees when the mapping and the fd are gone)
  *
  * Between sync_for_cpu and unmap_free, untimed, the CPU reads each page's
- * word back: a mapping that lost a store or maps two pages onto one shows
- * as corrupt, not as a fast number. A frame that gets no buffer is counted
+ * word back: a mapping that lost a store or maps two pages onto one, or a
+ * clean that did not reach memory before the invalidate dropped the line,
+ * shows as corrupt, not as a fast number. A frame that gets no buffer is counted
  * by errno (cell->failures) and the configuration goes on: that count is a
  * result (ENOMEM when the allocator or CMA has no room, EDQUOT over the
  * module's max_total_mb). cpu_cost is the whole life, every phase above.
@@ -99,7 +100,8 @@ static int alloc_frame(struct dmab_cell *c, uint64_t *ns)
 	dmab_marks_phase(&m, DMAB_PHASE_ALLOC_MAP, 1, ns);
 	first_touch(b->cpu, c->size, c->seq);
 	dmab_marks_phase(&m, DMAB_PHASE_FIRST_TOUCH, 1, ns);
-	ret = s->sync_for_device(b, 0, c->size, DMAB_FROM_DEVICE);
+	/* to the device and back in the directions that keep the CPU's words */
+	ret = s->sync_for_device(b, 0, c->size, DMAB_TO_DEVICE);
 	if (ret)
 		goto out_teardown;
 	dmab_marks_phase(&m, DMAB_PHASE_SYNC_FOR_DEVICE, 1, ns);
@@ -116,11 +118,13 @@ static int alloc_frame(struct dmab_cell *c, uint64_t *ns)
 	s->teardown(b);
 	dmab_marks_phase(&m, DMAB_PHASE_UNMAP_FREE, 1, ns);
 	dmab_marks_frame(&m, ns);
+	b->cpu = NULL;	/* given back: nothing for cell_teardown to free */
 	return 0;
 
 out_teardown:
 	/* a sync that fails is the strategy failing, not a buffer that could not be had */
 	s->teardown(b);
+	b->cpu = NULL;
 	return ret;
 }
 
