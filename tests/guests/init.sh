@@ -140,7 +140,7 @@ fi
 t quick-run /dmabench run --quick -R 2 -q -o /tmp/quick.json
 [ -f /tmp/quick.json ] && json quick /tmp/quick.json
 # the alloc workload (docs/alloc.md), the module loaded: 64 KiB buffers of every strategy
-# offered here got and given back, 20 each (x86_64: 2.1 s of TCG, most of it the run's
+# offered here got and given back, 20 each (x86_64: 1.4-2.1 s of TCG, most of it the run's
 # start-up; -n 40 took 2.2 s, -t 0.3 5.5 s)
 t alloc-run /dmabench run -q -w alloc -z 64K -R 2 -n 20 -o /tmp/alloc.json
 [ -f /tmp/alloc.json ] && json alloc /tmp/alloc.json
