@@ -863,6 +863,17 @@ static int set_pool_lock(const struct dmab_run *run, const size_t *order, size_t
 	return ret;
 }
 
+/* What all processes hold of the set's first bounded pool (pool_used); UINT64_MAX: unknown. */
+static uint64_t set_pool_used(const struct dmab_run *run, const size_t *order, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (run->cells[order[k]].strategy->pool_used)
+			return run->cells[order[k]].strategy->pool_used();
+	return UINT64_MAX;
+}
+
 static void quota_wait_progress(struct dmab_run *run, uint64_t since_ns)
 {
 	if (!run->progress)
@@ -916,6 +927,9 @@ static int start_set(struct dmab_run *run, const size_t *order, size_t n)
 	pool_lock_until(run, order, n, LOCK_SH, since, deadline);
 	set_pool_lock(run, order, n, LOCK_UN);
 	for (;;) {
+		/* what others held as this attempt began; known once the lock is ours */
+		uint64_t held_before = exclusive ? set_pool_used(run, order, n) : UINT64_MAX;
+
 		for (k = 0, failed = n; k < n && !dmab_interrupted; k++) {
 			int err;
 
@@ -938,8 +952,16 @@ static int start_set(struct dmab_run *run, const size_t *order, size_t n)
 		if (dmab_interrupted)
 			break;
 		c = &run->cells[order[failed]];
-		/* this run now holds none of it: nothing held means it will never fit */
-		if (c->strategy->pool_used && !c->strategy->pool_used()) {
+		/*
+		 * Nobody else held any of it when this attempt began, and no other
+		 * run starts a set while this one holds the lock: it will never fit.
+		 * Not judged before the lock is ours, nor by what is held after the
+		 * attempt: two runs that met EDQUOT at once both give everything
+		 * back, and a run whose set ended during the attempt has too; each
+		 * would find nothing held and give up (the guests' concurrent test
+		 * saw both runs fail so once).
+		 */
+		if (held_before == 0) {
 			cell_fail(c, "buffer setup (over dmabench.ko's max_total_mb with no "
 				  "other buffer held: load it with a larger max_total_mb)",
 				  -EDQUOT);
