@@ -9,17 +9,27 @@
  * write-back kernel mapping of the buffer, with what the kernel exports to
  * modules on each architecture:
  *
- *   x86      clflush_cache_range() (arch/x86/mm/pat/set_memory.c)
+ *   x86, arm64 with CONFIG_ARCH_HAS_PMEM_API (Debian's kernels have it):
+ *            the persistent-memory helpers, exported GPL for pmem drivers:
+ *            arch_wb_cache_pmem() cleans (x86 clwb, or clflushopt/clflush
+ *            where the CPU has no clwb: arch/x86/lib/usercopy_64.c; arm64
+ *            dcache_clean_pop: dc cvap where the core has DCPOP, which
+ *            reaches the point of persistence, past the PoC a device needs,
+ *            else dcache_clean_poc, with the kernel's errata workarounds:
+ *            arch/arm64/mm/flush.c, cache.S); arch_invalidate_pmem()
+ *            invalidates (x86 clflush_cache_range; arm64 dcache_inval_poc,
+ *            what the DMA API uses). dcache_clean_poc and dcache_inval_poc
+ *            themselves are not exported (caches_clean_inval_pou is, to PoU:
+ *            not the device's view).
+ *   x86 without it: clflush_cache_range() (arch/x86/mm/pat/set_memory.c)
+ *   arm64 without it: the module's own dc cvac, dc ivac and dc civac by VA,
+ *            stepping by CTR_EL0.DminLine as arch/arm64/mm/cache.S does, but
+ *            without the kernel's Cortex-A53 clean workaround
  *   ARMv7    __cpuc_flush_dcache_area(), which is v7_flush_kern_dcache_area
  *            (L1 clean+invalidate by VA to PoC; the clean-only and
  *            invalidate-only ones by range are not exported), then the
  *            outer cache by physical range (outer_*_range(), inlines over
  *            the exported outer_cache: arch/arm/include/asm/outercache.h)
- *   arm64    nothing to PoC: dcache_clean_poc and dcache_inval_poc are not
- *            exported (caches_clean_inval_pou is, to PoU: not the device's
- *            view), so the module issues dc cvac, dc ivac and dc civac by VA
- *            itself, stepping by CTR_EL0.DminLine, as arch/arm64/mm/cache.S
- *            does (user space may issue dc cvac/civac too, SCTLR_EL1.UCI)
  *
  * dma_map_resource() gives a DMA_MEMCPY channel the region's address and
  * does no maintenance. The module does not claim the region
@@ -35,6 +45,7 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
+#include <linux/libnvdimm.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/of.h>
@@ -74,8 +85,8 @@ static struct {
 	u64 size;
 	struct gen_pool *pool;
 	char source[DMAB_NAME_LEN + 32];	/* where the region came from */
-#ifdef CONFIG_ARM64
-	unsigned int line;		/* the smallest D-cache line of any CPU */
+#if defined(CONFIG_ARM64)
+	unsigned int line;		/* the smallest D-cache line of any CPU (own dc loop) */
 #endif
 } dmab_carveout;
 
@@ -86,7 +97,13 @@ bool dmab_carveout_present(void)
 
 /* ---- Maintenance by physical range, through the buffer's write-back mapping ---- */
 
-#ifdef CONFIG_ARM64
+#if defined(CONFIG_ARCH_HAS_PMEM_API) && (defined(CONFIG_X86) || defined(CONFIG_ARM64))
+#define DMAB_PMEM_SYNC 1
+#else
+#define DMAB_PMEM_SYNC 0
+#endif
+
+#if defined(CONFIG_ARM64) && !DMAB_PMEM_SYNC
 static void dmab_cpu_dminline(void *arg)
 {
 	unsigned int *line = arg, mine = 4U << ((read_cpuid_cachetype() >> 16) & 0xf);
@@ -146,7 +163,25 @@ static u32 dmab_carveout_maintain(struct dmab_buffer *buf, enum dmab_maint op, u
 {
 	void *va = (u8 *)buf->cached_view + offset;
 
-#if defined(CONFIG_X86)
+#if DMAB_PMEM_SYNC
+	switch (op) {
+	case DMAB_CLEAN:
+		arch_wb_cache_pmem(va, length);
+		/* x86's clwb is ordered by a fence only (the pmem API fences later) */
+		wmb();
+		return DMAB_DONE_PMEM_WB_RANGE;
+	case DMAB_INVALIDATE:
+		arch_invalidate_pmem(va, length);
+		return DMAB_DONE_PMEM_INVAL_RANGE;
+	case DMAB_FLUSH:
+		arch_wb_cache_pmem(va, length);
+		/* write-backs done before the lines are dropped (x86: clwb, then clflush) */
+		wmb();
+		arch_invalidate_pmem(va, length);
+		return DMAB_DONE_PMEM_INVAL_RANGE;
+	}
+	return DMAB_DONE_NOTHING;
+#elif defined(CONFIG_X86)
 	/* No clean without eviction for a module (clwb is not exported): all three flush. */
 	clflush_cache_range(va, length);
 	return DMAB_DONE_CLFLUSH_RANGE;
@@ -197,7 +232,9 @@ static u32 dmab_carveout_maintain(struct dmab_buffer *buf, enum dmab_maint op, u
 
 static u32 dmab_carveout_sync_method(void)
 {
-#if defined(CONFIG_X86)
+#if DMAB_PMEM_SYNC
+	return DMAB_CARVEOUT_SYNC_PMEM;
+#elif defined(CONFIG_X86)
 	return DMAB_CARVEOUT_SYNC_CLFLUSH;
 #elif defined(CONFIG_ARM)
 	return DMAB_CARVEOUT_SYNC_ARM_L1_OUTER;
@@ -475,7 +512,7 @@ static int dmab_carveout_parse(const char *arg, phys_addr_t *base, u64 *size)
 			 "reserved-memory node %s", arg);
 		return dmab_carveout_from_dt(arg, base, size);
 	}
-	snprintf(dmab_carveout.source, sizeof(dmab_carveout.source), "carveout=SIZE@ADDR");
+	snprintf(dmab_carveout.source, sizeof(dmab_carveout.source), "from carveout=SIZE@ADDR");
 	start = memparse(end + 1, &end);
 	if (*end) {
 		pr_err("carveout=%s: expected SIZE@ADDR (64M@0x10000000) or a reserved-memory node's name\n",
@@ -496,6 +533,8 @@ static unsigned int dmab_phys_bits(void)
 {
 #if defined(CONFIG_X86)
 	return boot_cpu_data.x86_phys_bits;
+#elif defined(PHYS_MASK_SHIFT)
+	return PHYS_MASK_SHIFT;		/* arm64: CONFIG_ARM64_PA_BITS; ARM LPAE: 40 */
 #elif defined(MAX_PHYSMEM_BITS)
 	return MAX_PHYSMEM_BITS;
 #else
@@ -569,7 +608,7 @@ int dmab_carveout_setup(void)
 	}
 	dmab_carveout.base = base;
 	dmab_carveout.size = size;
-#ifdef CONFIG_ARM64
+#if defined(CONFIG_ARM64) && !DMAB_PMEM_SYNC
 	dmab_carveout.line = 4U << ((read_cpuid_cachetype() >> 16) & 0xf);
 	on_each_cpu(dmab_cpu_dminline, &dmab_carveout.line, 1);
 #endif

@@ -60,9 +60,10 @@ const struct dmab_strategy dmab_carveout_cached_sync = {
 	.mapping = "write-back (the user's and the module's own mapping of the carveout)",
 	.handover = "clean the frame's range before the device, invalidate it before the CPU, by "
 		    "physical range through the module's write-back mapping (no struct page, so no "
-		    "streaming DMA API): x86 clflush_cache_range; ARMv7 v7_flush_kern_dcache_area "
-		    "and the outer cache by physical address; arm64 the module's own dc cvac/ivac "
-		    "(no PoC maintenance is exported to modules)",
+		    "streaming DMA API): x86 and arm64 arch_wb_cache_pmem / arch_invalidate_pmem "
+		    "(the pmem API; without it x86 clflush_cache_range, arm64 the module's own "
+		    "dc cvac/ivac); ARMv7 v7_flush_kern_dcache_area and the outer cache by "
+		    "physical address",
 	DMAB_CARVEOUT_OPS,
 };
 

@@ -213,9 +213,9 @@ const char *dmab_carveout_sync_name(unsigned int sync)
 	static const char *const names[] = {
 		[DMAB_CARVEOUT_SYNC_NONE] = NULL,
 		[DMAB_CARVEOUT_SYNC_CLFLUSH] = "clflush_cache_range() by virtual address on the "
-					       "module's write-back memremap of the buffer (x86: "
-					       "the one flush exported to modules; x86 DMA is "
-					       "coherent, so this is its cost, not a need)",
+					       "module's write-back memremap of the buffer (x86 "
+					       "without the pmem API; x86 DMA is coherent, so this "
+					       "is its cost, not a need)",
 		[DMAB_CARVEOUT_SYNC_ARM_L1_OUTER] = "L1 clean+invalidate by virtual address "
 						    "(v7_flush_kern_dcache_area, the one L1 range "
 						    "operation exported) on the module's write-back "
@@ -223,9 +223,16 @@ const char *dmab_carveout_sync_name(unsigned int sync)
 						    "address (outer_clean_range/outer_inv_range)",
 		[DMAB_CARVEOUT_SYNC_ARM64_DC] = "the module's own dc cvac / dc ivac loops by "
 						"virtual address on its write-back memremap, to "
-						"the point of coherency (arm64 exports no PoC "
-						"maintenance to modules: dcache_clean_poc and "
-						"dcache_inval_poc are not exported)",
+						"the point of coherency (this arm64 kernel exports "
+						"no PoC maintenance: no pmem API, and "
+						"dcache_clean_poc / dcache_inval_poc never are)",
+		[DMAB_CARVEOUT_SYNC_PMEM] = "the persistent-memory helpers, exported GPL, by "
+					    "virtual address on the module's write-back memremap: "
+					    "arch_wb_cache_pmem() to clean (x86 clwb; arm64 dc cvap "
+					    "where the core has it, past the point of coherency, "
+					    "else dc cvac), arch_invalidate_pmem() to invalidate "
+					    "(x86 clflush; arm64 dc ivac to the point of "
+					    "coherency, as the DMA API)",
 	};
 
 	return sync < sizeof(names) / sizeof(names[0]) ? names[sync] : NULL;
@@ -329,6 +336,10 @@ const char *dmab_kmod_done_name(unsigned int done)
 		[DMAB_DONE_DC_POC_RANGE] = "dc cvac (before the device) or dc ivac/civac (before "
 					   "the CPU) on the range to the point of coherency, the "
 					   "module's own loop by virtual address",
+		[DMAB_DONE_PMEM_WB_RANGE] = "arch_wb_cache_pmem on the range (a clean: x86 clwb, "
+					    "arm64 dc cvap or cvac), then a write barrier",
+		[DMAB_DONE_PMEM_INVAL_RANGE] = "arch_invalidate_pmem on the range (x86 clflush, "
+					       "arm64 dc ivac to the point of coherency)",
 	};
 
 	return done < sizeof(names) / sizeof(names[0]) ? names[done] : NULL;

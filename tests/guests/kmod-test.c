@@ -884,14 +884,26 @@ static long long maps_offset(const void *addr)
 	return found;
 }
 
-/* What the carveout's cached-sync does here: maintenance by physical range. */
-static uint32_t carveout_sync_expected(uint32_t *done)
+/*
+ * What the carveout's cached-sync does here, maintenance by physical range,
+ * and what its SYNC says for the device (@for_device) or the CPU: x86 and
+ * arm64 use the pmem API where the kernel has it (Debian's do), else
+ * clflush_cache_range and the module's own dc loop; ARMv7 the L1 and, where
+ * there is one, the outer cache.
+ */
+static uint32_t carveout_sync_expected(bool for_device, uint32_t *done)
 {
-	if (!strcmp(info.arch, "x86_64")) {
-		*done = DMAB_DONE_CLFLUSH_RANGE;
-		return DMAB_CARVEOUT_SYNC_CLFLUSH;
-	}
-	if (!strcmp(info.arch, "arm64")) {
+	bool pmem = info.carveout_sync == DMAB_CARVEOUT_SYNC_PMEM;
+
+	if (!strcmp(info.arch, "x86_64") || !strcmp(info.arch, "arm64")) {
+		if (pmem) {
+			*done = for_device ? DMAB_DONE_PMEM_WB_RANGE : DMAB_DONE_PMEM_INVAL_RANGE;
+			return DMAB_CARVEOUT_SYNC_PMEM;
+		}
+		if (!strcmp(info.arch, "x86_64")) {
+			*done = DMAB_DONE_CLFLUSH_RANGE;
+			return DMAB_CARVEOUT_SYNC_CLFLUSH;
+		}
 		*done = DMAB_DONE_DC_POC_RANGE;
 		return DMAB_CARVEOUT_SYNC_ARM64_DC;
 	}
@@ -924,7 +936,7 @@ static uint32_t expected_sync_done(uint32_t strategy, bool for_device)
 	int err;
 
 	if (backend == DMAB_BACKEND_CARVEOUT && strategy == DMAB_STRAT_CACHED_SYNC) {
-		carveout_sync_expected(&done);
+		carveout_sync_expected(for_device, &done);
 		return done;
 	}
 
@@ -1228,7 +1240,7 @@ static void test_info(mode_t mode)
 	       ULL(info.carveout_base), ULL(info.carveout_size), ULL(info.carveout_used),
 	       info.carveout_strategy_mask, info.carveout_sync);
 	if (backend == DMAB_BACKEND_CARVEOUT) {
-		uint32_t done, sync = carveout_sync_expected(&done);
+		uint32_t done, sync = carveout_sync_expected(true, &done);
 
 		CHECK(info.carveout_base == carveout_base && info.carveout_size == carveout_size,
 		      "INFO carveout %#llx +%#llx, loaded with %#llx +%#llx",
@@ -1441,7 +1453,7 @@ static void test_carveout_exhausted(void)
 	carveout_usage(&used, &buffers, &page_bytes);
 	CHECK(used == 0 && buffers == 0, "INFO after close: used %llu, %llu buffers", ULL(used),
 	      ULL(buffers));
-	err = alloc_buffer(DMAB_STRAT_CACHED_SYNC, carveout_size, &all);
+	err = alloc_buffer(DMAB_STRAT_WC, carveout_size, &all);
 	CHECK(!err, "the whole carveout again after close: %s", errname(err));
 	if (!err)
 		close(all);
@@ -1546,7 +1558,8 @@ static int parse_carveout(const char *arg)
 
 static void test_carveout(void)
 {
-	static const size_t sizes[] = { 4096, 65536, 3 * MiB };
+	/* one run of the region each: no chunks to cross (the A9 guest's time counts) */
+	static const size_t sizes[] = { 4096, 65536 };
 	uint32_t strategy;
 	void *leftover;
 	size_t s;

@@ -39,11 +39,13 @@
  * kernel mapping of the buffer (the streaming DMA API needs struct page).
  */
 #define DMAB_CARVEOUT_SYNC_NONE		0	/* nothing a module may use: no cached-sync */
-#define DMAB_CARVEOUT_SYNC_CLFLUSH	1	/* x86: clflush_cache_range() */
+#define DMAB_CARVEOUT_SYNC_CLFLUSH	1	/* x86 without the pmem API: clflush_cache_range */
 /* ARMv7: L1 by virtual address (v7_flush_kern_dcache_area), then outer_*_range() */
 #define DMAB_CARVEOUT_SYNC_ARM_L1_OUTER	2
-/* arm64: no PoC maintenance is exported; the module's own dc cvac/ivac/civac loop */
+/* arm64 without the pmem API: the module's own dc cvac/ivac/civac loop to PoC */
 #define DMAB_CARVEOUT_SYNC_ARM64_DC	3
+/* x86, arm64 (CONFIG_ARCH_HAS_PMEM_API): arch_wb_cache_pmem(), arch_invalidate_pmem() */
+#define DMAB_CARVEOUT_SYNC_PMEM		4
 
 /* Limits: one buffer; the oracle's line size (a power of 2); names in dmab_info. */
 #define DMAB_MAX_BUFFER_BYTES	(1ULL << 30)
@@ -139,6 +141,10 @@ struct dmab_alloc {
 #define DMAB_DONE_L1_RANGE		9	/* ARMv7 L1 by VA, no outer cache here */
 #define DMAB_DONE_L1_OUTER_RANGE	10	/* ARMv7 L1 by VA and the outer cache by PA */
 #define DMAB_DONE_DC_POC_RANGE		11	/* arm64 dc cvac, or dc ivac/civac, to PoC */
+/* the pmem API's: arch_wb_cache_pmem (x86 clwb, arm64 dc cvap or cvac), */
+#define DMAB_DONE_PMEM_WB_RANGE		12
+/* arch_invalidate_pmem (x86 clflush, arm64 dc ivac/civac to PoC) */
+#define DMAB_DONE_PMEM_INVAL_RANGE	13
 
 struct dmab_sync {
 	__u32 direction;		/* in: DMAB_DIR_* */
