@@ -392,13 +392,15 @@ static int cached(const struct dmab_strategy *s)
 
 /*
  * Without O_SYNC, what the kernel gives is not always cacheable: ARMv7
- * maps memory without a struct page strongly ordered (arch/arm/mm/mmu.c,
- * phys_mem_access_prot). Where the module can read it back, a mapping
- * that is not write-back refuses the cached strategies.
+ * maps memory without a struct page (above mem=) strongly ordered whatever
+ * O_SYNC says (arch/arm/mm/mmu.c, phys_mem_access_prot), and only memory
+ * with one (a no-map region inside a bank) cacheable. The cached strategies
+ * are offered only where the mapping is read back as write-back, which
+ * takes the module's QUERY_MAPPING: never replaced silently.
  */
 static int cached_mapping_check(const char **reason)
 {
-	static char text[300];
+	static char text[400];
 	unsigned int type = 0;
 	void *page = NULL;
 	uint64_t phys = dm.base;
@@ -407,8 +409,11 @@ static int cached_mapping_check(const char **reason)
 	if (dm.module) {
 		ret = dmab_kmod_alloc(DMAB_BACKEND_CARVEOUT, DMAB_STRAT_CACHED_NOSYNC,
 				      (size_t)sysconf(_SC_PAGESIZE), &buffer, &phys);
-		if (ret)
-			return 0;
+		if (ret) {
+			*reason = "dmabench.ko allocates no page of its carveout to map for a look "
+				  "at the memory type";
+			return ret;
+		}
 	}
 	ret = try_map(phys, 0, &page);
 	if (!ret) {
@@ -417,12 +422,18 @@ static int cached_mapping_check(const char **reason)
 	}
 	if (buffer >= 0)
 		close(buffer);
-	if (ret || type == DMAB_MT_WB)
-		return 0;	/* cacheable, or cannot tell: the result says what it got */
-	snprintf(text, sizeof(text), DEVMEM_PATH " without O_SYNC maps this range %s, not "
-		 "cacheable (arch/arm/mm/mmu.c, phys_mem_access_prot: memory without a struct "
-		 "page, as above mem=, is mapped strongly ordered whatever O_SYNC says)",
-		 dmab_kmod_memory_type_name(type));
+	if (!ret && type == DMAB_MT_WB)
+		return 0;
+	if (ret)
+		snprintf(text, sizeof(text), DEVMEM_PATH " without O_SYNC maps memory without a "
+			 "struct page (as above mem=) strongly ordered on ARMv7 whatever O_SYNC "
+			 "says (arch/arm/mm/mmu.c, phys_mem_access_prot), and without dmabench.ko "
+			 "the mapping cannot be read back to tell (%s)", strerror(-ret));
+	else
+		snprintf(text, sizeof(text), DEVMEM_PATH " without O_SYNC maps this range %s, "
+			 "not cacheable (arch/arm/mm/mmu.c, phys_mem_access_prot: memory without a "
+			 "struct page, as above mem=, is mapped strongly ordered whatever O_SYNC "
+			 "says)", dmab_kmod_memory_type_name(type));
 	*reason = text;
 	return -EOPNOTSUPP;
 }
@@ -449,7 +460,7 @@ int dmab_devmem_probe(const struct dmab_strategy *s, const char **reason)
 		if (ret)
 			return ret;
 	}
-	/* x86 gives write-back without O_SYNC; ARMv7 may not, and says so where it can */
+	/* x86 gives write-back without O_SYNC; ARMv7 only with a struct page */
 	return IS_ARM32 ? cached_mapping_check(reason) : 0;
 }
 
