@@ -227,6 +227,38 @@ if [ -f /dmabench.ko ] && [ -x /kmod-test ]; then
 	fi
 	t dmaengine-bogus-refused refused 'dmaengine=bogus: expected auto, on or off' dmaengine=bogus
 fi
+# The carveout (issue 14): run.sh reserved a region at boot (x86 memmap=, ARM mem=) and
+# says where in dmab.carveout=SIZE@ADDR. The module takes it (carveout=), kmod-test runs
+# its carveout cases, a short run measures the carveout and devmem backends (devmem
+# through the module's buffers and device), then devmem again without the module (the
+# CPU plays the device); the loads the module must refuse. About 10 s of TCG.
+carveout=$(arg carveout '')
+if [ -n "$carveout" ] && [ -f /dmabench.ko ] && [ -x /kmod-test ]; then
+	echo "carveout $carveout; /proc/iomem around it:"
+	grep -E 'System RAM|[Rr]eserved' /proc/iomem | head -12
+	t insmod-carveout insmod /dmabench.ko carveout="$carveout"
+	t carveout-named klog 'dmabench.* carveout \[mem '
+	t kmod-test-carveout /kmod-test carveout "$carveout"
+	grep -E '^FAIL' /tmp/t.out | head -40
+	grep -E '^INFO (carveout|devmem|.*: mapping )' /tmp/t.out | head -20
+	grep 'kmod-test:' /tmp/t.out
+	/dmabench list --json >/tmp/list-carveout.json 2>/dev/null && json list-carveout /tmp/list-carveout.json
+	t carveout-run /dmabench run -q -R 2 -n 16 -z 64K -p read -w capture,playback \
+		-b carveout,devmem -o /tmp/carveout.json
+	[ -f /tmp/carveout.json ] && json carveout /tmp/carveout.json
+	t rmmod-carveout rmmod dmabench
+	t carveout-gone gone
+	# no module: DMABENCH_DEVMEM names the range; x86 reads PAT's types from debugfs
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	t devmem-run env DMABENCH_DEVMEM="$carveout" /dmabench run -q -R 2 -n 16 -z 64K -p read \
+		-w capture,playback -b devmem -o /tmp/devmem.json
+	[ -f /tmp/devmem.json ] && json devmem /tmp/devmem.json
+	ram=$(grep -m1 'System RAM' /proc/iomem | sed 's/^ *//; s/-.*//')
+	t carveout-ram-refused refused 'overlaps System RAM' carveout=4K@0x"$ram"
+	t carveout-range-refused refused 'out of range' carveout=4K@0x7ffffffffffff000
+	t carveout-unaligned-refused refused 'multiples of the page size' carveout=6K@0x"$ram"
+	t carveout-name-refused refused 'carveout=no-such-region: ' carveout=no-such-region
+fi
 t kernel-log-clean log_clean
 echo "DMAB-DONE"
 poweroff -f
