@@ -764,16 +764,25 @@ static json_t *threshold_json(const json_t *w, const struct side *sides, double 
 	return threshold_entry(w, pct, "noise_floor", worse, worse_side, worse_group, text);
 }
 
-static const json_t *threshold_for(const json_t *thresholds, const json_t *r)
+/* @r's workload and size as text (free it): its threshold's key in the index. */
+static char *threshold_key(const json_t *r)
 {
-	const json_t *t;
-	size_t i;
+	json_t *k = json_pack("[OO]", json_object_get(r, "workload") ?: json_null(),
+			      json_object_get(r, "size_bytes") ?: json_null());
+	char *text = k ? json_dumps(k, JSON_COMPACT) : NULL;
 
-	json_array_foreach(thresholds, i, t)
-		if (json_equal(json_object_get(t, "workload"), json_object_get(r, "workload")) &&
-		    json_equal(json_object_get(t, "size_bytes"), json_object_get(r, "size_bytes")))
-			return t;
-	return NULL;
+	json_decref(k);
+	return text;
+}
+
+/* The threshold of @r's workload and size in @index (thresholds_json's), or NULL. */
+static const json_t *threshold_for(const json_t *index, const json_t *r)
+{
+	char *key = threshold_key(r);
+	const json_t *t = key ? json_object_get(index, key) : NULL;
+
+	free(key);
+	return t;
 }
 
 /* --- the replicates --- */
@@ -1292,17 +1301,28 @@ static double timer_resolution_ns(const json_t *a, const json_t *b)
 }
 
 /* One threshold per workload and size that both files ran, in the order they come. */
-static json_t *thresholds_json(const struct side *sides, double given_pct)
+/*
+ * The list, and in @index each of its entries by workload and size
+ * (threshold_for): a lookup per result, not a pass over the list each.
+ */
+static json_t *thresholds_json(const struct side *sides, double given_pct, json_t **index)
 {
 	const json_t *ra = json_object_get(sides[0].root, "results"), *a, *b;
-	json_t *list = json_array();
+	json_t *list = json_array(), *t;
+	char *key;
 	size_t i;
 
+	*index = json_object();
 	json_array_foreach(ra, i, a) {
 		b = find_match(&sides[1], a);
-		if (!b || skipped(a) || skipped(b) || threshold_for(list, a))
+		if (!b || skipped(a) || skipped(b) || threshold_for(*index, a))
 			continue;
-		json_array_append_new(list, threshold_json(a, sides, given_pct));
+		t = threshold_json(a, sides, given_pct);
+		key = threshold_key(a);
+		if (key)
+			json_object_set(*index, key, t);
+		free(key);
+		json_array_append_new(list, t);
 	}
 	return list;
 }
@@ -1332,7 +1352,7 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 		{ new_root, file_name(new_path), index[1] },
 	};
 	json_t *cmp, *configs = json_array(), *unmatched = json_array(), *c;
-	json_t *thresholds = thresholds_json(sides, threshold_pct);
+	json_t *by_key, *thresholds = thresholds_json(sides, threshold_pct, &by_key);
 	double resolution = timer_resolution_ns(base_root, new_root);
 	size_t i, regressions = 0;
 	int ret = 0;
@@ -1345,7 +1365,7 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 			add_unmatched(unmatched, a, skipped(a) && skipped(b) ? "skipped in both" :
 				      skipped(a) ? "skipped in base" : "skipped in new");
 		} else {
-			ret = compare_one(sides, a, b, threshold_for(thresholds, a), resolution, &c);
+			ret = compare_one(sides, a, b, threshold_for(by_key, a), resolution, &c);
 			json_array_append_new(configs, c);
 			regressions += json_is_true(json_object_get(c, "regression"));
 			if (ret)
@@ -1357,6 +1377,7 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 			add_unmatched(unmatched, b, "only in new");
 	json_decref(index[0]);
 	json_decref(index[1]);
+	json_decref(by_key);
 	if (!ret && !json_array_size(configs)) {
 		snprintf(err, errlen, "no configuration ran in both %s and %s (matched by "
 			 "strategy, backend, workload, pattern and size)", base_path, new_path);
