@@ -2,7 +2,8 @@
 # Valgrind's memcheck over what a user runs: a short run (the user backend's
 # emulated device thread and its futexes included; valgrind runs one thread at a
 # time, so the run is --quick -R 2 -t 0.2, 9 s here instead of --quick's 28 s), then
-# compare and plot on its result and on the fixtures, and the readers' error paths.
+# compare, plot and report on its result and on the fixtures, the readers' error
+# paths, and import of a console log.
 # Any memcheck error or definitely lost block fails; gnuplot, which plot starts, is
 # not traced (it is not ours).
 # usage: tests/valgrind.sh DMABENCH
@@ -47,6 +48,14 @@ memcheck 2 compare "$fx/truncated.json" "$fx/base.json"
 DMABENCH_MAX_RESULT_MB=1 memcheck 2 compare "$fx/base.json" <(head -c 2000000 /dev/zero)
 DMABENCH_PLOTS="$here/plots" memcheck 0 plot "$fx/base.json" "$fx/slow20.json" \
 	"$work/quick.json" "$fx/v1.json" -o "$work/plots" --format svg --report
+# the fleet report, and import of a console log with a result among other lines
+# and another cut short
+DMABENCH_PLOTS="$here/plots" memcheck 0 report "$fx/base.json" "$fx/slow20.json" \
+	"$work/quick.json" -o "$work/report" --format html
+"$bin" export "$work/quick.json" --format console >"$work/console.txt" 2>/dev/null
+{ echo "[    1.000000] booting"; cat "$work/console.txt"; echo "other output"
+  head -n 4 "$work/console.txt"; } >"$work/console.log"
+memcheck 1 import "$work/console.log" -o "$work/imported"
 
 echo "valgrind: $passed passed, $failed failed"
 [ "$failed" = 0 ]
