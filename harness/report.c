@@ -1185,11 +1185,14 @@ static int write_in_place(const char *path, const json_t *root, const char **ste
 
 /*
  * Links the finished temporary @tmp to the first of @path, @path-2, ...
- * that no file has: atomic and exclusive. Where the file system has no
- * hard links (FAT), renameat2's RENAME_NOREPLACE; where that is missing too,
- * a look before an ordinary rename (a narrow race, said here).
+ * that no file has: atomic and exclusive. @unnamed: @tmp is an unnamed
+ * file's /proc/self/fd link (write_unnamed), linked where it points, and
+ * there is nothing to remove or rename. Otherwise, where the file system
+ * has no hard links (FAT), renameat2's RENAME_NOREPLACE; where that is
+ * missing too, a look before an ordinary rename (a narrow race, said here).
  */
-static int link_numbered(const char *tmp, const char *path, char *written, size_t len)
+static int link_numbered(const char *tmp, int unnamed, const char *path, char *written,
+			 size_t len)
 {
 	unsigned int k;
 	int ret;
@@ -1198,12 +1201,15 @@ static int link_numbered(const char *tmp, const char *path, char *written, size_
 		ret = dmab_path_numbered(path, k, written, len);
 		if (ret)
 			return ret;
-		if (!link(tmp, written)) {
-			unlink(tmp);
+		if (!linkat(AT_FDCWD, tmp, AT_FDCWD, written, unnamed ? AT_SYMLINK_FOLLOW : 0)) {
+			if (!unnamed)
+				unlink(tmp);
 			return 0;
 		}
 		if (errno == EEXIST)
 			continue;
+		if (unnamed)
+			return -errno;
 		if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
 			return -errno;
 		if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, written, RENAME_NOREPLACE))
@@ -1262,7 +1268,6 @@ static int write_unnamed(const char *path, const struct file_content *c, unsigne
 {
 	char dir[4096], self[64], tmp[4096];
 	const char *slash = strrchr(path, '/');
-	unsigned int k;
 	int fd, copy, ret;
 
 	if (!slash)
@@ -1286,11 +1291,7 @@ static int write_unnamed(const char *path, const struct file_content *c, unsigne
 		goto out_close;
 	if (flags & DMAB_WRITE_EXCLUSIVE) {
 		*step = "link (exclusive creation)";
-		for (k = 1, ret = -EEXIST; k < 1000 && ret == -EEXIST; k++) {
-			ret = dmab_path_numbered(path, k, written, len);
-			if (!ret && linkat(AT_FDCWD, self, AT_FDCWD, written, AT_SYMLINK_FOLLOW))
-				ret = -errno;
-		}
+		ret = link_numbered(self, 1, path, written, len);
 		goto out_close;
 	}
 	*step = "rename";
@@ -1344,7 +1345,7 @@ static int write_via_temporary(const char *path, const struct file_content *c,
 	ret = fill_and_sync(fd, c);
 	if (!ret && (flags & DMAB_WRITE_EXCLUSIVE)) {
 		*step = "link (exclusive creation)";
-		ret = link_numbered(tmp, path, written, len);
+		ret = link_numbered(tmp, 0, path, written, len);
 	} else if (!ret) {
 		*step = "rename";
 		ret = rename(tmp, path) ? -errno : 0;
