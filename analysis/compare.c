@@ -555,17 +555,22 @@ static json_t *key_json(const json_t *r)
 			 "size_bytes", json_object_get(r, "size_bytes"));
 }
 
+/* @k (taken) as compact JSON text to free(), or NULL. */
+static char *compact_text(json_t *k)
+{
+	char *text = k ? json_dumps(k, JSON_COMPACT) : NULL;
+
+	json_decref(k);
+	return text;
+}
+
 /*
  * The key as text, for an index: equal texts are equal keys (the loader
  * made them strings, null and integers, which JSON writes one way).
  */
 static char *key_text(const json_t *r)
 {
-	json_t *k = key_json(r);
-	char *text = k ? json_dumps(k, JSON_COMPACT) : NULL;
-
-	json_decref(k);
-	return text;
+	return compact_text(key_json(r));
 }
 
 /*
@@ -767,12 +772,8 @@ static json_t *threshold_json(const json_t *w, const struct side *sides, double 
 /* @r's workload and size as text (free it): its threshold's key in the index. */
 static char *threshold_key(const json_t *r)
 {
-	json_t *k = json_pack("[OO]", json_object_get(r, "workload") ?: json_null(),
-			      json_object_get(r, "size_bytes") ?: json_null());
-	char *text = k ? json_dumps(k, JSON_COMPACT) : NULL;
-
-	json_decref(k);
-	return text;
+	return compact_text(json_pack("[OO]", json_object_get(r, "workload") ?: json_null(),
+				      json_object_get(r, "size_bytes") ?: json_null()));
 }
 
 /* The threshold of @r's workload and size in @index (thresholds_json's), or NULL. */
