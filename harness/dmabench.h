@@ -28,18 +28,26 @@ enum dmab_exit {
  * cpu_cost is not timed on its own: it is the sum of the phases that are
  * the strategy's cost to the consumer's CPU (the workload's cost_phases),
  * per frame, and it is the headline. alloc_map, first_touch and unmap_free
- * are the alloc workload's: getting a buffer, its first touch, giving it back.
+ * are the alloc workloads': getting a buffer, its first touch, giving it
+ * back; alloc and mmap are alloc_map's two steps where the strategy can take
+ * them apart, kernel_alloc the allocator's own time as the kernel measured
+ * it, dma_unmap and dma_map a streaming mapping given up and made again.
  * DMAB_PHASE(symbol, "json name")
  */
 #define DMAB_PHASE_LIST(DMAB_PHASE)				\
 	DMAB_PHASE(CPU_COST, "cpu_cost")			\
 	DMAB_PHASE(ALLOC_MAP, "alloc_map")			\
+	DMAB_PHASE(ALLOC, "alloc")				\
+	DMAB_PHASE(MMAP, "mmap")				\
+	DMAB_PHASE(KERNEL_ALLOC, "kernel_alloc")		\
 	DMAB_PHASE(FIRST_TOUCH, "first_touch")			\
 	DMAB_PHASE(SYNC_FOR_DEVICE, "sync_for_device")		\
 	DMAB_PHASE(DEVICE_WRITE, "device_write")		\
 	DMAB_PHASE(DEVICE_READ, "device_read")			\
 	DMAB_PHASE(DEVICE_BUSY, "device_busy")			\
 	DMAB_PHASE(SYNC_FOR_CPU, "sync_for_cpu")		\
+	DMAB_PHASE(DMA_UNMAP, "dma_unmap")			\
+	DMAB_PHASE(DMA_MAP, "dma_map")				\
 	DMAB_PHASE(CPU_PROCESS, "cpu_process")			\
 	DMAB_PHASE(REFERENCE_READ, "reference_read")		\
 	DMAB_PHASE(UNMAP_FREE, "unmap_free")			\

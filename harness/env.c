@@ -556,6 +556,7 @@ static json_t *kmod_json(void)
 	json_object_set_new(kmod, "dma_alignment", json_integer(info.dma_alignment));
 	json_object_set_new(kmod, "outer_cache", json_boolean(info.flags & DMAB_INFO_OUTER_CACHE));
 	json_object_set_new(kmod, "mappings_bounce", json_boolean(info.flags & DMAB_INFO_BOUNCE));
+	json_object_set_new(kmod, "atomic_pool", json_boolean(info.flags & DMAB_INFO_ATOMIC_POOL));
 	json_object_set_new(kmod, "full_flush_refused",
 			    string_or_null(dmab_kmod_full_flush_refusal(info.full_flush)));
 	json_object_set_new(kmod, "dma_controller",

@@ -154,7 +154,10 @@ static int plan_group(struct dmab_run *run, const struct dmab_workload *w, uint6
 					return ret;
 			}
 			for (j = 0; j < n; j++) {
+				const char *refused = w->refuses ? w->refuses(tables[j]) : NULL;
+
 				ret = add_cell(run, tables[j], w, patterns[k], size, skip ? skip :
+					       refused ? refused :
 					       dmab_inject_refused(&run->opt.inject, tables[j], w,
 								   why, sizeof(why)) ? why : NULL);
 				if (ret)

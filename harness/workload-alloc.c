@@ -1,33 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * alloc: what getting a buffer costs, and giving it back. Each frame is one
- * buffer's life as a capture pipeline starts it:
+ * alloc and alloc-atomic: what getting a buffer costs, and giving it back.
+ * Each frame is one buffer's life as a capture pipeline starts it:
  *
  *   alloc_map       the strategy's setup: the allocation and the user
- *                   mapping, one op (kmod, carveout: DMAB_IOC_ALLOC then
- *                   mmap; user: an anonymous mmap; dma-heap, udmabuf: the
- *                   heap's or udmabuf's ioctl then mmap; devmem: /dev/mem)
+ *                   mapping (user: an anonymous mmap; dma-heap, udmabuf:
+ *                   the heap's or udmabuf's ioctl then mmap; devmem:
+ *                   /dev/mem). Where the strategy takes it apart (kmod,
+ *                   carveout) it is the sum of two phases timed apart:
+ *     alloc         DMAB_IOC_ALLOC: the memory, its streaming mapping
+ *                   where it has one, its file
+ *     mmap          the user mapping (the module maps every page up front)
+ *   kernel_alloc    of alloc, the allocator's own time as the module
+ *                   measured it (alloc-atomic: the time interrupts were off)
  *   first_touch     one 64-bit store at the start of every page: the page
  *                   faults, or the first writes through a mapping the
  *                   kernel populated up front
  *   sync_for_device the strategy's sync_for_device over the whole buffer,
  *                   for the device to read what the CPU wrote (a clean),
  *   sync_for_cpu    then its sync_for_cpu, for the CPU to read what the
- *                   device wrote (an invalidate): standing in for dma_map
- *                   and dma_unmap, which the module does inside ALLOC and
- *                   the last close (there is no separate map op to time);
- *                   nothing for uncached, wc, coherent and cached-nosync
+ *                   device wrote (an invalidate); nothing for uncached, wc,
+ *                   coherent and cached-nosync
+ *   dma_unmap       where the buffer has a streaming mapping (the module's
+ *   dma_map         page-backed strategies): the mapping given up and made
+ *                   again, what a driver that maps per frame pays instead
+ *                   of the two syncs
  *   unmap_free      the strategy's teardown: munmap and the free (the
  *                   module frees when the mapping and the fd are gone)
  *
- * Between sync_for_cpu and unmap_free, untimed, the CPU reads each page's
- * word back: a mapping that lost a store or maps two pages onto one, or a
- * clean that did not reach memory before the invalidate dropped the line,
- * shows as corrupt, not as a fast number. A frame that gets no buffer is counted
- * by errno (cell->failures) and the configuration goes on: that count is a
- * result (ENOMEM when the allocator or CMA has no room, EDQUOT over the
- * module's max_total_mb). cpu_cost is the whole life, every phase above.
+ * Before unmap_free, untimed, the CPU reads each page's word back: a
+ * mapping that lost a store or maps two pages onto one, or a clean that did
+ * not reach memory before an invalidate dropped the line, shows as corrupt,
+ * not as a fast number. A frame that gets no buffer is counted by errno
+ * (cell->failures) and the configuration goes on: that count is a result
+ * (ENOMEM when the allocator, CMA or the atomic pool has no room, EDQUOT
+ * over the module's max_total_mb). cpu_cost is alloc_map + first_touch +
+ * the syncs + unmap_free; alloc, mmap, kernel_alloc, dma_unmap and dma_map
+ * are beside it (alloc and mmap are inside alloc_map; the other two are the
+ * alternative to the syncs, not an addition to them).
+ *
+ * alloc-atomic is the same life with the allocation made as a driver must
+ * with interrupts off (an interrupt handler, a spinlock held): the module's
+ * dma_alloc_coherent with GFP_ATOMIC, from the atomic pool (coherent_pool=)
+ * where the device is not DMA-coherent.
  */
+#include <errno.h>
 #include <unistd.h>
 
 #include "mark.h"
@@ -82,7 +99,62 @@ static void check_touch(const unsigned char *cpu, size_t size, uint64_t seq,
 	in->frames_checked++;
 }
 
-static int alloc_frame(struct dmab_cell *c, uint64_t *ns)
+/* A buffer for the frame: 0, or the errno the strategy met (nothing to give back then). */
+static int get_buffer(struct dmab_cell *c, struct dmab_marks *m, unsigned int flags, uint64_t *ns)
+{
+	const struct dmab_strategy *s = c->strategy;
+	struct dmab_buffer *b = &c->bufs[0];
+	uint64_t kernel_ns = UINT64_MAX;
+	int ret;
+
+	if (!s->alloc) {
+		ret = s->setup(s, b, c->size);
+		if (!ret)
+			dmab_marks_phase(m, DMAB_PHASE_ALLOC_MAP, 1, ns);
+		return ret;
+	}
+	ret = s->alloc(s, b, c->size, flags, &kernel_ns);
+	if (ret)
+		return ret;
+	dmab_marks_phase(m, DMAB_PHASE_ALLOC, 1, ns);
+	ret = s->map(b);
+	if (ret) {
+		s->teardown(b);
+		ns[DMAB_PHASE_ALLOC] = UINT64_MAX;
+		return ret;
+	}
+	dmab_marks_phase(m, DMAB_PHASE_MMAP, 1, ns);
+	ns[DMAB_PHASE_ALLOC_MAP] = ns[DMAB_PHASE_ALLOC] + ns[DMAB_PHASE_MMAP];
+	ns[DMAB_PHASE_KERNEL_ALLOC] = kernel_ns;
+	return 0;
+}
+
+/* dma_unmap then dma_map, where the buffer has a streaming mapping. */
+static int remap(struct dmab_cell *c, struct dmab_marks *m, uint64_t *ns)
+{
+	const struct dmab_strategy *s = c->strategy;
+	struct dmab_buffer *b = &c->bufs[0];
+	int ret;
+
+	if (!s->dma_unmap)
+		return 0;
+	ret = s->dma_unmap(b);
+	if (ret == -EOPNOTSUPP) {
+		/* no streaming mapping (coherent, wc outside x86): the question is no phase */
+		dmab_marks_resume(m);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	dmab_marks_phase(m, DMAB_PHASE_DMA_UNMAP, 1, ns);
+	ret = s->dma_map(b);
+	if (ret)
+		return ret;
+	dmab_marks_phase(m, DMAB_PHASE_DMA_MAP, 1, ns);
+	return 0;
+}
+
+static int life(struct dmab_cell *c, uint64_t *ns, unsigned int flags)
 {
 	const struct dmab_strategy *s = c->strategy;
 	struct dmab_buffer *b = &c->bufs[0];
@@ -90,14 +162,13 @@ static int alloc_frame(struct dmab_cell *c, uint64_t *ns)
 	int ret;
 
 	dmab_marks_begin(&m, c);
-	ret = s->setup(s, b, c->size);
+	ret = get_buffer(c, &m, flags, ns);
 	if (ret) {
 		/* counted, not timed: a failure's time is not a buffer's */
 		b->cpu = NULL;
 		dmab_failures_add(&c->failures, ret);
 		return 0;
 	}
-	dmab_marks_phase(&m, DMAB_PHASE_ALLOC_MAP, 1, ns);
 	first_touch(b->cpu, c->size, c->seq);
 	dmab_marks_phase(&m, DMAB_PHASE_FIRST_TOUCH, 1, ns);
 	/* to the device and back in the directions that keep the CPU's words */
@@ -109,7 +180,11 @@ static int alloc_frame(struct dmab_cell *c, uint64_t *ns)
 	if (ret)
 		goto out_teardown;
 	dmab_marks_phase(&m, DMAB_PHASE_SYNC_FOR_CPU, 1, ns);
+	ret = remap(c, &m, ns);
+	if (ret)
+		goto out_teardown;
 
+	/* after dma_map the lines are clean: the CPU reads what it stored, or the loss */
 	check_touch(b->cpu, c->size, c->seq, &c->integrity);
 	if (!c->mapping_effective)
 		s->query_mapping(b, &c->mapping_effective, &c->mapping_how);
@@ -122,30 +197,69 @@ static int alloc_frame(struct dmab_cell *c, uint64_t *ns)
 	return 0;
 
 out_teardown:
-	/* a sync that fails is the strategy failing, not a buffer that could not be had */
+	/* a sync or map that fails is the strategy failing, not a buffer that could not be had */
 	s->teardown(b);
 	b->cpu = NULL;
 	return ret;
 }
 
+static int alloc_frame(struct dmab_cell *c, uint64_t *ns)
+{
+	return life(c, ns, 0);
+}
+
+static int alloc_atomic_frame(struct dmab_cell *c, uint64_t *ns)
+{
+	return life(c, ns, DMAB_SETUP_IRQS_OFF);
+}
+
+static const char *alloc_atomic_refuses(const struct dmab_strategy *s)
+{
+	return s->irqs_off_alloc ? NULL :
+	       "allocating with interrupts off is dma_alloc_coherent with GFP_ATOMIC, which only "
+	       "dmabench.ko's coherent strategy does (-b kmod -s coherent)";
+}
+
+/* the whole get-and-give-back; alloc, mmap, kernel_alloc, dma_unmap, dma_map beside it */
 #define ALLOC_COST_PHASES (DMAB_PHASE_BIT(ALLOC_MAP) | DMAB_PHASE_BIT(FIRST_TOUCH) |	\
 			   DMAB_PHASE_BIT(SYNC_FOR_DEVICE) | DMAB_PHASE_BIT(SYNC_FOR_CPU) |	\
 			   DMAB_PHASE_BIT(UNMAP_FREE))
+#define ALLOC_PHASES (DMAB_PHASE_BIT(CPU_COST) | ALLOC_COST_PHASES | DMAB_PHASE_BIT(ALLOC) |	\
+		      DMAB_PHASE_BIT(MMAP) | DMAB_PHASE_BIT(KERNEL_ALLOC) |			\
+		      DMAB_PHASE_BIT(DMA_UNMAP) | DMAB_PHASE_BIT(DMA_MAP) | DMAB_PHASE_BIT(FRAME))
 
 const struct dmab_workload dmab_workload_alloc = {
 	.name = "alloc",
-	.description = "a buffer's life per frame: alloc+map, first touch, sync for the device and "
-		       "back over the whole buffer, unmap+free; failures counted by errno",
+	.description = "a buffer's life per frame: alloc (+ mmap), first touch, sync for the "
+		       "device and back over the whole buffer (and dma_unmap + dma_map where it "
+		       "has a streaming mapping), unmap+free; failures counted by errno",
 	.uses_pattern = 0,
 	.uses_device = 0,
-	.phases = DMAB_PHASE_BIT(CPU_COST) | ALLOC_COST_PHASES | DMAB_PHASE_BIT(FRAME),
-	/* the headline is the whole get-and-give-back: every phase of the frame */
+	.phases = ALLOC_PHASES,
 	.cost_phases = ALLOC_COST_PHASES,
 	.default_sizes = alloc_sizes,
 	.own_buffers = 1,
 	.frame = alloc_frame,
 	.checked_by = "first-touch",
-	.not_measured = "allocating with interrupts off (dma_alloc_coherent from the atomic "
-			"pool, sized by coherent_pool=): that needs an ioctl in dmabench.ko that "
-			"allocates in atomic context, which the module does not have yet",
+};
+
+/* the atomic pools are small: 256 KiB on ARM, at least 128 KiB (growing) on arm64 */
+static const uint64_t alloc_atomic_sizes[] = {
+	4096, 65536, 262144, 1048576, 4194304, 0
+};
+
+const struct dmab_workload dmab_workload_alloc_atomic = {
+	.name = "alloc-atomic",
+	.description = "alloc's life with the allocation made with interrupts off "
+		       "(dma_alloc_coherent, GFP_ATOMIC: the atomic pool where the device is not "
+		       "coherent); the module's coherent strategy only",
+	.uses_pattern = 0,
+	.uses_device = 0,
+	.phases = ALLOC_PHASES,
+	.cost_phases = ALLOC_COST_PHASES,
+	.default_sizes = alloc_atomic_sizes,
+	.own_buffers = 1,
+	.frame = alloc_atomic_frame,
+	.refuses = alloc_atomic_refuses,
+	.checked_by = "first-touch",
 };

@@ -30,6 +30,8 @@ struct dmab_workload {
 	int own_buffers;
 	/* NULL: the oracle checks what the CPU pattern saw; else how the workload checks itself */
 	const char *checked_by;
+	/* NULL, or why the workload cannot run on strategy @s (the configuration is skipped) */
+	const char *(*refuses)(const struct dmab_strategy *s);
 	/* NULL, or what the workload does not measure yet and why (list, results) */
 	const char *not_measured;
 	/*
@@ -40,7 +42,8 @@ struct dmab_workload {
 	int (*frame)(struct dmab_cell *cell, uint64_t *ns);
 };
 
-#define DMAB_WORKLOAD_LIST(X) X(capture) X(playback) X(sync_cost) X(cpu_access) X(alloc)
+#define DMAB_WORKLOAD_LIST(X) X(capture) X(playback) X(sync_cost) X(cpu_access) X(alloc) \
+	X(alloc_atomic)
 
 #define DMAB_WORKLOAD_DECLARE(sym) extern const struct dmab_workload dmab_workload_##sym;
 DMAB_WORKLOAD_LIST(DMAB_WORKLOAD_DECLARE)

@@ -7,12 +7,15 @@
 
 #include <linux/bits.h>
 #include <linux/cache.h>
+#include <linux/cc_platform.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/irqflags.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -233,6 +236,28 @@ static void dmab_pages_reset_memtype(struct dmab_buffer *buf, unsigned int count
  * cacheable linear map out to memory; the sync for the CPU then drops those
  * lines, so no non-cacheable alias ever races a dirty line's write-back.
  */
+static int dmab_pages_map_sgt(struct dmab_buffer *buf, unsigned long attrs)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	ret = dma_map_sgtable(buf->dev, &buf->sgt, DMA_BIDIRECTIONAL, attrs);
+	if (ret)
+		return ret;
+	/*
+	 * Without an IOMMU, dma-direct maps each entry alone: a DMA address
+	 * other than the page's is a swiotlb slot. Behind an IOMMU (a board's
+	 * DMA controller) addresses are IOVAs, and no bounce is assumed.
+	 */
+	buf->bounced = false;
+	if (!device_iommu_mapped(buf->dev))
+		for_each_sgtable_sg(&buf->sgt, sg, i)
+			if (sg_dma_address(sg) != phys_to_dma(buf->dev, sg_phys(sg)))
+				buf->bounced = true;
+	return 0;
+}
+
 static int dmab_pages_map_dma(struct dmab_buffer *buf)
 {
 	struct scatterlist *sg;
@@ -245,19 +270,10 @@ static int dmab_pages_map_dma(struct dmab_buffer *buf)
 	for_each_sgtable_sg(&buf->sgt, sg, i)
 		sg_set_page(sg, buf->chunks[i].page, dmab_chunk_bytes(&buf->chunks[i]), 0);
 
-	ret = dma_map_sgtable(buf->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+	ret = dmab_pages_map_sgt(buf, 0);
 	if (ret)
 		goto out_free_table;
 	dma_sync_sgtable_for_cpu(buf->dev, &buf->sgt, DMA_BIDIRECTIONAL);
-	/*
-	 * Without an IOMMU, dma-direct maps each entry alone: a DMA address
-	 * other than the page's is a swiotlb slot. Behind an IOMMU (a board's
-	 * DMA controller) addresses are IOVAs, and no bounce is assumed.
-	 */
-	if (!device_iommu_mapped(buf->dev))
-		for_each_sgtable_sg(&buf->sgt, sg, i)
-			if (sg_dma_address(sg) != phys_to_dma(buf->dev, sg_phys(sg)))
-				buf->bounced = true;
 	return 0;
 
 out_free_table:
@@ -267,8 +283,39 @@ out_free_table:
 
 static void dmab_pages_unmap_dma(struct dmab_buffer *buf)
 {
-	dma_unmap_sgtable(buf->dev, &buf->sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
+	if (!buf->dma_unmapped)
+		dma_unmap_sgtable(buf->dev, &buf->sgt, DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 	sg_free_table(&buf->sgt);
+}
+
+/*
+ * DMA_UNMAP and DMA_MAP (the uapi header says what they are for), with
+ * the cache maintenance or bounce copy the DMA API does for each. The
+ * caller holds buf->lock.
+ */
+int dmab_buffer_dma_unmap(struct dmab_buffer *buf)
+{
+	if (buf->strategy->backing != DMAB_BACKING_PAGES)
+		return -EOPNOTSUPP;
+	if (buf->dma_unmapped)
+		return -EBUSY;
+	dma_unmap_sgtable(buf->dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+	buf->dma_unmapped = true;
+	return 0;
+}
+
+int dmab_buffer_dma_map(struct dmab_buffer *buf)
+{
+	int ret;
+
+	if (buf->strategy->backing != DMAB_BACKING_PAGES)
+		return -EOPNOTSUPP;
+	if (!buf->dma_unmapped)
+		return -EBUSY;
+	ret = dmab_pages_map_sgt(buf, 0);
+	if (!ret)
+		buf->dma_unmapped = false;
+	return ret;
 }
 
 static int dmab_pages_alloc(struct dmab_buffer *buf)
@@ -397,16 +444,41 @@ static void dmab_pages_sync_range(struct dmab_buffer *buf, bool for_device,
 
 /* ---- DMA-API-allocated buffers (coherent, and wc outside x86) ---- */
 
+/*
+ * Where ALLOC_ATOMIC's buffers come from, as the kernel's sources say:
+ * dma-direct (kernel/dma/direct.c) takes a non-blocking allocation from the
+ * atomic pools (kernel/dma/pool.c) when the memory must be remapped for a
+ * non-coherent device (DMA_DIRECT_REMAP: arm64) or decrypted (a
+ * confidential VM); ARM's arch_dma_alloc (arch/arm/mm/dma-mapping.c) takes
+ * it from its own pool for a non-coherent device. Otherwise, from the page
+ * allocator.
+ */
+bool dmab_atomic_from_pool(void)
+{
+	if (IS_ENABLED(CONFIG_DMA_COHERENT_POOL) && cc_platform_has(CC_ATTR_MEM_ENCRYPT))
+		return true;
+	return (IS_ENABLED(CONFIG_ARM) || IS_ENABLED(CONFIG_DMA_DIRECT_REMAP)) &&
+	       !dev_is_dma_coherent(dmab_dma_dev);
+}
+
 static int dmab_dma_alloc(struct dmab_buffer *buf)
 {
 	/* Large requests fail here rather than warn: the caller reports ENOMEM. */
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	unsigned long irqs;
 
 	/* The DMA API returns zeroed memory. */
-	if (buf->strategy->backing == DMAB_BACKING_COHERENT)
+	if (buf->atomic) {
+		/* as from an interrupt handler: nothing may sleep, so no CMA and no remap */
+		local_irq_save(irqs);
+		buf->cpu_addr = dma_alloc_coherent(buf->dev, buf->size, &buf->dma_addr,
+						   GFP_ATOMIC | __GFP_NOWARN);
+		local_irq_restore(irqs);
+	} else if (buf->strategy->backing == DMAB_BACKING_COHERENT) {
 		buf->cpu_addr = dma_alloc_coherent(buf->dev, buf->size, &buf->dma_addr, gfp);
-	else
+	} else {
 		buf->cpu_addr = dma_alloc_wc(buf->dev, buf->size, &buf->dma_addr, gfp);
+	}
 	if (!buf->cpu_addr)
 		return -ENOMEM;
 	return 0;
@@ -721,9 +793,10 @@ static size_t dmab_quota_bytes(const struct dmab_buffer *buf)
  * @strategy is in dmab_strategy_mask(), or in dmab_carveout_strategy_mask()
  * for the carveout backend; @size page aligned, within the ABI's bound.
  */
-struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size)
+struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size, u32 flags)
 {
 	struct dmab_buffer *buf;
+	u64 start_ns;
 	int ret;
 
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
@@ -737,11 +810,13 @@ struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size)
 		buf->strategy = &dmab_strategies[strategy];
 	buf->dev = dmab_dma_dev;
 	buf->size = size;
+	buf->atomic = flags & DMAB_ALLOC_ATOMIC;
 
 	ret = dmab_reserve(dmab_quota_bytes(buf));
 	if (ret)
 		goto out_free_buffer;
 
+	start_ns = ktime_get_ns();
 	switch (buf->strategy->backing) {
 	case DMAB_BACKING_PAGES:
 		ret = dmab_pages_alloc(buf);
@@ -753,6 +828,7 @@ struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size)
 		ret = dmab_dma_alloc(buf);
 		break;
 	}
+	buf->alloc_ns = ktime_get_ns() - start_ns;
 	if (ret)
 		goto out_unreserve;
 	ret = dmab_device_attach(buf);

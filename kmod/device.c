@@ -557,6 +557,11 @@ int dmab_device_transfer(struct dmab_buffer *buf, bool write, struct dmab_device
 	ret = mutex_lock_killable(&buf->lock);
 	if (ret)
 		return ret;
+	if (buf->dma_unmapped) {
+		/* DMA_UNMAP: a device has no address for the buffer */
+		mutex_unlock(&buf->lock);
+		return -ENXIO;
+	}
 	start_ns = ktime_get_ns();
 	if (dmab_chan) {
 		ret = dmab_dmaengine_transfer(buf, write, op->offset, op->length, &frame);

@@ -52,12 +52,15 @@ struct dmab_buffer {
 	const struct dmab_strategy *strategy;
 	struct device *dev;
 	size_t size;
+	bool atomic;			/* DMAB_ALLOC_ATOMIC: GFP_ATOMIC, interrupts off */
+	u64 alloc_ns;			/* dmab_alloc.alloc_ns */
 
 	/* DMAB_BACKING_PAGES */
 	struct dmab_chunk *chunks;
 	unsigned int nr_chunks;
 	struct sg_table sgt;		/* the chunks, mapped for DMA */
 	bool bounced;			/* the mapping goes through swiotlb slots */
+	bool dma_unmapped;		/* DMA_UNMAP gave the mapping up; DMA_MAP makes it again */
 
 	/* DMAB_BACKING_COHERENT and DMAB_BACKING_WC; CARVEOUT: dma_addr with a channel */
 	void *cpu_addr;
@@ -109,12 +112,16 @@ u64 dmab_max_total_bytes(void);
 void dmab_buffers_usage(u64 *bytes, u64 *buffers);
 bool dmab_buffers_live(void);
 
-struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size);
+bool dmab_atomic_from_pool(void);
+
+struct dmab_buffer *dmab_buffer_create(u32 backend, u32 strategy, size_t size, u32 flags);
 void dmab_buffer_destroy(struct dmab_buffer *buf);
 int dmab_buffer_mmap(struct dmab_buffer *buf, struct vm_area_struct *vma);
 const char *dmab_buffer_name(const struct dmab_buffer *buf);
 u32 dmab_buffer_sync(struct dmab_buffer *buf, bool for_device, enum dma_data_direction dir,
 		     u64 offset, u64 length);
+int dmab_buffer_dma_unmap(struct dmab_buffer *buf);
+int dmab_buffer_dma_map(struct dmab_buffer *buf);
 int dmab_full_flush(struct dmab_buffer *buf, bool for_device, enum dma_data_direction dir,
 		    u64 offset, u64 length, u32 *done);
 

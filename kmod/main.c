@@ -6,7 +6,7 @@
  * which memory type user space really got.
  *
  * /dev/dmabench answers INFO, ALLOC, QUERY_MAPPING and FULL_FLUSH. ALLOC
- * returns a new file per buffer: mmap it, SYNC and DEVICE_* on it, close it
+ * returns a new file per buffer: mmap it, SYNC, DEVICE_* and DMA_(UN)MAP on it, close it
  * to free it (a mapping holds the file, so munmap after close is fine).
  * This file holds the ioctls and file operations; dmab.h says where the
  * rest is.
@@ -51,11 +51,13 @@ static_assert(sizeof(struct dmab_sync) == 56);
 static_assert(sizeof(struct dmab_device_op) == 64);
 static_assert(sizeof(struct dmab_query_mapping) == 48);
 static_assert(sizeof(struct dmab_full_flush) == 32);
+static_assert(sizeof(struct dmab_dma_map) == 32);
 /* ABI 3 put fields where padding and reserved words were: the same places on both sides */
 static_assert(offsetof(struct dmab_info, carveout_base) == 216);
 static_assert(offsetof(struct dmab_info, carveout_sync) == 244);
 static_assert(offsetof(struct dmab_alloc, backend) == 20);
 static_assert(offsetof(struct dmab_alloc, phys_addr) == 32);
+static_assert(offsetof(struct dmab_alloc, alloc_ns) == 40);
 
 /* ---- Parameters ---- */
 
@@ -114,10 +116,40 @@ static long dmab_ioctl_sync(struct dmab_buffer *buf, bool for_device, void __use
 	ret = mutex_lock_killable(&buf->lock);
 	if (ret)
 		return ret;
+	if (buf->dma_unmapped) {
+		mutex_unlock(&buf->lock);
+		return -ENXIO;
+	}
 	start_ns = ktime_get_ns();
 	req.done = dmab_buffer_sync(buf, for_device, dir, req.offset, req.length);
 	req.kernel_ns = ktime_get_ns() - start_ns;
 	mutex_unlock(&buf->lock);
+
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		return -EFAULT;
+	return 0;
+}
+
+static long dmab_ioctl_dma_map(struct dmab_buffer *buf, bool map, void __user *uarg)
+{
+	struct dmab_dma_map req;
+	u64 start_ns;
+	int ret;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || req.pad || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+
+	ret = mutex_lock_killable(&buf->lock);
+	if (ret)
+		return ret;
+	start_ns = ktime_get_ns();
+	ret = map ? dmab_buffer_dma_map(buf) : dmab_buffer_dma_unmap(buf);
+	req.kernel_ns = ktime_get_ns() - start_ns;
+	mutex_unlock(&buf->lock);
+	if (ret)
+		return ret;
 
 	if (copy_to_user(uarg, &req, sizeof(req)))
 		return -EFAULT;
@@ -137,6 +169,10 @@ static long dmab_buffer_ioctl(struct file *file, unsigned int cmd, unsigned long
 	case DMAB_IOC_DEVICE_WRITE:
 	case DMAB_IOC_DEVICE_READ:
 		return dmab_ioctl_device_op(buf, cmd, uarg);
+	case DMAB_IOC_DMA_UNMAP:
+		return dmab_ioctl_dma_map(buf, false, uarg);
+	case DMAB_IOC_DMA_MAP:
+		return dmab_ioctl_dma_map(buf, true, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -262,6 +298,8 @@ static long dmab_ioctl_info(void __user *uarg)
 		info.flags |= DMAB_INFO_OUTER_CACHE;
 	if (dmab_mappings_bounce())
 		info.flags |= DMAB_INFO_BOUNCE;
+	if (dmab_atomic_from_pool())
+		info.flags |= DMAB_INFO_ATOMIC_POOL;
 	info.flags |= dmab_hypervisor(info.hypervisor, sizeof(info.hypervisor));
 	info.cache_line = dmab_cpu_cache_line();
 	info.dma_alignment = cache_line_size();
@@ -288,8 +326,7 @@ static long dmab_ioctl_alloc(void __user *uarg)
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || req.backend >= DMAB_BACKEND_COUNT ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if ((req.flags & ~DMAB_ALLOC_FLAGS) || req.backend >= DMAB_BACKEND_COUNT)
 		return -EINVAL;
 	if (req.strategy >= DMAB_STRAT_COUNT)
 		return -EINVAL;
@@ -303,13 +340,18 @@ static long dmab_ioctl_alloc(void __user *uarg)
 	} else if (!(dmab_strategy_mask() & BIT(req.strategy))) {
 		return -EOPNOTSUPP;
 	}
+	/* with interrupts off: dma_alloc_coherent's, no other allocator may be called so */
+	if ((req.flags & DMAB_ALLOC_ATOMIC) &&
+	    (req.backend != DMAB_BACKEND_PAGES || req.strategy != DMAB_STRAT_COHERENT))
+		return -EOPNOTSUPP;
 	if (!req.size || !IS_ALIGNED(req.size, PAGE_SIZE) || req.size > DMAB_MAX_BUFFER_BYTES)
 		return -EINVAL;
 
 	start_ns = ktime_get_ns();
-	buf = dmab_buffer_create(req.backend, req.strategy, req.size);
+	buf = dmab_buffer_create(req.backend, req.strategy, req.size, req.flags);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
+	req.alloc_ns = buf->alloc_ns;
 	/* Where a device would write: user space maps it through /dev/mem too (devmem) */
 	req.phys_addr = buf->strategy->backing == DMAB_BACKING_CARVEOUT ? buf->phys : 0;
 

@@ -43,5 +43,7 @@ const struct dmab_strategy dmab_kmod_coherent = {
 	.mapping = "what dma_alloc_coherent gives the device: write-back where its DMA is "
 		   "coherent, non-cacheable elsewhere (dma_mmap_coherent)",
 	.handover = "nothing: coherent memory needs no maintenance",
+	/* dma_alloc_coherent with GFP_ATOMIC: the atomic pool where the device is not coherent */
+	.irqs_off_alloc = 1,
 	DMAB_KMOD_OPS,
 };

@@ -20,11 +20,13 @@ _Static_assert(sizeof(struct dmab_sync) == 56, "struct dmab_sync changed size");
 _Static_assert(sizeof(struct dmab_device_op) == 64, "struct dmab_device_op changed size");
 _Static_assert(sizeof(struct dmab_query_mapping) == 48, "struct dmab_query_mapping changed size");
 _Static_assert(sizeof(struct dmab_full_flush) == 32, "struct dmab_full_flush changed size");
+_Static_assert(sizeof(struct dmab_dma_map) == 32, "struct dmab_dma_map changed size");
 /* ABI 3's fields where padding and reserved words were, as the module asserts them */
 _Static_assert(offsetof(struct dmab_info, carveout_base) == 216, "dmab_info.carveout_base moved");
 _Static_assert(offsetof(struct dmab_info, carveout_sync) == 244, "dmab_info.carveout_sync moved");
 _Static_assert(offsetof(struct dmab_alloc, backend) == 20, "dmab_alloc.backend moved");
 _Static_assert(offsetof(struct dmab_alloc, phys_addr) == 32, "dmab_alloc.phys_addr moved");
+_Static_assert(offsetof(struct dmab_alloc, alloc_ns) == 40, "dmab_alloc.alloc_ns moved");
 
 /* /dev/dmabench, opened once for the process; INFO read then. */
 static struct {
@@ -136,19 +138,30 @@ static int buffer_fd(const struct dmab_buffer *buf)
 	return ((const struct kmod_buffer *)buf->priv)->fd;
 }
 
-int dmab_kmod_alloc(unsigned int backend, unsigned int strategy, size_t size, int *fd,
-		    uint64_t *phys)
+/* ALLOC: the answer in @req. */
+static int alloc_request(unsigned int backend, unsigned int strategy, size_t size,
+			 unsigned int flags, struct dmab_alloc *req)
 {
-	struct dmab_alloc alloc = { .strategy = strategy, .size = size, .backend = backend };
 	int ret = ctl_open();
 
 	if (ret)
 		return ret;
-	if (ioctl(ctl.fd, DMAB_IOC_ALLOC, &alloc))
-		return -errno;
-	*fd = alloc.fd;
+	*req = (struct dmab_alloc){ .strategy = strategy, .flags = flags, .size = size,
+				    .backend = backend };
+	return ioctl(ctl.fd, DMAB_IOC_ALLOC, req) ? -errno : 0;
+}
+
+int dmab_kmod_alloc(unsigned int backend, unsigned int strategy, size_t size, int *fd,
+		    uint64_t *phys)
+{
+	struct dmab_alloc req;
+	int ret = alloc_request(backend, strategy, size, 0, &req);
+
+	if (ret)
+		return ret;
+	*fd = req.fd;
 	if (phys)
-		*phys = alloc.phys_addr;
+		*phys = req.phys_addr;
 	return 0;
 }
 
@@ -158,37 +171,73 @@ static unsigned int backend_of(const struct dmab_strategy *s)
 	return strcmp(s->backend, "carveout") ? DMAB_BACKEND_PAGES : DMAB_BACKEND_CARVEOUT;
 }
 
-int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
+/* The buffer's fd, not mapped yet (buf->cpu NULL): dmab_kmod_map maps it. */
+int dmab_kmod_alloc_buffer(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size,
+			   unsigned int flags, uint64_t *kernel_ns)
 {
 	/* the module allocates whole pages; a frame may end inside the last one */
-	struct dmab_alloc alloc = { .strategy = s->id, .size = dmab_page_round(size) };
+	size_t pages = dmab_page_round(size);
 	struct kmod_buffer *kb;
-	void *p;
+	struct dmab_alloc req;
 	int ret;
 
 	kb = malloc(sizeof(*kb));
 	if (!kb)
 		return -ENOMEM;
-	ret = dmab_kmod_alloc(backend_of(s), s->id, alloc.size, &alloc.fd, NULL);
-	if (ret)
-		goto out_free;
-	p = mmap(NULL, alloc.size, PROT_READ | PROT_WRITE, MAP_SHARED, alloc.fd, 0);
-	if (p == MAP_FAILED) {
-		ret = -errno;
-		goto out_close;
+	ret = alloc_request(backend_of(s), s->id, pages,
+			    flags & DMAB_SETUP_IRQS_OFF ? DMAB_ALLOC_ATOMIC : 0, &req);
+	if (ret) {
+		free(kb);
+		return ret;
 	}
-	kb->fd = alloc.fd;
-	kb->mapped = alloc.size;
-	buf->cpu = p;
+	kb->fd = req.fd;
+	kb->mapped = pages;
+	buf->cpu = NULL;
 	buf->size = size;
 	buf->priv = kb;
+	*kernel_ns = req.alloc_ns;
 	return 0;
+}
 
-out_close:
-	close(alloc.fd);
-out_free:
-	free(kb);
+int dmab_kmod_map(struct dmab_buffer *buf)
+{
+	struct kmod_buffer *kb = buf->priv;
+	void *p = mmap(NULL, kb->mapped, PROT_READ | PROT_WRITE, MAP_SHARED, kb->fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	buf->cpu = p;
+	return 0;
+}
+
+int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
+{
+	uint64_t kernel_ns;
+	int ret = dmab_kmod_alloc_buffer(s, buf, size, 0, &kernel_ns);
+
+	if (ret)
+		return ret;
+	ret = dmab_kmod_map(buf);
+	if (ret)
+		dmab_kmod_teardown(buf);
 	return ret;
+}
+
+static int dma_map_request(struct dmab_buffer *buf, unsigned long cmd)
+{
+	struct dmab_dma_map req = { 0 };
+
+	return ioctl(buffer_fd(buf), cmd, &req) ? -errno : 0;
+}
+
+int dmab_kmod_dma_unmap(struct dmab_buffer *buf)
+{
+	return dma_map_request(buf, DMAB_IOC_DMA_UNMAP);
+}
+
+int dmab_kmod_dma_map(struct dmab_buffer *buf)
+{
+	return dma_map_request(buf, DMAB_IOC_DMA_MAP);
 }
 
 void dmab_kmod_teardown(struct dmab_buffer *buf)

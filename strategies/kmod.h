@@ -17,6 +17,11 @@
 int dmab_kmod_probe(const struct dmab_strategy *s, const char **reason);
 int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size);
 void dmab_kmod_teardown(struct dmab_buffer *buf);
+int dmab_kmod_alloc_buffer(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size,
+			   unsigned int flags, uint64_t *kernel_ns);
+int dmab_kmod_map(struct dmab_buffer *buf);
+int dmab_kmod_dma_unmap(struct dmab_buffer *buf);
+int dmab_kmod_dma_map(struct dmab_buffer *buf);
 uint64_t dmab_kmod_pool_bytes(void);
 int dmab_kmod_pool_lock(int how);
 uint64_t dmab_kmod_pool_used(void);
@@ -63,6 +68,10 @@ extern struct dmab_device dmab_kmod_device;
 	.sync_for_device = dmab_kmod_sync_for_device,	\
 	.sync_for_cpu = dmab_kmod_sync_for_cpu,		\
 	.teardown = dmab_kmod_teardown,			\
+	.alloc = dmab_kmod_alloc_buffer,		\
+	.map = dmab_kmod_map,				\
+	.dma_unmap = dmab_kmod_dma_unmap,		\
+	.dma_map = dmab_kmod_dma_map,			\
 	.pool_bytes = dmab_kmod_pool_bytes,		\
 	.pool_lock = dmab_kmod_pool_lock,		\
 	.pool_used = dmab_kmod_pool_used,		\
@@ -77,6 +86,8 @@ extern struct dmab_device dmab_kmod_device;
 	.sync_for_device = dmab_kmod_sync_for_device,	\
 	.sync_for_cpu = dmab_kmod_sync_for_cpu,		\
 	.teardown = dmab_kmod_teardown,			\
+	.alloc = dmab_kmod_alloc_buffer,		\
+	.map = dmab_kmod_map,				\
 	.pool_bytes = dmab_reserved_pool_bytes,		\
 	.device = &dmab_kmod_device,			\
 	.query_mapping = dmab_kmod_mapping

@@ -38,6 +38,11 @@ static const char *check_table(const struct dmab_strategy *s)
 		return ops || s->probe ? "a table with an unavailable reason also has ops" : NULL;
 	if (ops != 5)
 		return "a table lacks setup, sync_for_device, sync_for_cpu, teardown or device";
+	if (!s->alloc != !s->map || (s->irqs_off_alloc && !s->alloc))
+		return "a table has one of alloc and map without the other, or irqs_off_alloc "
+		       "without them";
+	if (!s->dma_unmap != !s->dma_map)
+		return "a table has one of dma_unmap and dma_map without the other";
 	if (!s->device->open || !s->device->close || !s->device->write || !s->device->read ||
 	    !s->device->describe || !s->device->name)
 		return "a device table lacks an op";

@@ -68,6 +68,26 @@ struct dmab_strategy {
 			    enum dmab_dir dir);
 	void (*teardown)(struct dmab_buffer *buf);
 	/*
+	 * NULL, or setup's two steps apart, for the alloc workloads to time
+	 * each: get the buffer (@flags: 0, or DMAB_SETUP_IRQS_OFF where
+	 * irqs_off_alloc is set; *kernel_ns: the allocator's own time as the
+	 * kernel measured it, UINT64_MAX where none did), then map it for the
+	 * CPU. teardown gives back what either left.
+	 */
+	int (*alloc)(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size,
+		     unsigned int flags, uint64_t *kernel_ns);
+	int (*map)(struct dmab_buffer *buf);
+	/* 1: alloc takes DMAB_SETUP_IRQS_OFF */
+	int irqs_off_alloc;
+	/*
+	 * NULL, or the buffer's streaming DMA mapping given up (the CPU owns
+	 * it) and made again (the device owns it), each with its maintenance:
+	 * what a driver that maps per frame pays where one that keeps its
+	 * mapping syncs. -EOPNOTSUPP: this buffer has no streaming mapping.
+	 */
+	int (*dma_unmap)(struct dmab_buffer *buf);
+	int (*dma_map)(struct dmab_buffer *buf);
+	/*
 	 * NULL, or the most all of this backend's buffers may hold together
 	 * (the module's max_total_mb); buffers take whole pages of it.
 	 */
@@ -85,6 +105,12 @@ struct dmab_strategy {
 	int (*query_mapping)(struct dmab_buffer *buf, const char **effective,
 			     const char **how);
 };
+
+/*
+ * alloc's @flags: allocate as a driver must with interrupts off (an
+ * interrupt handler, a spinlock held): nothing may sleep.
+ */
+#define DMAB_SETUP_IRQS_OFF 1u
 
 #define DMAB_STRATEGY(backend, sym) extern const struct dmab_strategy dmab_##backend##_##sym;
 #include "list.h"

@@ -489,15 +489,16 @@ static void op_alloc(struct stream *s, const uint64_t *w)
 		bad_size = req.size < page_size || req.size % page_size ||
 			   req.size > DMAB_MAX_BUFFER_BYTES;
 	} else if (how < 12) {
-		req.flags = 1U << (w[3] % 32);
+		/* bit 0 is DMAB_ALLOC_ATOMIC, valid (for coherent) */
+		req.flags = 1U << (1 + w[3] % 31);
 		bad_field = true;
 	} else if (how < 13) {
 		/* a backend that does not exist (the carveout's is valid where loaded) */
 		req.backend = (uint32_t)w[3] | DMAB_BACKEND_COUNT;
 		bad_field = true;
 	} else if (how < 14) {
-		req.reserved[0] = w[4] | 1;
-		bad_field = true;
+		/* an out field (ABI 4): what it held going in does not matter */
+		req.alloc_ns = w[4] | 1;
 	} else if (how < 16) {
 		req.size = info.max_total_bytes + page_size;
 		over_quota = true;

@@ -269,6 +269,9 @@ static const struct request requests[] = {
 	{ DMAB_IOC_SYNC_FOR_CPU, ON_BUFFER, sizeof(struct dmab_sync), "SYNC_FOR_CPU" },
 	{ DMAB_IOC_DEVICE_WRITE, ON_BUFFER, sizeof(struct dmab_device_op), "DEVICE_WRITE" },
 	{ DMAB_IOC_DEVICE_READ, ON_BUFFER, sizeof(struct dmab_device_op), "DEVICE_READ" },
+	/* in this order: the valid requests unmap, then map again */
+	{ DMAB_IOC_DMA_UNMAP, ON_BUFFER, sizeof(struct dmab_dma_map), "DMA_UNMAP" },
+	{ DMAB_IOC_DMA_MAP, ON_BUFFER, sizeof(struct dmab_dma_map), "DMA_MAP" },
 };
 
 #define ALLOC(field, b, v)	POKE_AT(struct dmab_alloc, field, b, v)
@@ -276,6 +279,7 @@ static const struct request requests[] = {
 #define DEVOP(field, b, v)	POKE_AT(struct dmab_device_op, field, b, v)
 #define QUERY(field, b, v)	POKE_AT(struct dmab_query_mapping, field, b, v)
 #define FLUSHREQ(field, b, v)	POKE_AT(struct dmab_full_flush, field, b, v)
+#define DMAMAP(field, b, v)	POKE_AT(struct dmab_dma_map, field, b, v)
 
 /* The same classes for both commands of a pair. */
 #define SYNC_CASES(cmd) \
@@ -320,13 +324,20 @@ static const struct request requests[] = {
 	{ "reserved[0] top bit", cmd, { DEVOP(reserved[0], ABSOLUTE, 1ULL << 63) }, EINVAL }
 
 static const struct bad_input bad_inputs[] = {
-	{ "flags bit 0", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 1) }, EINVAL },
+	{ "flags ATOMIC on cached-sync", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, DMAB_ALLOC_ATOMIC) },
+	  EOPNOTSUPP },
+	{ "flags bit 1", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 2) }, EINVAL },
 	{ "flags bit 31", DMAB_IOC_ALLOC, { ALLOC(flags, ABSOLUTE, 1U << 31) }, EINVAL },
+	/* 64 KiB with interrupts off: every atomic pool has that much at boot */
+	{ "flags ATOMIC on coherent", DMAB_IOC_ALLOC,
+	  { ALLOC(flags, ABSOLUTE, DMAB_ALLOC_ATOMIC), ALLOC(strategy, ABSOLUTE, DMAB_STRAT_COHERENT) },
+	  0 },
 	{ "backend COUNT", DMAB_IOC_ALLOC, { ALLOC(backend, ABSOLUTE, DMAB_BACKEND_COUNT) }, EINVAL },
 	{ "backend ~0", DMAB_IOC_ALLOC, { ALLOC(backend, ABSOLUTE, UINT32_MAX) }, EINVAL },
 	{ "backend carveout, loaded without carveout=", DMAB_IOC_ALLOC,
 	  { ALLOC(backend, ABSOLUTE, DMAB_BACKEND_CARVEOUT) }, ENODEV },
-	{ "reserved[0]", DMAB_IOC_ALLOC, { ALLOC(reserved[0], ABSOLUTE, 1) }, EINVAL },
+	/* an out field: what it held going in does not matter */
+	{ "alloc_ns ~0 going in", DMAB_IOC_ALLOC, { ALLOC(alloc_ns, ABSOLUTE, UINT64_MAX) }, 0 },
 	{ "strategy COUNT", DMAB_IOC_ALLOC, { ALLOC(strategy, ABSOLUTE, DMAB_STRAT_COUNT) }, EINVAL },
 	{ "strategy ~0", DMAB_IOC_ALLOC, { ALLOC(strategy, ABSOLUTE, UINT32_MAX) }, EINVAL },
 	{ "size 0", DMAB_IOC_ALLOC, { ALLOC(size, ABSOLUTE, 0) }, EINVAL },
@@ -353,6 +364,12 @@ static const struct bad_input bad_inputs[] = {
 	{ "flags bit 0", DMAB_IOC_FULL_FLUSH, { FLUSHREQ(flags, ABSOLUTE, 1) }, EINVAL },
 	{ "reserved[0]", DMAB_IOC_FULL_FLUSH, { FLUSHREQ(reserved[0], ABSOLUTE, 1) }, EINVAL },
 	{ "reserved[1]", DMAB_IOC_FULL_FLUSH, { FLUSHREQ(reserved[1], ABSOLUTE, 1) }, EINVAL },
+
+	{ "flags bit 0", DMAB_IOC_DMA_UNMAP, { DMAMAP(flags, ABSOLUTE, 1) }, EINVAL },
+	{ "pad", DMAB_IOC_DMA_UNMAP, { DMAMAP(pad, ABSOLUTE, 1) }, EINVAL },
+	{ "reserved[1]", DMAB_IOC_DMA_UNMAP, { DMAMAP(reserved[1], ABSOLUTE, 1) }, EINVAL },
+	{ "flags bit 31", DMAB_IOC_DMA_MAP, { DMAMAP(flags, ABSOLUTE, 1U << 31) }, EINVAL },
+	{ "reserved[0]", DMAB_IOC_DMA_MAP, { DMAMAP(reserved[0], ABSOLUTE, 1) }, EINVAL },
 
 	SYNC_CASES(DMAB_IOC_SYNC_FOR_DEVICE),
 	SYNC_CASES(DMAB_IOC_SYNC_FOR_CPU),
@@ -702,6 +719,10 @@ static void test_bad_inputs(bool buffer_only)
 
 			full_flush_expected(&expected, &ioctl_done, &strategy_done, &refusal);
 		}
+		/* a carveout buffer has no streaming mapping to give up */
+		if ((r->cmd == DMAB_IOC_DMA_UNMAP || r->cmd == DMAB_IOC_DMA_MAP) &&
+		    backend == DMAB_BACKEND_CARVEOUT)
+			expected = EOPNOTSUPP;
 		valid_request(r->cmd, req, size, map);
 		err = xioctl(r->target == ON_CTL ? ctl : buffer, r->cmd, req);
 		CHECK(err == expected, "valid %s: %s, expected %s", r->name, errname(err),
@@ -1079,6 +1100,119 @@ static void test_partial_frames(int fd, uint64_t *w, size_t size, uint32_t strat
 	CHECK(!err && !bad, "%s: read across a chunk: %" PRIu64 " bad", name, bad);
 }
 
+/*
+ * DMA_UNMAP and DMA_MAP on a buffer with a streaming mapping: unmapped, it
+ * refuses syncs and the device; what the CPU writes while it owns the
+ * buffer reaches the device once mapped again (dma_map cleans, or copies
+ * to the bounce slots), and what the device writes reaches the CPU once
+ * unmapped (dma_unmap invalidates, or copies back), whatever the strategy:
+ * the DMA API does the maintenance here, not the strategy's sync.
+ */
+static void test_remap(int fd, uint64_t *w, size_t size, uint32_t strategy)
+{
+	const char *name = strategy_names[strategy];
+	bool streaming = backend == DMAB_BACKEND_PAGES && !(expect->dma_api_backed & BIT(strategy));
+	struct dmab_dma_map req = { 0 };
+	uint64_t bad;
+	int err;
+
+	err = xioctl(fd, DMAB_IOC_DMA_UNMAP, &req);
+	if (!streaming) {
+		CHECK(err == EOPNOTSUPP, "%s: DMA_UNMAP without a streaming mapping: %s", name,
+		      errname(err));
+		return;
+	}
+	CHECK(!err, "%s %zu: DMA_UNMAP: %s", name, size, errname(err));
+	if (err)
+		return;
+	err = xioctl(fd, DMAB_IOC_DMA_UNMAP, &req);
+	CHECK(err == EBUSY, "%s: DMA_UNMAP twice: %s", name, errname(err));
+	err = sync_buffer(fd, DMAB_IOC_SYNC_FOR_CPU, DMAB_DIR_FROM_DEVICE, 0, size, NULL);
+	CHECK(err == ENXIO, "%s: SYNC_FOR_CPU while unmapped: %s", name, errname(err));
+	err = device_op(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 1, 64, NULL);
+	CHECK(err == ENXIO, "%s: DEVICE_WRITE while unmapped: %s", name, errname(err));
+
+	/* the CPU owns it: its frame reaches the device through DMA_MAP alone */
+	fill_frame(w, size, 64, 21);
+	err = xioctl(fd, DMAB_IOC_DMA_MAP, &req);
+	CHECK(!err, "%s %zu: DMA_MAP: %s", name, size, errname(err));
+	printf("INFO %-13s %8zu: dma_map kernel_ns %llu\n", name, size, ULL(req.kernel_ns));
+	err = xioctl(fd, DMAB_IOC_DMA_MAP, &req);
+	CHECK(err == EBUSY, "%s: DMA_MAP twice: %s", name, errname(err));
+	err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 21, 64, &bad);
+	CHECK(!err && !bad, "%s %zu: the device read the CPU's frame after DMA_MAP: %s, %llu bad "
+	      "lines", name, size, errname(err), ULL(bad));
+
+	/* the device's frame reaches the CPU through DMA_UNMAP alone */
+	err = device_op(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 22, 64, NULL);
+	CHECK(!err, "%s: device write before DMA_UNMAP: %s", name, errname(err));
+	err = xioctl(fd, DMAB_IOC_DMA_UNMAP, &req);
+	CHECK(!err, "%s: DMA_UNMAP after the device wrote: %s", name, errname(err));
+	bad = bad_lines_in(w, size, 64, 22);
+	CHECK(!bad, "%s %zu: the CPU sees %llu bad lines of the device's frame after DMA_UNMAP",
+	      name, size, ULL(bad));
+	printf("INFO %-13s %8zu: dma_unmap kernel_ns %llu\n", name, size, ULL(req.kernel_ns));
+	/* mapped again, as the rest of the test and the last close expect either way */
+	err = xioctl(fd, DMAB_IOC_DMA_MAP, &req);
+	CHECK(!err, "%s: DMA_MAP at the end: %s", name, errname(err));
+}
+
+/*
+ * ALLOC_ATOMIC: dma_alloc_coherent with interrupts off. Small buffers come;
+ * 8 MiB never does (above the page allocator's largest block, and above
+ * any atomic pool), and its ENOMEM leaves no warning in the log; INFO says
+ * where the buffers come from; only coherent takes the flag.
+ */
+static void test_alloc_atomic(void)
+{
+	bool pool = strcmp(info.arch, "x86_64") && !(info.flags & DMAB_INFO_DMA_COHERENT);
+	struct dmab_alloc req = {
+		.strategy = DMAB_STRAT_COHERENT, .flags = DMAB_ALLOC_ATOMIC, .size = 4096,
+	};
+	uint64_t *w;
+	uint64_t bad;
+	int err;
+
+	CHECK(!!(info.flags & DMAB_INFO_ATOMIC_POOL) == pool,
+	      "INFO says atomic allocations %s the atomic pool; expected %s",
+	      info.flags & DMAB_INFO_ATOMIC_POOL ? "come from" : "do not come from",
+	      pool ? "from it" : "not");
+	if (!(expected_mask() & BIT(DMAB_STRAT_COHERENT)))
+		return;
+	err = xioctl(ctl, DMAB_IOC_ALLOC, &req);
+	CHECK(!err, "ALLOC_ATOMIC coherent 4 KiB: %s", errname(err));
+	if (err)
+		return;
+	CHECK(req.alloc_ns > 0 && req.alloc_ns <= req.kernel_ns,
+	      "ALLOC_ATOMIC: alloc_ns %llu, kernel_ns %llu", ULL(req.alloc_ns), ULL(req.kernel_ns));
+	printf("INFO alloc atomic 4096: alloc_ns %llu kernel_ns %llu (%s)\n", ULL(req.alloc_ns),
+	       ULL(req.kernel_ns), pool ? "atomic pool" : "page allocator");
+	w = map_buffer(req.fd, 4096);
+	CHECK(w != MAP_FAILED, "mmap of an atomic buffer: %s", strerror(errno));
+	if (w != MAP_FAILED) {
+		err = device_op(req.fd, DMAB_IOC_DEVICE_WRITE, 0, 4096, 31, 64, NULL);
+		bad = bad_lines_in(w, 4096, 64, 31);
+		CHECK(!err && !bad, "an atomic buffer: device write %s, %llu bad lines",
+		      errname(err), ULL(bad));
+		munmap(w, 4096);
+	}
+	close(req.fd);
+
+	req = (struct dmab_alloc){
+		.strategy = DMAB_STRAT_COHERENT, .flags = DMAB_ALLOC_ATOMIC, .size = 8 * MiB,
+	};
+	err = xioctl(ctl, DMAB_IOC_ALLOC, &req);
+	CHECK(err == ENOMEM, "ALLOC_ATOMIC coherent 8 MiB: %s, expected ENOMEM", errname(err));
+	if (!err)
+		close(req.fd);
+	req = (struct dmab_alloc){
+		.strategy = DMAB_STRAT_WC, .flags = DMAB_ALLOC_ATOMIC, .size = 4096,
+	};
+	err = xioctl(ctl, DMAB_IOC_ALLOC, &req);
+	CHECK(err == EOPNOTSUPP, "ALLOC_ATOMIC wc: %s", errname(err));
+	test_kernel_log_clean("atomic allocations");
+}
+
 static void test_strategy(uint32_t strategy, size_t size)
 {
 	const char *name = strategy_names[strategy];
@@ -1145,6 +1279,9 @@ static void test_strategy(uint32_t strategy, size_t size)
 		test_capture(fd, w, size, strategy);
 		test_playback(fd, w, size, strategy);
 		test_partial_frames(fd, w, size, strategy);
+		/* not 16 MiB, nor 3 MiB through the PL330: each pass is seconds of TCG there */
+		if (size <= (info.flags & DMAB_INFO_DMAENGINE ? 65536 : 3 * MiB))
+			test_remap(fd, w, size, strategy);
 	}
 
 	/* a child shares the mapping */
@@ -1640,6 +1777,7 @@ int main(int argc, char **argv)
 
 	test_full_flush();
 	test_accounting();
+	test_alloc_atomic();
 	test_bad_inputs(false);
 	test_bad_abi();
 	test_kernel_log_clean("the bad-ABI sweep");

@@ -10,7 +10,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DMAB_ABI_VERSION	3
+#define DMAB_ABI_VERSION	4
 #define DMAB_DEVICE_PATH	"/dev/dmabench"
 
 /* Strategies, as bits of dmab_info.strategy_mask. */
@@ -61,6 +61,8 @@
 #define DMAB_INFO_HYPERVISOR_UNKNOWN (1U << 3)	/* whether it does cannot be told here */
 #define DMAB_INFO_OUTER_CACHE	(1U << 4)	/* an outer cache (ARM L2C-310/PL310) */
 #define DMAB_INFO_BOUNCE	(1U << 5)	/* streaming mappings bounce (swiotlb) */
+/* ALLOC_ATOMIC's buffers come from the atomic pool, which coherent_pool= sizes */
+#define DMAB_INFO_ATOMIC_POOL	(1U << 6)
 
 /*
  * dmab_info.full_flush: why FULL_FLUSH (the whole cache, no buffer) is
@@ -106,19 +108,37 @@ struct dmab_info {
 };
 
 /*
+ * dmab_alloc.flags
+ * ALLOC_ATOMIC: allocate as a driver must in an interrupt handler or under
+ * a spinlock: dma_alloc_coherent(GFP_ATOMIC) with local interrupts off. The
+ * coherent strategy of the pages backend only (else EOPNOTSUPP). Where the
+ * device is not DMA-coherent (DMAB_INFO_ATOMIC_POOL) the buffer comes from
+ * the atomic pool that coherent_pool= sizes, ENOMEM when it has no room;
+ * elsewhere from the page allocator, which never sleeps for it.
+ */
+#define DMAB_ALLOC_ATOMIC	(1U << 0)
+#define DMAB_ALLOC_FLAGS	DMAB_ALLOC_ATOMIC
+
+/*
  * ALLOC of a carveout buffer: ENODEV without carveout=, EOPNOTSUPP for a
  * strategy the carveout does not offer, ENOMEM when no free run of @size
  * is left in the region (the kernel log says how much is free).
  */
 struct dmab_alloc {
 	__u32 strategy;			/* in: DMAB_STRAT_* */
-	__u32 flags;			/* in: 0 */
+	__u32 flags;			/* in: DMAB_ALLOC_* */
 	__u64 size;			/* in: bytes, a multiple of PAGE_SIZE */
 	__s32 fd;			/* out: the buffer; mmap it, close it to free */
 	__u32 backend;			/* in: DMAB_BACKEND_* (ABI 2: pad, 0) */
-	__u64 kernel_ns;		/* out */
+	__u64 kernel_ns;		/* out: the whole ioctl */
 	__u64 phys_addr;		/* out: a carveout buffer's physical address; else 0 */
-	__u64 reserved[1];
+	/*
+	 * out (ABI 3: reserved, 0): of kernel_ns, the memory alone: the pages
+	 * and their streaming mapping, dma_alloc_coherent or dma_alloc_wc (with
+	 * ALLOC_ATOMIC: the time interrupts were off), the carveout's run and
+	 * its kernel mappings. Not the file, the device's view or the bound.
+	 */
+	__u64 alloc_ns;
 };
 
 /* dmab_sync.direction */
@@ -206,6 +226,24 @@ struct dmab_query_mapping {
 	__u64 reserved[2];
 };
 
+/*
+ * DMA_UNMAP, DMA_MAP on a buffer of the pages backend (else EOPNOTSUPP):
+ * its streaming mapping given up (dma_unmap_sgtable: the CPU owns the
+ * buffer, its cache invalidated or the bounce copied back) and made again
+ * (dma_map_sgtable: cleaned, or copied to the bounce slots), both
+ * directions, the whole buffer: what a driver that maps per frame pays
+ * where one that keeps its mapping syncs. Unmapped, the buffer refuses SYNC
+ * and DEVICE_* with ENXIO (a device has no address for it); DMA_UNMAP of an
+ * unmapped buffer and DMA_MAP of a mapped one are EBUSY. The last close
+ * unmaps it if it is mapped.
+ */
+struct dmab_dma_map {
+	__u32 flags;			/* in: 0 */
+	__u32 pad;
+	__u64 kernel_ns;		/* out: the DMA API's call */
+	__u64 reserved[2];
+};
+
 struct dmab_full_flush {
 	__u32 flags;			/* in: 0 */
 	__u32 done;			/* out: DMAB_DONE_* */
@@ -242,5 +280,7 @@ static inline __u64 dmab_oracle_key(__u64 seq)
 #define DMAB_IOC_SYNC_FOR_CPU	_IOWR(DMAB_IOC_MAGIC, 0x11, struct dmab_sync)
 #define DMAB_IOC_DEVICE_WRITE	_IOWR(DMAB_IOC_MAGIC, 0x12, struct dmab_device_op)
 #define DMAB_IOC_DEVICE_READ	_IOWR(DMAB_IOC_MAGIC, 0x13, struct dmab_device_op)
+#define DMAB_IOC_DMA_UNMAP	_IOWR(DMAB_IOC_MAGIC, 0x14, struct dmab_dma_map)
+#define DMAB_IOC_DMA_MAP	_IOWR(DMAB_IOC_MAGIC, 0x15, struct dmab_dma_map)
 
 #endif /* _UAPI_DMABENCH_H */
