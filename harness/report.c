@@ -687,8 +687,8 @@ static void report_method(FILE *out, const struct dmab_run *run)
 	fprintf(out, "CPU COST: what the strategy costs the consumer's CPU per frame (capture: "
 		"sync_dev + sync_cpu + cpu; playback: the CPU's write (cpu) + sync_dev%s); medians "
 		"over %u repetition%s, each with fresh buffers\n",
-		own ? "; alloc: the whole get-and-give-back, alloc_map + first_touch + sync_dev + "
-		"sync_cpu + unmap_free" : "", run->repeat, run->repeat == 1 ? "" : "s");
+		own ? "; alloc, alloc-atomic: the whole get-and-give-back, alloc_map + first_touch + "
+		"sync_dev + sync_cpu + unmap_free" : "", run->repeat, run->repeat == 1 ? "" : "s");
 	if (emulated)
 		fprintf(out, "dev_write, dev_read and dev_busy of an emulated device time the "
 			"emulation (a CPU thread, or the module's memcpy), not a DMA engine: they "

@@ -39,7 +39,8 @@ for size, r in rs.items():
     assert i['checked_by'] == 'first-touch' and i['verdict'] == 'ok', i
     assert i['line_bytes'] == 4096, i
     assert i['frames_checked'] == r['frames'] and i['lines_checked'] == r['frames'] * pages, (i, r['frames'])
-    assert 'interrupts off' in r['not_measured'], r.get('not_measured')
+    # interrupts off is measured now, by its own workload (alloc-atomic)
+    assert r.get('not_measured') is None, r.get('not_measured')
     # the headline is the buffer's whole life, frame by frame
     ph = r['samples']['phases']
     if r['samples']['method'] == 'all':
@@ -56,11 +57,11 @@ for r in un:
     else:
         assert 'alloc_map' in r['phases'] and r['integrity']['verdict'] == 'ok', r
 "
-check "alloc: the table has a line per configuration with alloc_map, first_touch and unmap_free, says every attempt got its buffer, and what is not measured yet (interrupts off, the atomic pool)" bash -c "
+check "alloc: the table has a line per configuration with alloc_map, first_touch and unmap_free, says every attempt got its buffer, and no longer says anything is not measured" bash -c "
 	grep -E '^alloc cached-sync user 4KiB: alloc_map [0-9.]+ us \(p99 [0-9.]+\), first_touch [0-9.]+ us \(p99 [0-9.]+\), unmap_free [0-9.]+ us \(p99 [0-9.]+\), all [0-9]+ attempts got their buffer$' '$al/ok.out' &&
 	grep -q '^alloc cached-sync user 1MiB: ' '$al/ok.out' &&
-	grep -q '^alloc: not measured yet: allocating with interrupts off (dma_alloc_coherent from the atomic pool, sized by coherent_pool=)' '$al/ok.out' &&
-	grep -q 'alloc: the whole get-and-give-back' '$al/ok.out' || { cat '$al/ok.out'; exit 1; }"
+	! grep -q 'not measured yet' '$al/ok.out' &&
+	grep -q 'alloc, alloc-atomic: the whole get-and-give-back' '$al/ok.out' || { cat '$al/ok.out'; exit 1; }"
 
 # --- a size over RLIMIT_AS: every attempt fails with ENOMEM, counted; the run goes on ---
 (ulimit -v 400000 && cd "$al" && "$bin" run -q -w alloc -s cached-sync -z 4K,768M -R 2 -t 0.3 \
@@ -98,18 +99,38 @@ assert rs[768 << 20]['alloc_failures'] == {'ENOMEM': 6}, rs[768 << 20]['alloc_fa
 assert rs[4096]['frames'] == 6 and rs[4096]['alloc_failures'] == {}, (rs[4096]['frames'], rs[4096]['alloc_failures'])
 "
 
-# --- list says what alloc does not measure yet, and why ---
+# --- list names alloc and alloc-atomic; neither says it does not measure something ---
 "$bin" list >"$al/list.out" 2>&1
 "$bin" list --json >"$al/list.json" 2>&1
-check "alloc: list names the workload and a line saying allocating with interrupts off is not measured yet (it needs a module ioctl); list --json has it as not_measured" bash -c "
+check "alloc: list names alloc and alloc-atomic (interrupts off, the atomic pool), and says nothing is not measured; list --json has not_measured null" bash -c "
 	grep -Eq '^  alloc +a buffer.s life per frame' '$al/list.out' &&
-	grep -Eq '^ +not measured yet: allocating with interrupts off .*needs an ioctl in dmabench.ko' '$al/list.out' &&
+	grep -Eq '^  alloc-atomic +alloc.s life with the allocation made with interrupts off .*atomic pool' '$al/list.out' &&
+	! grep -q 'not measured yet' '$al/list.out' &&
 	${pyjson[*]} \"
 import json
 w = {x['name']: x for x in json.load(open('$al/list.json'))['workloads']}
-assert 'atomic pool' in w['alloc']['not_measured'], w['alloc']
+assert w['alloc']['not_measured'] is None and w['alloc-atomic']['not_measured'] is None, w
 assert w['capture']['not_measured'] is None, w['capture']
 \" || { cat '$al/list.out'; exit 1; }"
+
+# --- alloc-atomic without the module: every configuration skipped, saying why; exit 4 ---
+(cd "$al" && "$bin" run -q -w alloc-atomic -s coherent,cached-sync -z 4K -n 4 -R 2 -e none \
+	-o "$al/atomic.json" >"$al/atomic.out" 2>"$al/atomic.err")
+rc=$?
+check "alloc-atomic: without dmabench.ko nothing can run (exit 4); cached-sync is skipped because only the module's coherent allocates with interrupts off, and the file says so" \
+	"${pyjson[@]}" "
+import json
+assert $rc == 4, 'exit $rc'
+d = json.load(open('$al/atomic.json'))
+rs = {r['strategy']: r for r in d['results']}
+assert set(rs) == {'coherent', 'cached-sync'}, sorted(rs)
+for r in rs.values():
+    assert r['workload'] == 'alloc-atomic' and r['frames'] == 0 and not r['failed'], r
+assert 'only dmabench.ko' in rs['cached-sync']['skipped'] and '-b kmod -s coherent' in rs['cached-sync']['skipped'], rs['cached-sync']['skipped']
+" 
+check "alloc-atomic: the skipped lines say why on stderr's table too" bash -c "
+	grep -Eq '^skipped cached-sync +allocating with interrupts off is dma_alloc_coherent with GFP_ATOMIC' '$al/atomic.out' ||
+	{ cat '$al/atomic.out'; exit 1; }"
 
 # --- plot: the phases figure stacks the buffer's life, not the capture phases ---
 "$bin" plot "$al/ok.json" -o "$al/plots" >"$al/plot.out" 2>&1

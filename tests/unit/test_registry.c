@@ -212,6 +212,37 @@ static const struct dmab_strategy device_lacks_read = {
 	.device = &device_without_read,
 };
 
+static int stub_alloc(const struct dmab_strategy *s, struct dmab_buffer *b, size_t size,
+		      unsigned int flags, uint64_t *kernel_ns)
+{
+	(void)s;
+	(void)b;
+	(void)size;
+	(void)flags;
+	*kernel_ns = UINT64_MAX;
+	return 0;
+}
+
+static int stub_map(struct dmab_buffer *b)
+{
+	(void)b;
+	return 0;
+}
+
+static const struct dmab_strategy good_split = {
+	TABLE("test-split", "kmod"), OPS, .alloc = stub_alloc, .map = stub_map,
+	.dma_unmap = stub_map, .dma_map = stub_map, .irqs_off_alloc = 1,
+};
+static const struct dmab_strategy alloc_no_map = {
+	TABLE("test-split", "kmod"), OPS, .alloc = stub_alloc,
+};
+static const struct dmab_strategy irqs_off_no_alloc = {
+	TABLE("test-split", "kmod"), OPS, .irqs_off_alloc = 1,
+};
+static const struct dmab_strategy unmap_no_map = {
+	TABLE("test-split", "kmod"), OPS, .dma_unmap = stub_map,
+};
+
 #define MAX_TABLES 4
 
 static const struct validate_case {
@@ -240,6 +271,10 @@ static const struct validate_case {
 	{ "no teardown", { &no_teardown }, 1, -EINVAL, "teardown" },
 	{ "neither ops nor a reason", { &no_ops }, 1, -EINVAL, "lacks" },
 	{ "a device without read", { &device_lacks_read }, 1, -EINVAL, "device" },
+	{ "alloc and map, dma_unmap and dma_map, irqs_off_alloc", { &good_split }, 1, 0, NULL },
+	{ "alloc without map", { &alloc_no_map }, 1, -EINVAL, "alloc and map" },
+	{ "irqs_off_alloc without alloc", { &irqs_off_no_alloc }, 1, -EINVAL, "irqs_off_alloc" },
+	{ "dma_unmap without dma_map", { &unmap_no_map }, 1, -EINVAL, "dma_unmap" },
 	{ "duplicate (backend, name)", { &good, &good_probed, &good }, 3, -EINVAL, "two tables" },
 	{ "a NULL entry", { &good, NULL, &good_probed }, 3, -EINVAL, "NULL" },
 	{ "a NULL first entry", { NULL, &good }, 2, -EINVAL, "NULL" },
