@@ -194,6 +194,33 @@ static int check_noise_floor(const json_t *nf, const char *path, char *err, size
 	return 0;
 }
 
+/*
+ * alloc's frames that got no buffer, by errno name (where the result has
+ * them): counts, and the frames beside them, since the attempts are the
+ * frames plus the failures.
+ */
+static int check_alloc_failures(const json_t *r, const char *path, size_t i, char *err,
+				size_t len)
+{
+	const json_t *failures = json_object_get(r, "alloc_failures"), *v;
+	const char *name;
+	char what[160];
+
+	if (!failures || json_is_null(failures))
+		return 0;
+	if (!json_is_object(failures))
+		return bad(err, len, path, "alloc_failures is not an object of counts", i);
+	json_object_foreach((json_t *)failures, name, v)
+		if (!is_count(v)) {
+			snprintf(what, sizeof(what), "alloc_failures.%.40s is not a count", name);
+			return bad(err, len, path, what, i);
+		}
+	if (!is_count(json_object_get(r, "frames")))
+		return bad(err, len, path, "frames is missing or not a count (the attempts beside "
+			   "alloc_failures)", i);
+	return 0;
+}
+
 /* The fields compare and plot read, with their types. */
 static int check_result(const json_t *r, const char *path, size_t i, char *err, size_t len)
 {
@@ -217,8 +244,10 @@ static int check_result(const json_t *r, const char *path, size_t i, char *err, 
 	if (!json_is_integer(json_object_get(r, "size_bytes")) ||
 	    json_integer_value(json_object_get(r, "size_bytes")) <= 0)
 		return bad(err, len, path, "size_bytes is missing or not a positive integer", i);
-	if (json_is_string(json_object_get(r, "skipped")))
-		return 0;
+	/* a skipped alloc result (no attempt got a buffer) has them too */
+	ret = check_alloc_failures(r, path, i, err, len);
+	if (ret || json_is_string(json_object_get(r, "skipped")))
+		return ret;
 	if (!json_is_object(phases))
 		return bad(err, len, path, "phases is missing or not an object", i);
 	json_object_foreach((json_t *)phases, name, ph)
@@ -1125,6 +1154,140 @@ static json_t *integrity_json(const json_t *a, const json_t *b)
 			 "regression", worse);
 }
 
+/* --- alloc's failures: attempts that got no buffer --- */
+
+struct alloc_side {
+	double failures, attempts;	/* attempts: the frames and the failures */
+};
+
+/* @r's counts; 0 when it has no alloc_failures, or made no attempt. */
+static int alloc_counts(const json_t *r, struct alloc_side *s)
+{
+	const json_t *failures = json_object_get(r, "alloc_failures"), *v;
+	const char *name;
+
+	s->failures = 0;
+	if (!json_is_object(failures))
+		return 0;
+	json_object_foreach((json_t *)failures, name, v)
+		s->failures += (double)json_integer_value(v);
+	s->attempts = s->failures + (double)json_integer_value(json_object_get(r, "frames"));
+	return s->attempts > 0;
+}
+
+static double log_choose(double n, double k)
+{
+	return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
+}
+
+/*
+ * P(X >= @x), X hypergeometric: @drawn of @total attempts, @failed of all
+ * of them failures. The one-sided p of Fisher's exact test that the drawn
+ * file's failures are more than its share of all the failures. Exact, the
+ * terms summed from @x while they count (@x above the mean: they shrink
+ * within a step or two); past a variance of 10^6 (millions of failures) or
+ * counts lgamma does not hold to 1e-5, the normal approximation with a
+ * continuity correction. *@exact says which.
+ */
+static double fisher_upper(double x, double failed, double drawn, double total, int *exact)
+{
+	double lo = fmax(0, drawn - (total - failed)), hi = fmin(failed, drawn);
+	double mean = drawn * failed / total, var, term, ratio, sum = 0, k;
+
+	*exact = 1;
+	if (x <= lo)
+		return 1;
+	if (x > hi)
+		return 0;
+	var = mean * (total - failed) / total * (total - drawn) / (total - 1);
+	if (var > 1e6 || total > 4294967296.0) {
+		*exact = 0;
+		return 0.5 * erfc((x - 0.5 - mean) / sqrt(2 * var));
+	}
+	term = exp(log_choose(failed, x) + log_choose(total - failed, drawn - x) -
+		   log_choose(total, drawn));
+	for (k = x; k <= hi; k++) {
+		sum += term;
+		ratio = (failed - k) * (drawn - k) / ((k + 1) * (total - failed - drawn + k + 1));
+		term *= ratio;
+		if (ratio < 1 && term <= sum * 1e-17)
+			break;
+	}
+	return fmin(sum, 1);
+}
+
+static json_t *count_json(double v)
+{
+	return json_integer(v < 9e18 ? (json_int_t)v : (json_int_t)9e18);
+}
+
+static const char alloc_rule[] =
+	"where both files count alloc's attempts that got no buffer (alloc_failures): a "
+	"regression (exit 1) when new has failures where base had none, or a higher rate "
+	"(failures / attempts, attempts = frames + failures) by a one-sided Fisher exact test "
+	"at p < alpha; none where base had some, or a lower rate by the same test, is an "
+	"improvement; else the same rate (informational)";
+
+/*
+ * alloc's attempts that got no buffer, where both results count them and made
+ * attempts (a result skipped because every attempt failed among them); NULL
+ * otherwise: other workloads, older files, a result skipped before it tried.
+ */
+static json_t *alloc_failures_json(const json_t *a, const json_t *b)
+{
+	struct alloc_side s[2];
+	const char *verdict = "same", *test = NULL;
+	double p = -1, ra, rb;
+	char note[256];
+	int exact = 1;
+
+	if (!alloc_counts(a, &s[0]) || !alloc_counts(b, &s[1]))
+		return NULL;
+	ra = s[0].failures / s[0].attempts;
+	rb = s[1].failures / s[1].attempts;
+	if (!s[0].failures && !s[1].failures) {
+		verdict = "none";
+		snprintf(note, sizeof(note), "every attempt got its buffer in both");
+	} else if (!s[0].failures) {
+		verdict = "worse";
+		snprintf(note, sizeof(note), "failures where base had none");
+	} else if (!s[1].failures) {
+		verdict = "better";
+		snprintf(note, sizeof(note), "none where base had some");
+	} else if (ra == rb) {
+		snprintf(note, sizeof(note), "the same rate, %.1f%%", 100 * ra);
+	} else {
+		/* the test on the side whose rate is the higher */
+		if (rb > ra)
+			p = fisher_upper(s[1].failures, s[0].failures + s[1].failures,
+					 s[1].attempts, s[0].attempts + s[1].attempts, &exact);
+		else
+			p = fisher_upper(s[0].failures, s[0].failures + s[1].failures,
+					 s[0].attempts, s[0].attempts + s[1].attempts, &exact);
+		test = exact ? "fisher_exact" : "normal";
+		if (p < DMAB_COMPARE_ALPHA) {
+			verdict = rb > ra ? "worse" : "better";
+			snprintf(note, sizeof(note), "a %s rate, %.1f%% -> %.1f%%: one-sided Fisher "
+				 "%s p = %.2g < %g", rb > ra ? "higher" : "lower", 100 * ra, 100 * rb,
+				 exact ? "exact" : "(normal approximation)", p, DMAB_COMPARE_ALPHA);
+		} else {
+			snprintf(note, sizeof(note), "%.1f%% -> %.1f%%, one-sided Fisher %s p = %.2g: "
+				 "within what %.0f and %.0f attempts make plausible", 100 * ra,
+				 100 * rb, exact ? "exact" : "(normal approximation)", p,
+				 s[0].attempts, s[1].attempts);
+		}
+	}
+	return json_pack("{s:O, s:O, s:o, s:o, s:o, s:o, s:s, s:o, s:s?, s:b, s:s}",
+			 "base", json_object_get(a, "alloc_failures"),
+			 "new", json_object_get(b, "alloc_failures"),
+			 "base_failures", count_json(s[0].failures),
+			 "base_attempts", count_json(s[0].attempts),
+			 "new_failures", count_json(s[1].failures),
+			 "new_attempts", count_json(s[1].attempts),
+			 "verdict", verdict, "p", p >= 0 ? json_real(p) : json_null(), "test", test,
+			 "regression", !strcmp(verdict, "worse"), "note", note);
+}
+
 static int has_phase(const json_t *r, const char *phase)
 {
 	return json_object_get(json_object_get(r, "phases"), phase) != NULL;
@@ -1172,6 +1335,7 @@ static int compare_one(const struct side *sides, const json_t *a, const json_t *
 	const json_t *ta = json_object_get(a, "throughput_mbps"),
 		     *tb = json_object_get(b, "throughput_mbps");
 	json_t *c = key_json(a), *metrics = json_array(), *throughput = json_array(), *integrity;
+	json_t *alloc;
 	double pct = json_number_value(json_object_get(threshold, "threshold_pct"));
 	const char *order[DMAB_PHASE_COUNT + 1], *gate;
 	char gate_note[256];
@@ -1200,6 +1364,8 @@ static int compare_one(const struct side *sides, const json_t *a, const json_t *
 	json_decref(throughput);
 	integrity = integrity_json(a, b);
 	regression |= json_is_true(json_object_get(integrity, "regression"));
+	alloc = alloc_failures_json(a, b);
+	regression |= json_is_true(json_object_get(alloc, "regression"));
 	json_object_set_new(c, "gate_metric", gate ? json_string(gate) : json_null());
 	json_object_set_new(c, "gate_note", gate_note[0] ? json_string(gate_note) : json_null());
 	json_object_set_new(c, "threshold_pct", json_real(pct));
@@ -1209,6 +1375,8 @@ static int compare_one(const struct side *sides, const json_t *a, const json_t *
 	json_object_set_new(c, "new_repetitions", json_integer((json_int_t)repetitions_run(b)));
 	json_object_set_new(c, "metrics", metrics);
 	json_object_set_new(c, "integrity", integrity);
+	if (alloc)
+		json_object_set_new(c, "alloc_failures", alloc);
 	json_object_set_new(c, "regression", json_boolean(regression));
 	*out = c;
 	return ret;
@@ -1281,11 +1449,14 @@ static json_t *file_json(const json_t *root, const char *path)
 			 "host", json_object_get(env, "hostname"));
 }
 
-static void add_unmatched(json_t *list, const json_t *r, const char *why)
+/* @alloc (taken): alloc's failures, judged though the timings are not; or NULL. */
+static void add_unmatched(json_t *list, const json_t *r, const char *why, json_t *alloc)
 {
 	json_t *k = key_json(r);
 
 	json_object_set_new(k, "why", json_string(why));
+	if (alloc)
+		json_object_set_new(k, "alloc_failures", alloc);
 	json_array_append_new(list, k);
 }
 
@@ -1352,22 +1523,27 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 		{ base_root, file_name(base_path), index[0] },
 		{ new_root, file_name(new_path), index[1] },
 	};
-	json_t *cmp, *configs = json_array(), *unmatched = json_array(), *c;
+	json_t *cmp, *configs = json_array(), *unmatched = json_array(), *c, *alloc;
 	json_t *by_key, *thresholds = thresholds_json(sides, threshold_pct, &by_key);
 	double resolution = timer_resolution_ns(base_root, new_root);
-	size_t i, regressions = 0;
+	size_t i, regressions = 0, alloc_judged = 0;
 	int ret = 0;
 
 	json_array_foreach(ra, i, a) {
 		b = find_match(&sides[1], a);
 		if (!b) {
-			add_unmatched(unmatched, a, "only in base");
+			add_unmatched(unmatched, a, "only in base", NULL);
 		} else if (skipped(a) || skipped(b)) {
+			/* a result skipped because no attempt got a buffer is alloc's finding */
+			alloc = alloc_failures_json(a, b);
+			alloc_judged += alloc != NULL;
+			regressions += json_is_true(json_object_get(alloc, "regression"));
 			add_unmatched(unmatched, a, skipped(a) && skipped(b) ? "skipped in both" :
-				      skipped(a) ? "skipped in base" : "skipped in new");
+				      skipped(a) ? "skipped in base" : "skipped in new", alloc);
 		} else {
 			ret = compare_one(sides, a, b, threshold_for(by_key, a), resolution, &c);
 			json_array_append_new(configs, c);
+			alloc_judged += json_object_get(c, "alloc_failures") != NULL;
 			regressions += json_is_true(json_object_get(c, "regression"));
 			if (ret)
 				break;
@@ -1375,11 +1551,11 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 	}
 	json_array_foreach(rb, i, b)
 		if (!find_match(&sides[0], b))
-			add_unmatched(unmatched, b, "only in new");
+			add_unmatched(unmatched, b, "only in new", NULL);
 	json_decref(index[0]);
 	json_decref(index[1]);
 	json_decref(by_key);
-	if (!ret && !json_array_size(configs)) {
+	if (!ret && !json_array_size(configs) && !alloc_judged) {
 		snprintf(err, errlen, "no configuration ran in both %s and %s (matched by "
 			 "strategy, backend, workload, pattern and size)", base_path, new_path);
 		ret = -ENOENT;
@@ -1405,6 +1581,12 @@ int dmab_compare(const json_t *base_root, const char *base_path, const json_t *n
 			"geomean", geomean_json(configs), "regressions", (json_int_t)regressions);
 	if (!cmp)
 		return -ENOMEM;
+	/* only where judged: a comparison of other workloads is what it was */
+	if (alloc_judged && json_object_set_new(cmp, "alloc_failures_rule",
+						json_string(alloc_rule))) {
+		json_decref(cmp);
+		return -ENOMEM;
+	}
 	*out = cmp;
 	return 0;
 }
@@ -1581,6 +1763,7 @@ static void print_header(FILE *out, const json_t *cmp, int markdown)
 {
 	static const char *const which[] = { "base", "new" };
 	const char *item = markdown ? "- " : "", *more = markdown ? "  " : "        ";
+	int alloc = json_is_string(json_object_get(cmp, "alloc_failures_rule"));
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
@@ -1604,10 +1787,22 @@ static void print_header(FILE *out, const json_t *cmp, int markdown)
 		"(a timestamp's cost), and the interval on that side of 1\n", item, more,
 		json_real_value(json_object_get(cmp, "alpha")), more, more,
 		json_real_value(json_object_get(cmp, "resolution_ns")));
-	fprintf(out, "%sgate (exit 1): %s slower or integrity worse; the other phases are "
-		"informational. Without repetitions\n%sa phase is untested, and %s slower by the "
-		"threshold or more still fails\n", item,
-		str(cmp, "gate"), more, str(cmp, "gate"));
+	if (!alloc)
+		fprintf(out, "%sgate (exit 1): %s slower or integrity worse; the other phases are "
+			"informational. Without repetitions\n%sa phase is untested, and %s slower by "
+			"the threshold or more still fails\n", item,
+			str(cmp, "gate"), more, str(cmp, "gate"));
+	else
+		fprintf(out, "%sgate (exit 1): %s slower, integrity worse or alloc failures worse; "
+			"the other phases are informational.\n%sWithout repetitions a phase is "
+			"untested, and %s slower by the threshold or more still fails\n"
+			"%salloc failures (attempts that got no buffer, where both files count them) "
+			"are worse when new has\n%sfailures where base had none, or a higher rate "
+			"(failures / attempts, attempts = frames + failures)\n%sby a one-sided Fisher "
+			"exact test at p < %g; an improvement when new has none where base had some,\n"
+			"%sor a lower rate by the same test; else the same rate (informational)\n",
+			item, str(cmp, "gate"), more, str(cmp, "gate"), item, more, more,
+			json_real_value(json_object_get(cmp, "alpha")), more);
 	print_thresholds(out, cmp, markdown);
 }
 
@@ -1662,6 +1857,62 @@ static void print_integrity(FILE *out, const json_t *cmp, int markdown, int colo
 			json_integer_value(json_object_get(in, "new_corrupt_lines")),
 			colour ? "\033[0m" : "");
 	}
+}
+
+/* "ENOMEM 3, EDQUOT 1" (as the file lists them), or "none". */
+static void failures_text(const json_t *failures, char *buf, size_t len)
+{
+	const char *name;
+	const json_t *v;
+	size_t at = 0;
+
+	buf[0] = 0;
+	json_object_foreach((json_t *)failures, name, v) {
+		if (!json_integer_value(v))
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%s%.40s %lld", at ? ", " : "", name,
+				       (long long)json_integer_value(v));
+		if (at >= len)
+			return;
+	}
+	if (!at)
+		snprintf(buf, len, "none");
+}
+
+static void print_alloc_line(FILE *out, const json_t *c, int markdown, int colour)
+{
+	const json_t *f = json_object_get(c, "alloc_failures");
+	const char *verdict = str(f, "verdict");
+	int worse = !strcmp(verdict, "worse"), better = !strcmp(verdict, "better");
+	char name[256], a[512], b[512];
+
+	if (!strcmp(verdict, "none"))
+		return;
+	failures_text(json_object_get(f, "base"), a, sizeof(a));
+	failures_text(json_object_get(f, "new"), b, sizeof(b));
+	fprintf(out, "%s%sALLOC FAILURES %s%s %s: attempts that got no buffer: base %lld of %lld "
+		"(%s), new %lld of %lld (%s): %s%s\n", markdown ? "- **" : "",
+		colour && (worse || better) ? (worse ? "\033[1;31m" : "\033[32m") : "",
+		worse ? "REGRESSION" : better ? "improvement" : "same rate", markdown ? "**" : "",
+		config_name(c, name, sizeof(name)),
+		json_integer_value(json_object_get(f, "base_failures")),
+		json_integer_value(json_object_get(f, "base_attempts")), a,
+		json_integer_value(json_object_get(f, "new_failures")),
+		json_integer_value(json_object_get(f, "new_attempts")), b, str(f, "note"),
+		colour && (worse || better) ? "\033[0m" : "");
+}
+
+/* alloc's failures: the configurations compared, then those skipped for them. */
+static void print_alloc_failures(FILE *out, const json_t *cmp, int markdown, int colour)
+{
+	static const char *const lists[] = { "configurations", "unmatched" };
+	const json_t *c;
+	size_t i, k;
+
+	for (k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(cmp, lists[k]), i, c)
+			if (json_is_object(json_object_get(c, "alloc_failures")))
+				print_alloc_line(out, c, markdown, colour);
 }
 
 #define COLS 9
@@ -1829,6 +2080,7 @@ void dmab_compare_print_text(FILE *out, const json_t *cmp, int colour)
 	print_header(out, cmp, 0);
 	print_env(out, cmp, 0);
 	print_integrity(out, cmp, 0, colour);
+	print_alloc_failures(out, cmp, 0, colour);
 	print_table(out, cmp, 0, colour);
 	print_tail(out, cmp, 0);
 }
@@ -1841,6 +2093,7 @@ void dmab_compare_print_markdown(FILE *out, const json_t *cmp, const char *headi
 	print_env(out, cmp, 1);
 	fprintf(out, "\n");
 	print_integrity(out, cmp, 1, 0);
+	print_alloc_failures(out, cmp, 1, 0);
 	print_table(out, cmp, 1, 0);
 	print_tail(out, cmp, 1);
 }

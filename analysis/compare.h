@@ -83,7 +83,9 @@ int dmab_result_limit(uint64_t *max_bytes, char *err, size_t len);
  * (any negative value) for the default rule: per workload and size, the
  * larger of DMAB_COMPARE_THRESHOLD_PCT and twice the worse noise floor of
  * the two files. Also: integrity changes, environment differences, the
- * geometric mean of the gate's ratios per strategy.
+ * geometric mean of the gate's ratios per strategy, and alloc's attempts that
+ * got no buffer where both results count them (alloc_failures, judged by
+ * their rate with a one-sided Fisher exact test, a skipped result's too).
  * Returns 0, -ENOENT when no configuration matches (@err says so) or -ENOMEM.
  */
 int dmab_compare(const json_t *base_root, const char *base_path, const json_t *new_root,
@@ -112,7 +114,10 @@ int dmab_compare_configuration(const json_t *base_root, const char *base_path,
  */
 char *dmab_compare_key(const json_t *result);
 
-/* How many configurations regressed: the gate phase slower, or integrity worse. */
+/*
+ * How many configurations regressed: the gate phase slower, integrity worse,
+ * or alloc's failures worse.
+ */
 size_t dmab_compare_regressions(const json_t *cmp);
 
 void dmab_compare_print_text(FILE *out, const json_t *cmp, int colour);

@@ -2,8 +2,9 @@
 /*
  * dmabench compare's verdicts: what a user reads as slower, faster, no
  * change or untested, and what fails a CI gate, on small result documents
- * built here; the threshold each configuration used and why; what the
- * loader refuses in the repetitions and the noise floor.
+ * built here; the threshold each configuration used and why; alloc's
+ * attempts that got no buffer, judged by their rate; what the loader
+ * refuses in the repetitions, the noise floor and alloc_failures.
  */
 #include <errno.h>
 #include <math.h>
@@ -436,6 +437,220 @@ static void test_nothing_matches(void **state)
 	json_decref(new);
 }
 
+/* --- alloc's failures: attempts that got no buffer --- */
+
+/*
+ * An alloc result (the timings of FILE_OF(1, 5)) with @frames frames and
+ * @failures (JSON); with no frame, skipped as run writes a configuration
+ * where every attempt failed.
+ */
+static json_t *alloc_result(json_int_t frames, const char *failures)
+{
+	struct shape s = FILE_OF(1, 5);
+	json_t *r = result(&s);
+
+	json_object_set_new(r, "workload", json_string("alloc"));
+	json_object_set_new(r, "pattern", json_null());
+	json_object_set_new(r, "frames", json_integer(frames));
+	json_object_set_new(r, "alloc_failures", json_loads(failures, 0, NULL));
+	if (!frames) {
+		json_object_set_new(r, "skipped", json_string("no buffer could be had"));
+		json_object_set_new(r, "phases", json_object());
+		json_object_set_new(r, "integrity", json_null());
+		json_object_set_new(r, "repetitions", json_array());
+	}
+	return r;
+}
+
+/* The comparison printed as text. */
+static char *text_of(const json_t *cmp)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	dmab_compare_print_text(f, cmp, 0);
+	fclose(f);
+	return text;
+}
+
+#define ALLOC_LINE \
+	"ALLOC FAILURES %s cached-sync user alloc - 64KiB: attempts that got no buffer: "
+
+static json_t *first_result_of(json_t *doc)
+{
+	return json_array_get(json_object_get(doc, "results"), 0);
+}
+
+static const struct alloc_case {
+	const char *name;
+	json_int_t base_frames;
+	const char *base;		/* alloc_failures */
+	json_int_t new_frames;
+	const char *new;
+	const char *verdict;
+	int regression;
+	double p;			/* < 0: no test (null) */
+	const char *test;
+	const char *label, *line;	/* the printed line: label, then after the name; NULL: none */
+} alloc_cases[] = {
+	{ "every attempt got its buffer in both", 20, "{}", 20, "{}", "none", 0, -1, NULL, NULL,
+	  NULL },
+	{ "failures where base had none", 20, "{}", 20, "{\"ENOMEM\": 3}", "worse", 1, -1, NULL,
+	  "REGRESSION", "base 0 of 20 (none), new 3 of 23 (ENOMEM 3): failures where base had none" },
+	{ "a higher rate: 2 of 22, then 14 of 34", 20, "{\"EDQUOT\": 2}", 20,
+	  "{\"EDQUOT\": 2, \"ENOMEM\": 12}", "worse", 1, 0.008753680551392246, "fisher_exact",
+	  "REGRESSION", "base 2 of 22 (EDQUOT 2), new 14 of 34 (EDQUOT 2, ENOMEM 12): a higher "
+	  "rate, 9.1% -> 41.2%: one-sided Fisher exact p = 0.0088 < 0.05" },
+	/* 2 of 22, then 3 of 23: as likely as not from one rate */
+	{ "a higher rate within chance", 20, "{\"EDQUOT\": 2}", 20, "{\"EDQUOT\": 3}", "same", 0,
+	  0.5218377765173, "fisher_exact", "same rate", "base 2 of 22 (EDQUOT 2), new 3 of 23 "
+	  "(EDQUOT 3): 9.1% -> 13.0%, one-sided Fisher exact p = 0.52: within what 22 and 23 "
+	  "attempts make plausible" },
+	{ "the same rate, other errnos", 20, "{\"ENOMEM\": 5}", 20, "{\"EDQUOT\": 5}", "same", 0,
+	  -1, NULL, "same rate", "base 5 of 25 (ENOMEM 5), new 5 of 25 (EDQUOT 5): the same rate, "
+	  "20.0%" },
+	{ "none where base had some", 20, "{\"ENOMEM\": 6}", 20, "{}", "better", 0, -1, NULL,
+	  "improvement", "base 6 of 26 (ENOMEM 6), new 0 of 20 (none): none where base had some" },
+	{ "a lower rate: 12 of 32, then 1 of 21", 20, "{\"ENOMEM\": 12}", 20, "{\"ENOMEM\": 1}",
+	  "better", 0, 0.006048331092367706, "fisher_exact", "improvement", "base 12 of 32 "
+	  "(ENOMEM 12), new 1 of 21 (ENOMEM 1): a lower rate, 37.5% -> 4.8%: one-sided Fisher "
+	  "exact p = 0.006 < 0.05" },
+	{ "a lower rate within chance", 20, "{\"EDQUOT\": 3}", 20, "{\"EDQUOT\": 2}", "same", 0,
+	  0.5218377765173, "fisher_exact", "same rate", NULL },
+	/* skipped: no timing to compare, the failures still are */
+	{ "no attempt got a buffer in new", 20, "{}", 0, "{\"ENOMEM\": 20}", "worse", 1, -1, NULL,
+	  "REGRESSION", "base 0 of 20 (none), new 20 of 20 (ENOMEM 20): failures where base had "
+	  "none" },
+	{ "no attempt got a buffer in base", 0, "{\"ENOMEM\": 20}", 20, "{}", "better", 0, -1,
+	  NULL, "improvement", NULL },
+	{ "no attempt got a buffer in either", 0, "{\"ENOMEM\": 20}", 0, "{\"ENOMEM\": 6}", "same",
+	  0, -1, NULL, "same rate", "base 20 of 20 (ENOMEM 20), new 6 of 6 (ENOMEM 6): the same "
+	  "rate, 100.0%" },
+	/* millions of failures: the normal approximation, at once */
+	{ "10% of 10^8, then 10.01%", 90000000, "{\"ENOMEM\": 10000000}", 89990000,
+	  "{\"ENOMEM\": 10010000}", "worse", 1, 0.0092, "normal", "REGRESSION", NULL },
+	{ "10% of 10^8, then 10.0001%", 90000000, "{\"ENOMEM\": 10000000}", 89999900,
+	  "{\"ENOMEM\": 10000100}", "same", 0, 0.49, "normal", "same rate", NULL },
+};
+
+static void test_alloc_failures(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(alloc_cases); i++) {
+		const struct alloc_case *c = &alloc_cases[i];
+		json_t *base = document(alloc_result(c->base_frames, c->base), 2);
+		json_t *new = document(alloc_result(c->new_frames, c->new), 2), *cmp = NULL;
+		const json_t *conf, *f, *p;
+		int compared = c->base_frames && c->new_frames;
+		char err[256], line[512], *text;
+
+		assert_int_equal(dmab_compare(base, "base", new, "new", DMAB_COMPARE_THRESHOLD_DEFAULT,
+					      &cmp, err, sizeof(err)), 0);
+		/* a skipped result is not compared, but its failures are judged */
+		conf = json_array_get(json_object_get(cmp, compared ? "configurations" :
+						      "unmatched"), 0);
+		f = json_object_get(conf, "alloc_failures");
+		if (!json_is_object(f))
+			fail_msg("%s: no alloc_failures in the comparison", c->name);
+		if (strcmp(json_string_value(json_object_get(f, "verdict")), c->verdict))
+			fail_msg("%s: verdict %s, want %s (%s)", c->name,
+				 json_string_value(json_object_get(f, "verdict")), c->verdict,
+				 json_string_value(json_object_get(f, "note")));
+		CHECK_U64(c->name, "regression", json_is_true(json_object_get(f, "regression")),
+			  c->regression);
+		CHECK_U64(c->name, "regressions", dmab_compare_regressions(cmp), c->regression);
+		if (compared)
+			CHECK_U64(c->name, "configuration's regression",
+				  json_is_true(json_object_get(conf, "regression")), c->regression);
+		p = json_object_get(f, "p");
+		if (c->p < 0 ? !json_is_null(p) :
+		    fabs(json_number_value(p) - c->p) > (c->test && !strcmp(c->test, "normal") ?
+							 0.005 : 1e-9))
+			fail_msg("%s: p %g, want %g", c->name, json_number_value(p), c->p);
+		if (c->test ? !json_is_string(json_object_get(f, "test")) ||
+			      strcmp(json_string_value(json_object_get(f, "test")), c->test) :
+			      !json_is_null(json_object_get(f, "test")))
+			fail_msg("%s: test %s, want %s", c->name,
+				 json_string_value(json_object_get(f, "test")), c->test);
+		assert_true(json_is_string(json_object_get(cmp, "alloc_failures_rule")));
+		text = text_of(cmp);
+		assert_non_null(strstr(text, "gate (exit 1): cpu_cost slower, integrity worse or "
+				       "alloc failures worse"));
+		assert_non_null(strstr(text, "\nalloc failures (attempts that got no buffer, where "
+				       "both files count them) are worse when new has\n"));
+		if (!c->label) {
+			if (strstr(text, "ALLOC FAILURES"))
+				fail_msg("%s: a line for no failures:\n%s", c->name, text);
+		} else {
+			/* the whole line where the case gives it, else its start */
+			snprintf(line, sizeof(line), "\n" ALLOC_LINE "%s%s", c->label,
+				 c->line ? c->line : "", c->line ? "\n" : "");
+			if (!strstr(text, line))
+				fail_msg("%s: no line%s\nwithin:\n%s", c->name, line, text);
+		}
+		free(text);
+		json_decref(cmp);
+		json_decref(base);
+		json_decref(new);
+	}
+}
+
+/* Results without alloc_failures (other workloads, older files): compared as they were. */
+static void test_alloc_failures_absent(void **state)
+{
+	struct shape s = FILE_OF(1, 5);
+	json_t *base = doc_of(&s), *new = document(alloc_result(20, "{\"ENOMEM\": 3}"), 2);
+	json_t *cmp = NULL;
+	char err[256], *text;
+
+	(void)state;
+	/* capture against capture */
+	assert_int_equal(dmab_compare(base, "b", base, "n", DMAB_COMPARE_THRESHOLD_DEFAULT, &cmp,
+				      err, sizeof(err)), 0);
+	assert_null(json_object_get(cmp, "alloc_failures_rule"));
+	assert_null(json_object_get(json_array_get(json_object_get(cmp, "configurations"), 0),
+				    "alloc_failures"));
+	text = text_of(cmp);
+	assert_null(strstr(text, "alloc"));
+	assert_non_null(strstr(text, "gate (exit 1): cpu_cost slower or integrity worse; "));
+	free(text);
+	json_decref(cmp);
+	/* alloc failures in new only, base an alloc result of a file that did not count them */
+	json_decref(base);
+	base = document(alloc_result(20, "{}"), 2);
+	json_object_del(first_result_of(base), "alloc_failures");
+	assert_int_equal(dmab_compare(base, "b", new, "n", DMAB_COMPARE_THRESHOLD_DEFAULT, &cmp,
+				      err, sizeof(err)), 0);
+	assert_null(json_object_get(cmp, "alloc_failures_rule"));
+	assert_int_equal(dmab_compare_regressions(cmp), 0);
+	json_decref(cmp);
+	json_decref(base);
+	json_decref(new);
+}
+
+/* dmabench report's pairs: the configuration says the same as compare. */
+static void test_alloc_failures_configuration(void **state)
+{
+	json_t *base = document(alloc_result(20, "{}"), 2);
+	json_t *new = document(alloc_result(20, "{\"EDQUOT\": 4}"), 2), *c = NULL;
+
+	(void)state;
+	assert_int_equal(dmab_compare_configuration(base, "b", first_result_of(base), new, "n",
+						    first_result_of(new),
+						    DMAB_COMPARE_THRESHOLD_DEFAULT, &c), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c,
+									     "alloc_failures"),
+							       "verdict")), "worse");
+	assert_true(json_is_true(json_object_get(c, "regression")));
+	json_decref(c);
+	json_decref(base);
+	json_decref(new);
+}
+
 /* --- loading --- */
 
 /* Mutates a good version 2 document; NULL: leave it as it is. */
@@ -536,6 +751,54 @@ static void floor_group_no_size(json_t *doc)
 						       "groups"), 0), "size_bytes");
 }
 
+/* An alloc result as run writes it, its alloc_failures @failures (JSON) */
+static void alloc_failures_as(json_t *doc, const char *failures)
+{
+	json_t *r = first_result(doc);
+
+	json_object_set_new(r, "workload", json_string("alloc"));
+	json_object_set_new(r, "frames", json_integer(20));
+	json_object_set_new(r, "alloc_failures", json_loads(failures, JSON_DECODE_ANY, NULL));
+}
+
+static void alloc_good(json_t *doc)
+{
+	alloc_failures_as(doc, "{\"ENOMEM\": 3, \"errno 200\": 1}");
+}
+
+static void alloc_null(json_t *doc)
+{
+	alloc_failures_as(doc, "null");
+}
+
+static void alloc_list(json_t *doc)
+{
+	alloc_failures_as(doc, "[\"ENOMEM\"]");
+}
+
+static void alloc_negative(json_t *doc)
+{
+	alloc_failures_as(doc, "{\"ENOMEM\": -3}");
+}
+
+static void alloc_real(json_t *doc)
+{
+	alloc_failures_as(doc, "{\"ENOMEM\": 1.5}");
+}
+
+static void alloc_no_frames(json_t *doc)
+{
+	alloc_failures_as(doc, "{\"ENOMEM\": 3}");
+	json_object_del(first_result(doc), "frames");
+}
+
+/* checked in a skipped result too: its failures are judged */
+static void alloc_skipped_bad(json_t *doc)
+{
+	alloc_failures_as(doc, "{\"ENOMEM\": \"all\"}");
+	json_object_set_new(first_result(doc), "skipped", json_string("no buffer could be had"));
+}
+
 static const struct load_case {
 	const char *name;
 	mutate_fn mutate;
@@ -567,6 +830,18 @@ static const struct load_case {
 	  "noise_floor.groups[0].floor_pct is missing or not a percentage" },
 	{ "a group without size_bytes", floor_group_no_size, -EINVAL,
 	  "noise_floor.groups[0].size_bytes is missing or not a positive integer" },
+	{ "alloc_failures by errno", alloc_good, 0, NULL },
+	{ "alloc_failures null (none counted)", alloc_null, 0, NULL },
+	{ "alloc_failures a list", alloc_list, -EINVAL,
+	  "results[0]: alloc_failures is not an object of counts" },
+	{ "alloc_failures negative", alloc_negative, -EINVAL,
+	  "results[0]: alloc_failures.ENOMEM is not a count" },
+	{ "alloc_failures not an integer", alloc_real, -EINVAL,
+	  "results[0]: alloc_failures.ENOMEM is not a count" },
+	{ "alloc_failures without frames", alloc_no_frames, -EINVAL,
+	  "results[0]: frames is missing or not a count (the attempts beside alloc_failures)" },
+	{ "alloc_failures a string in a skipped result", alloc_skipped_bad, -EINVAL,
+	  "results[0]: alloc_failures.ENOMEM is not a count" },
 };
 
 static void test_load(void **state)
@@ -611,6 +886,9 @@ int main(void)
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_geomean),
 		cmocka_unit_test(test_nothing_matches),
+		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_alloc_failures_absent),
+		cmocka_unit_test(test_alloc_failures_configuration),
 		cmocka_unit_test(test_load),
 	};
 
