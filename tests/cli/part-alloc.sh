@@ -147,3 +147,46 @@ assert abs(float(row[-1]) - r['phases']['unmap_free']['p50_ns'] / 1e3) < 0.001, 
 import os
 assert os.path.getsize('$al/plots/ok-phases.png') > 0
 "
+
+# --- compare: attempts that got no buffer (fixtures from a real alloc run, failures edited
+# in: tests/fixtures/make-alloc-fixtures.py; the timings are the same in all three) ---
+acmp() { # acmp NAME BASE NEW [ARGS...]: output in $al/cmp-NAME.out, exit code in .rc
+	local name=$1 b=$2 n=$3; shift 3
+	"${asan:-$bin}" compare "$fx/$b" "$fx/$n" "$@" >"$al/cmp-$name.out" 2>"$al/cmp-$name.err"
+	echo $? >"$al/cmp-$name.rc"
+}
+acmp worse alloc-base.json alloc-worse.json
+acmp better alloc-base.json alloc-better.json
+acmp worsejson alloc-base.json alloc-worse.json --json
+acmp capture base.json same.json
+check "alloc compare: the fixtures are valid against results/schema.json" \
+	"${validate[@]}" "$fx/alloc-base.json" "$fx/alloc-worse.json" "$fx/alloc-better.json"
+check "alloc compare: failures where base had none, a higher rate (2 of 22 -> 14 of 34) and no buffer at all in new: exit 1, a line each naming the configuration and both files' errnos, 3 regressions" bash -c "
+	[ \$(cat '$al/cmp-worse.rc') = 1 ] &&
+	grep -Fxq 'ALLOC FAILURES REGRESSION cached-sync user alloc - 4KiB: attempts that got no buffer: base 0 of 20 (none), new 3 of 23 (ENOMEM 3): failures where base had none' '$al/cmp-worse.out' &&
+	grep -Fxq 'ALLOC FAILURES REGRESSION cached-sync user alloc - 64KiB: attempts that got no buffer: base 2 of 22 (EDQUOT 2), new 14 of 34 (EDQUOT 2, ENOMEM 12): a higher rate, 9.1% -> 41.2%: one-sided Fisher exact p = 0.0088 < 0.05' '$al/cmp-worse.out' &&
+	grep -Fxq 'ALLOC FAILURES REGRESSION cached-nosync user alloc - 64KiB: attempts that got no buffer: base 0 of 20 (none), new 20 of 20 (ENOMEM 20): failures where base had none' '$al/cmp-worse.out' &&
+	grep -Fxq 'ALLOC FAILURES same rate cached-nosync user alloc - 4KiB: attempts that got no buffer: base 6 of 26 (ENOMEM 6), new 6 of 26 (ENOMEM 6): the same rate, 23.1%' '$al/cmp-worse.out' &&
+	grep -xq '3 regressions' '$al/cmp-worse.out' && [ ! -s '$al/cmp-worse.err' ] ||
+	{ cat '$al/cmp-worse.rc' '$al/cmp-worse.out' '$al/cmp-worse.err'; exit 1; }"
+check "alloc compare: none where base had some is an improvement, a higher rate within chance (2 of 22 -> 3 of 23) the same rate: exit 0, 0 regressions" bash -c "
+	[ \$(cat '$al/cmp-better.rc') = 0 ] &&
+	grep -Fxq 'ALLOC FAILURES improvement cached-nosync user alloc - 4KiB: attempts that got no buffer: base 6 of 26 (ENOMEM 6), new 0 of 20 (none): none where base had some' '$al/cmp-better.out' &&
+	grep -Fxq 'ALLOC FAILURES same rate cached-sync user alloc - 64KiB: attempts that got no buffer: base 2 of 22 (EDQUOT 2), new 3 of 23 (EDQUOT 3): 9.1% -> 13.0%, one-sided Fisher exact p = 0.52: within what 22 and 23 attempts make plausible' '$al/cmp-better.out' &&
+	[ \$(grep -c '^ALLOC FAILURES' '$al/cmp-better.out') = 2 ] &&
+	grep -xq '0 regressions' '$al/cmp-better.out' ||
+	{ cat '$al/cmp-better.rc' '$al/cmp-better.out'; exit 1; }"
+check "alloc compare: the header says the rule (where base had none, a higher rate by a one-sided Fisher exact test at p < 0.05, fewer an improvement); --json has it and the verdicts" bash -c "
+	grep -Fq 'gate (exit 1): cpu_cost slower, integrity worse or alloc failures worse;' '$al/cmp-worse.out' &&
+	grep -Fxq 'alloc failures (attempts that got no buffer, where both files count them) are worse when new has' '$al/cmp-worse.out' &&
+	grep -Fq 'by a one-sided Fisher exact test at p < 0.05; an improvement when new has none where base had some,' '$al/cmp-worse.out' &&
+	[ \$(cat '$al/cmp-worsejson.rc') = 1 ] && ${pyjson[*]} \"
+import json
+d = json.load(open('$al/cmp-worsejson.out'))
+assert d['regressions'] == 3 and 'Fisher exact' in d['alloc_failures_rule'], d['regressions']
+v = {(c['strategy'], c['size_bytes']): c['alloc_failures']['verdict'] for c in d['configurations'] + d['unmatched']}
+assert v == {('cached-sync', 4096): 'worse', ('cached-nosync', 4096): 'same', ('cached-sync', 65536): 'worse', ('cached-nosync', 65536): 'worse'}, v
+\" || { cat '$al/cmp-worse.out'; exit 1; }"
+check "alloc compare: files without alloc_failures (the capture fixtures) say nothing of it" bash -c "
+	[ \$(cat '$al/cmp-capture.rc') = 0 ] && ! grep -qi 'alloc.failures' '$al/cmp-capture.out' &&
+	grep -Fq 'gate (exit 1): cpu_cost slower or integrity worse; the other phases' '$al/cmp-capture.out'"
