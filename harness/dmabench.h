@@ -31,7 +31,8 @@ enum dmab_exit {
  * are the alloc workloads': getting a buffer, its first touch, giving it
  * back; alloc and mmap are alloc_map's two steps where the strategy can take
  * them apart, kernel_alloc the allocator's own time as the kernel measured
- * it, dma_unmap and dma_map a streaming mapping given up and made again.
+ * it, dma_unmap and dma_map a streaming mapping given up and made again;
+ * munmap and free are unmap_free's two steps, where the strategy takes them apart.
  * DMAB_PHASE(symbol, "json name")
  */
 #define DMAB_PHASE_LIST(DMAB_PHASE)				\
@@ -51,6 +52,8 @@ enum dmab_exit {
 	DMAB_PHASE(CPU_PROCESS, "cpu_process")			\
 	DMAB_PHASE(REFERENCE_READ, "reference_read")		\
 	DMAB_PHASE(UNMAP_FREE, "unmap_free")			\
+	DMAB_PHASE(MUNMAP, "munmap")				\
+	DMAB_PHASE(FREE, "free")				\
 	DMAB_PHASE(FRAME, "frame")
 
 enum dmab_phase {

@@ -26,7 +26,11 @@
  *                   again, what a driver that maps per frame pays instead
  *                   of the two syncs
  *   unmap_free      the strategy's teardown: munmap and the free (the
- *                   module frees when the mapping and the fd are gone)
+ *                   module frees when the mapping and the fd are gone);
+ *                   where the strategy takes it apart (kmod, carveout) the
+ *                   sum of two phases timed apart:
+ *     munmap        the user mapping given back (the buffer's file holds it)
+ *     free          the last close: the module frees the buffer
  *
  * Before unmap_free, untimed, the CPU reads each page's word back: a
  * mapping that lost a store or maps two pages onto one, or a clean that did
@@ -84,7 +88,12 @@ static void first_touch(unsigned char *cpu, size_t size, uint64_t seq)
 		*(volatile uint64_t *)(cpu + off) = page_word(key, off / page);
 }
 
-/* Reads each page's word back; what is not there is a corrupt page. */
+/*
+ * Reads each page's word back. A page that still holds what a fresh page
+ * holds (0) lost the CPU's store to older data: stale (the negative control
+ * under swiotlb, whose dma_unmap copies the untouched bounce slot back over
+ * it). Any other wrong word is corrupt.
+ */
 static void check_touch(const unsigned char *cpu, size_t size, uint64_t seq,
 			struct dmab_integrity *in)
 {
@@ -92,8 +101,12 @@ static void check_touch(const unsigned char *cpu, size_t size, uint64_t seq,
 	uint64_t key = dmab_oracle_key(seq);
 
 	for (off = 0; off < size; off += page) {
+		uint64_t word = *(const volatile uint64_t *)(cpu + off);
+
 		in->lines_checked++;
-		if (*(const volatile uint64_t *)(cpu + off) != page_word(key, off / page))
+		if (word == 0)
+			in->stale_lines++;
+		else if (word != page_word(key, off / page))
 			in->corrupt_lines++;
 	}
 	in->frames_checked++;
@@ -154,6 +167,26 @@ static int remap(struct dmab_cell *c, struct dmab_marks *m, uint64_t *ns)
 	return 0;
 }
 
+/* The buffer given back: munmap and free apart where the strategy can, their sum unmap_free. */
+static int give_back(struct dmab_cell *c, struct dmab_marks *m, uint64_t *ns)
+{
+	const struct dmab_strategy *s = c->strategy;
+	struct dmab_buffer *b = &c->bufs[0];
+	int ret;
+
+	if (!s->unmap) {
+		s->teardown(b);
+		dmab_marks_phase(m, DMAB_PHASE_UNMAP_FREE, 1, ns);
+		return 0;
+	}
+	ret = s->unmap(b);
+	dmab_marks_phase(m, DMAB_PHASE_MUNMAP, 1, ns);
+	s->teardown(b);
+	dmab_marks_phase(m, DMAB_PHASE_FREE, 1, ns);
+	ns[DMAB_PHASE_UNMAP_FREE] = ns[DMAB_PHASE_MUNMAP] + ns[DMAB_PHASE_FREE];
+	return ret;
+}
+
 static int life(struct dmab_cell *c, uint64_t *ns, unsigned int flags)
 {
 	const struct dmab_strategy *s = c->strategy;
@@ -190,11 +223,11 @@ static int life(struct dmab_cell *c, uint64_t *ns, unsigned int flags)
 		s->query_mapping(b, &c->mapping_effective, &c->mapping_how);
 	dmab_marks_resume(&m);
 
-	s->teardown(b);
-	dmab_marks_phase(&m, DMAB_PHASE_UNMAP_FREE, 1, ns);
+	/* a munmap that fails is the strategy failing: teardown gave the rest back anyway */
+	ret = give_back(c, &m, ns);
 	dmab_marks_frame(&m, ns);
 	b->cpu = NULL;	/* given back: nothing for cell_teardown to free */
-	return 0;
+	return ret;
 
 out_teardown:
 	/* a sync or map that fails is the strategy failing, not a buffer that could not be had */
@@ -226,7 +259,8 @@ static const char *alloc_atomic_refuses(const struct dmab_strategy *s)
 			   DMAB_PHASE_BIT(UNMAP_FREE))
 #define ALLOC_PHASES (DMAB_PHASE_BIT(CPU_COST) | ALLOC_COST_PHASES | DMAB_PHASE_BIT(ALLOC) |	\
 		      DMAB_PHASE_BIT(MMAP) | DMAB_PHASE_BIT(KERNEL_ALLOC) |			\
-		      DMAB_PHASE_BIT(DMA_UNMAP) | DMAB_PHASE_BIT(DMA_MAP) | DMAB_PHASE_BIT(FRAME))
+		      DMAB_PHASE_BIT(DMA_UNMAP) | DMAB_PHASE_BIT(DMA_MAP) | DMAB_PHASE_BIT(MUNMAP) |	\
+		      DMAB_PHASE_BIT(FREE) | DMAB_PHASE_BIT(FRAME))
 
 const struct dmab_workload dmab_workload_alloc = {
 	.name = "alloc",

@@ -210,6 +210,18 @@ int dmab_kmod_map(struct dmab_buffer *buf)
 	return 0;
 }
 
+int dmab_kmod_unmap(struct dmab_buffer *buf)
+{
+	struct kmod_buffer *kb = buf->priv;
+
+	if (!buf->cpu)
+		return 0;
+	if (munmap(buf->cpu, kb->mapped))
+		return -errno;
+	buf->cpu = NULL;
+	return 0;
+}
+
 int dmab_kmod_setup(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size)
 {
 	uint64_t kernel_ns;

@@ -20,6 +20,7 @@ void dmab_kmod_teardown(struct dmab_buffer *buf);
 int dmab_kmod_alloc_buffer(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size,
 			   unsigned int flags, uint64_t *kernel_ns);
 int dmab_kmod_map(struct dmab_buffer *buf);
+int dmab_kmod_unmap(struct dmab_buffer *buf);
 int dmab_kmod_dma_unmap(struct dmab_buffer *buf);
 int dmab_kmod_dma_map(struct dmab_buffer *buf);
 uint64_t dmab_kmod_pool_bytes(void);
@@ -70,6 +71,7 @@ extern struct dmab_device dmab_kmod_device;
 	.teardown = dmab_kmod_teardown,			\
 	.alloc = dmab_kmod_alloc_buffer,		\
 	.map = dmab_kmod_map,				\
+	.unmap = dmab_kmod_unmap,			\
 	.dma_unmap = dmab_kmod_dma_unmap,		\
 	.dma_map = dmab_kmod_dma_map,			\
 	.pool_bytes = dmab_kmod_pool_bytes,		\
@@ -88,6 +90,7 @@ extern struct dmab_device dmab_kmod_device;
 	.teardown = dmab_kmod_teardown,			\
 	.alloc = dmab_kmod_alloc_buffer,		\
 	.map = dmab_kmod_map,				\
+	.unmap = dmab_kmod_unmap,			\
 	.pool_bytes = dmab_reserved_pool_bytes,		\
 	.device = &dmab_kmod_device,			\
 	.query_mapping = dmab_kmod_mapping

@@ -41,6 +41,8 @@ static const char *check_table(const struct dmab_strategy *s)
 	if (!s->alloc != !s->map || (s->irqs_off_alloc && !s->alloc))
 		return "a table has one of alloc and map without the other, or irqs_off_alloc "
 		       "without them";
+	if (s->unmap && !s->map)
+		return "a table has unmap without alloc and map";
 	if (!s->dma_unmap != !s->dma_map)
 		return "a table has one of dma_unmap and dma_map without the other";
 	if (!s->device->open || !s->device->close || !s->device->write || !s->device->read ||

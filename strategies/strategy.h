@@ -77,6 +77,11 @@ struct dmab_strategy {
 	int (*alloc)(const struct dmab_strategy *s, struct dmab_buffer *buf, size_t size,
 		     unsigned int flags, uint64_t *kernel_ns);
 	int (*map)(struct dmab_buffer *buf);
+	/*
+	 * NULL, or teardown's first step apart: the CPU's mapping given back
+	 * (buf->cpu NULL after); teardown then frees what is left.
+	 */
+	int (*unmap)(struct dmab_buffer *buf);
 	/* 1: alloc takes DMAB_SETUP_IRQS_OFF */
 	int irqs_off_alloc;
 	/*

@@ -706,14 +706,14 @@ elif ! "${validate[@]}" "$out/alloc.json" >/dev/null; then
 	fail "the alloc run's JSON is not schema-valid"
 else
 	cp "$out/alloc.json" "$top/results/guests/$arch-$kver-alloc.json"
-	if detail=$(/usr/bin/python3 - "$out/alloc.json" <<'PY'
+	if detail=$(/usr/bin/python3 - "$out/alloc.json" 2>&1 <<'PY'
 import json, sys
 
 d = json.load(open(sys.argv[1]))
 life = {'alloc_map', 'first_touch', 'sync_for_device', 'sync_for_cpu', 'unmap_free'}
 # the module's buffers: ALLOC and mmap apart, the allocator's own time; a streaming
 # mapping (every page-backed strategy) also given up and made again
-split = {'alloc', 'mmap', 'kernel_alloc'}
+split = {'alloc', 'mmap', 'kernel_alloc', 'munmap', 'free'}
 remap = {'dma_unmap', 'dma_map'}
 def want(x):
     if x['backend'] not in ('kmod', 'carveout'):
@@ -722,11 +722,16 @@ def want(x):
             (x['strategy'] == 'wc' and d['environment']['kmod'].get('arch') == 'x86_64'):
         return life | split | remap
     return life | split
+# where streaming mappings bounce, dma_unmap copies the negative control's untouched
+# bounce slot back over the CPU's stores: stale, and the check must see it
+def verdict(x):
+    bounce = d['environment']['kmod'].get('mappings_bounce')
+    return 'stale' if bounce and (x['strategy'], x['backend']) == ('cached-nosync', 'kmod') else 'ok'
 ran = [x for x in d['results'] if x['skipped'] is None]
 bad = ['%s/%s: %s' % (x['strategy'], x['backend'], why) for x in ran for why in (
     'phases ' + ','.join(sorted(x['phases'])) if not want(x) <= set(x['phases']) else None,
     'dma_unmap without a streaming mapping' if 'dma_unmap' in x['phases'] and not remap <= want(x) else None,
-    'integrity ' + x['integrity']['verdict'] if x['integrity']['verdict'] != 'ok' else None,
+    'integrity ' + x['integrity']['verdict'] if x['integrity']['verdict'] != verdict(x) else None,
     'no buffer: %s' % x['alloc_failures'] if x['alloc_failures'] else None) if why]
 bad += ['%s/%s failed: %s' % (x['strategy'], x['backend'], x['skipped'])
         for x in d['results'] if x['skipped'] and x['failed']]
@@ -735,7 +740,7 @@ done = {x['strategy'] for x in ran if x['backend'] == 'kmod'}
 missing = [s for s in kmod.get('strategies') or [] if s not in done] if kmod['loaded'] else []
 assert ran and not bad and not missing, '; '.join(bad + ['kmod %s never ran' % s for s in missing])
 print('%d configurations (%s) got and gave back %d buffers of 64 KiB, every phase timed, '
-      'integrity ok, none failed' % (len(ran), ', '.join(sorted({'%s/%s' % (x['strategy'], x['backend'])
+      'integrity as expected, none failed' % (len(ran), ', '.join(sorted({'%s/%s' % (x['strategy'], x['backend'])
                                                                for x in ran})),
                                      sum(x['frames'] for x in ran)))
 PY
