@@ -5,9 +5,12 @@
  *   kmod-test            the full run, against the module loaded with its defaults
  *   kmod-test params     the module loaded with mode=0660 max_total_mb=16
  *   kmod-test dmaengine  the full run without 16 MiB buffers (dmaengine=on)
- *   kmod-test carveout SIZE@ADDR   the module loaded with carveout=SIZE@ADDR:
- *                        every strategy of the carveout backend, its bad
- *                        ranges, running it out, /dev/mem over its buffers
+ *   kmod-test carveout SIZE@ADDR|NODE [dmaengine]   the module loaded with
+ *                        carveout=SIZE@ADDR, or carveout=NODE (a no-map child of
+ *                        /reserved-memory, its range read from the device tree):
+ *                        every strategy of the carveout backend, its bad ranges,
+ *                        running it out, /dev/mem over its buffers; with
+ *                        dmaengine, also dmaengine=on (INFO must name a channel)
  *
  * The cases are data: bad_inputs[] holds each ioctl's bad-input classes (a
  * valid request, the fields that break it, the errno), expectations[] the
@@ -388,6 +391,9 @@ static bool bounce;		/* INFO: streaming mappings bounce (swiotlb=force) */
 /* kmod-test carveout: every buffer from the carveout, which the arguments say */
 static uint32_t backend = DMAB_BACKEND_PAGES;
 static uint64_t carveout_base, carveout_size;
+static char carveout_node[320];	/* carveout=NODE: its directory in the device tree */
+static bool carveout_dmaengine;	/* ... dmaengine=on: a DMA_MEMCPY channel is the device */
+static bool carveout_has_page;	/* the region's first page has a struct page */
 static uint64_t last_phys;	/* phys_addr of the last alloc_buffer() */
 
 /* A node under @dir (depth <= 3) whose compatible names @what: the board has it. */
@@ -1393,6 +1399,13 @@ static void test_info(mode_t mode)
 		      expected_mask());
 		CHECK(info.carveout_sync == sync, "carveout sync method %u, expected %u",
 		      info.carveout_sync, sync);
+		CHECK(!(info.flags & DMAB_INFO_DMAENGINE) == !carveout_dmaengine,
+		      "INFO's DMAENGINE flag is %s, the module was loaded with dmaengine=%s",
+		      info.flags & DMAB_INFO_DMAENGINE ? "set" : "clear",
+		      carveout_dmaengine ? "on" : "off");
+		printf("INFO carveout device: %s%.*s%s%.*s\n",
+		       info.dma_channel[0] ? "channel " : "emulated", DMAB_NAME_LEN, info.dma_channel,
+		       info.dma_channel[0] ? " on " : "", DMAB_CONTROLLER_LEN, info.dma_controller);
 	} else {
 		CHECK(!info.carveout_base && !info.carveout_size && !info.carveout_used &&
 		      !info.carveout_strategy_mask && !info.carveout_sync,
@@ -1600,37 +1613,69 @@ static void test_carveout_exhausted(void)
 }
 
 /*
+ * What /dev/mem maps a carveout page as (mmap_mem in drivers/char/mem.c
+ * asks phys_mem_access_prot()). x86: O_SYNC is UC- (PAT), without it WB.
+ * arm64 (arch/arm64/mm/mmu.c): by pfn_is_map_memory(), false for no-map
+ * memory and above mem=, so Device-nGnRnE whether O_SYNC or not. ARMv7
+ * (arch/arm/mm/mmu.c): by pfn_valid(), a struct page: none (above mem=) is
+ * strongly ordered whatever O_SYNC says; one (a no-map region inside a
+ * memory bank) is Normal-NC with O_SYNC and write-back without.
+ */
+static uint32_t devmem_type(bool o_sync)
+{
+	if (!strcmp(info.arch, "x86_64"))
+		return o_sync ? DMAB_MT_UC_MINUS : DMAB_MT_WB;
+	if (!strcmp(info.arch, "arm") && carveout_has_page)
+		return o_sync ? DMAB_MT_NORMAL_NC : DMAB_MT_WB;
+	return DMAB_MT_DEVICE;
+}
+
+/*
+ * The carveout buffer under a /dev/mem mapping of @type: the strategy of
+ * that type (x86 PAT wants one type per range), so that its SYNC is what
+ * the mapping needs. A write-back /dev/mem mapping is kept right by the
+ * module's maintenance by physical range: the data caches are physically
+ * tagged, so it reaches the lines of every mapping of the buffer.
+ */
+static uint32_t devmem_buffer_strategy(uint32_t type)
+{
+	switch (type) {
+	case DMAB_MT_WB:
+		return DMAB_STRAT_CACHED_SYNC;
+	case DMAB_MT_NORMAL_NC:
+		return DMAB_STRAT_WC;
+	default:
+		return DMAB_STRAT_UNCACHED;
+	}
+}
+
+/*
  * /dev/mem over a carveout buffer, as the devmem backend maps it: the
  * memory type read back with DMAB_QUERY_ANY_PFNMAP (without it, EINVAL),
- * the module's device writing what the mapping reads, and the other way.
- * x86: O_SYNC is UC- (PAT), without it WB. ARM: the region is outside the
- * kernel's linear map (mem=), and /dev/mem maps such memory uncached
- * (Device-nGnRnE, strongly ordered) whether O_SYNC or not
- * (phys_mem_access_prot in arch/arm64/mm/mmu.c and arch/arm/mm/mmu.c).
+ * the module's device writing what the mapping reads, and the other way,
+ * with the buffer's SYNC around each as the protocol has it.
  */
 static void test_devmem(void)
 {
 	static const struct {
-		uint32_t strategy;	/* the carveout buffer's: its type matches (x86 PAT) */
 		int oflags;
 		const char *what;
 	} cases[] = {
-		{ DMAB_STRAT_UNCACHED, O_SYNC, "O_SYNC" },
-		{ DMAB_STRAT_CACHED_NOSYNC, 0, "without O_SYNC" },
+		{ O_SYNC, "O_SYNC" },
+		{ 0, "without O_SYNC" },
 	};
 	const size_t size = 65536;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		bool x86 = !strcmp(info.arch, "x86_64");
-		uint32_t expected = !x86 ? DMAB_MT_DEVICE :
-				    cases[i].oflags ? DMAB_MT_UC_MINUS : DMAB_MT_WB;
+		uint32_t expected = devmem_type(cases[i].oflags);
+		uint32_t strategy = devmem_buffer_strategy(expected);
 		struct dmab_query_mapping q = { 0 };
 		int fd, mem, err;
 		uint64_t bad, phys;
 		uint64_t *w;
 
-		err = alloc_buffer(cases[i].strategy, size, &fd);
+		err = alloc_buffer(strategy, size, &fd);
 		CHECK(!err, "devmem %s: alloc: %s", cases[i].what, errname(err));
 		if (err)
 			continue;
@@ -1660,17 +1705,24 @@ static void test_devmem(void)
 		      "/dev/mem %s: mapping %s (raw %#llx), expected %s: %s", cases[i].what,
 		      memory_type_name(q.memory_type), ULL(q.raw), memory_type_name(expected),
 		      errname(err));
-		printf("INFO devmem %-15s: mapping %s raw %#llx\n", cases[i].what,
-		       memory_type_name(q.memory_type), ULL(q.raw));
+		printf("INFO devmem %-15s: mapping %s raw %#llx (over a %s buffer)\n", cases[i].what,
+		       memory_type_name(q.memory_type), ULL(q.raw), strategy_names[strategy]);
 
 		/* the device writes at the physical address, /dev/mem reads it */
-		err = device_op(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 3, 64, NULL);
+		err = sync_buffer(fd, DMAB_IOC_SYNC_FOR_DEVICE, DMAB_DIR_FROM_DEVICE, 0, size, NULL);
+		if (!err)
+			err = device_op(fd, DMAB_IOC_DEVICE_WRITE, 0, size, 3, 64, NULL);
+		if (!err)
+			err = sync_buffer(fd, DMAB_IOC_SYNC_FOR_CPU, DMAB_DIR_FROM_DEVICE, 0, size,
+					  NULL);
 		bad = err ? UINT64_MAX : bad_lines_in(w, size, 64, 3);
 		CHECK(!bad, "devmem %s: %s, %llu bad lines through /dev/mem after a device write",
 		      cases[i].what, errname(err), ULL(bad));
 		/* and the other way */
 		fill_frame(w, size, 64, 4);
-		err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 4, 64, &bad);
+		err = sync_buffer(fd, DMAB_IOC_SYNC_FOR_DEVICE, DMAB_DIR_TO_DEVICE, 0, size, NULL);
+		if (!err)
+			err = device_op(fd, DMAB_IOC_DEVICE_READ, 0, size, 4, 64, &bad);
 		CHECK(!err && !bad, "devmem %s: the device read %llu bad lines of a frame written "
 		      "through /dev/mem: %s", cases[i].what, ULL(bad), errname(err));
 		munmap(w, size);
@@ -1696,6 +1748,158 @@ static int parse_carveout(const char *arg)
 	return *end || !carveout_size ? -1 : 0;
 }
 
+#define DT_RESERVED	"/proc/device-tree/reserved-memory"
+
+/* A property of the device tree: its length, or -1. */
+static int dt_read(const char *node, const char *property, unsigned char *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", node, property);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len, f);
+	fclose(f);
+	return (int)n;
+}
+
+/* @cells big-endian 32-bit cells at @p, as one number (1 or 2 cells). */
+static uint64_t dt_number(const unsigned char *p, uint32_t cells)
+{
+	uint64_t v = 0;
+
+	while (cells--) {
+		v = v << 32 | (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+		p += 4;
+	}
+	return v;
+}
+
+/*
+ * kmod-test carveout NODE: the range from the device tree, as the module
+ * finds it: a child of /reserved-memory named NODE, with its unit address
+ * or without it; reg's first range, in the parent's cells.
+ */
+static int parse_carveout_node(const char *name)
+{
+	size_t len = strlen(name);
+	unsigned char cells[8], reg[16];
+	uint32_t acells, scells;
+	struct dirent *d;
+	DIR *dp;
+
+	dp = opendir(DT_RESERVED);
+	if (!dp)
+		return -1;
+	while ((d = readdir(dp)))
+		if (!strcmp(d->d_name, name) ||
+		    (!strchr(name, '@') && !strncmp(d->d_name, name, len) && d->d_name[len] == '@')) {
+			snprintf(carveout_node, sizeof(carveout_node), DT_RESERVED "/%s", d->d_name);
+			break;
+		}
+	closedir(dp);
+	if (!carveout_node[0] || dt_read(DT_RESERVED, "#address-cells", cells, 4) != 4 ||
+	    dt_read(DT_RESERVED, "#size-cells", cells + 4, 4) != 4)
+		return -1;
+	acells = (uint32_t)dt_number(cells, 1);
+	scells = (uint32_t)dt_number(cells + 4, 1);
+	if (acells < 1 || acells > 2 || scells < 1 || scells > 2 ||
+	    dt_read(carveout_node, "reg", reg, sizeof(reg)) < (int)(4 * (acells + scells)))
+		return -1;
+	carveout_base = dt_number(reg, acells);
+	carveout_size = dt_number(reg + 4 * acells, scells);
+	return carveout_size ? 0 : -1;
+}
+
+/* include/uapi/linux/kernel-page-flags.h */
+#define KPF_NOPAGE	20
+#define KPF_RESERVED	32
+
+/*
+ * The kernel's flags of the page at @phys, from /proc/kpageflags (root): 0
+ * or -errno. A pfn without a struct page reads KPF_NOPAGE (fs/proc/page.c:
+ * pfn_to_online_page(), which is pfn_valid() on a FLATMEM kernel such as
+ * ARMv7's); one past the last the kernel has reads nothing.
+ */
+static int page_flags(uint64_t phys, uint64_t *flags)
+{
+	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, flags, sizeof(*flags), (off_t)(phys / page_size * sizeof(*flags)));
+	close(fd);
+	if (n == 0)
+		*flags = 1ULL << KPF_NOPAGE;
+	return n < 0 ? -errno : n == 0 || n == sizeof(*flags) ? 0 : -EIO;
+}
+
+/*
+ * Whether the region has struct pages: what /dev/mem's memory type depends
+ * on (devmem_type()). A no-map reserved-memory node must have them: no-map
+ * memory stays in memblock.memory, which the memory map covers, and its
+ * pages are PageReserved (memblock_mark_nomap() and
+ * memmap_init_reserved_pages() in mm/memblock.c).
+ */
+static void test_carveout_pages(void)
+{
+	uint64_t flags = 0;
+	int err = page_flags(carveout_base, &flags);
+
+	carveout_has_page = !err && !(flags >> KPF_NOPAGE & 1);
+	printf("INFO carveout struct page at %#llx: %s (kpageflags %#llx%s%s)\n",
+	       ULL(carveout_base), carveout_has_page ? "yes" : "no", ULL(flags),
+	       err ? ", " : "", err ? strerror(-err) : "");
+	if (carveout_node[0])
+		CHECK(!err && carveout_has_page && (flags >> KPF_RESERVED & 1),
+		      "the no-map region %s: kpageflags %#llx (%s), expected a struct page, "
+		      "PageReserved", carveout_node, ULL(flags), err ? strerror(-err) : "read");
+}
+
+/*
+ * A no-map region inside a memory bank is a hole in System RAM: the kernel
+ * lists memblock's ranges without the no-map ones (for_each_mem_range() in
+ * request_standard_resources(), arch/arm/kernel/setup.c), so the module's
+ * System RAM check (region_intersects()) and /dev/mem's (page_is_ram())
+ * both let it through, and RAM lies on both sides of it.
+ */
+static void test_carveout_node(void)
+{
+	unsigned long long start, end, last = carveout_base + carveout_size - 1;
+	bool below = false, above = false, inside = false;
+	char line[256], name[64];
+	unsigned char none[1];
+	FILE *f;
+
+	printf("INFO carveout node %s: reg %#llx +%#llx\n", carveout_node, ULL(carveout_base),
+	       ULL(carveout_size));
+	CHECK(dt_read(carveout_node, "no-map", none, sizeof(none)) == 0,
+	      "%s has no (empty) no-map property", carveout_node);
+	f = fopen("/proc/iomem", "r");
+	CHECK(f, "/proc/iomem: %s", strerror(errno));
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx : %63[^\n]", &start, &end, name) != 3 ||
+		    strcmp(name, "System RAM"))
+			continue;
+		if (end < carveout_base)
+			below = true;
+		else if (start > last)
+			above = true;
+		else
+			inside = true;
+	}
+	fclose(f);
+	CHECK(!inside && below && above, "/proc/iomem: System RAM %s the no-map region [%#llx-%#llx]"
+	      " (below it: %s, above it: %s)", inside ? "in" : "around", ULL(carveout_base), last,
+	      below ? "yes" : "no", above ? "yes" : "no");
+}
+
 static void test_carveout(void)
 {
 	/* one run of the region each: no chunks to cross (the A9 guest's time counts) */
@@ -1705,6 +1909,9 @@ static void test_carveout(void)
 	size_t s;
 	int fd;
 
+	if (carveout_node[0])
+		test_carveout_node();
+	test_carveout_pages();
 	test_bad_inputs(true);
 	test_carveout_exhausted();
 	for (strategy = 0; strategy < DMAB_STRAT_COUNT; strategy++)
@@ -1755,8 +1962,11 @@ int main(int argc, char **argv)
 	}
 
 	if (carveout) {
-		if (argc != 3 || parse_carveout(argv[2])) {
-			fprintf(stderr, "usage: kmod-test carveout SIZE@ADDR (as carveout= had it)\n");
+		carveout_dmaengine = argc == 4 && !strcmp(argv[3], "dmaengine");
+		if ((argc != 3 && !carveout_dmaengine) ||
+		    (parse_carveout(argv[2]) && parse_carveout_node(argv[2]))) {
+			fprintf(stderr, "usage: kmod-test carveout SIZE@ADDR|NODE [dmaengine] (as "
+				"carveout= had it: NODE a child of " DT_RESERVED ")\n");
 			return 2;
 		}
 		backend = DMAB_BACKEND_CARVEOUT;

@@ -195,6 +195,8 @@ armv7-a9)
 	boot=(earlycon=exynos4210,0x13800000 rdinit=/init cpuidle.off=1)
 	# armmp reserves 16 MiB of CMA: too little for a 16 MiB coherent or wc buffer
 	cmdline=cma=64M a9=1
+	# dtc and fdtget: the tests' boot reserves its carveout in the device tree (dt-reserve.sh)
+	need device-tree-compiler
 	# /init after about 6 s, power-off after about 2 minutes (TCG, two A9s)
 	[ "$bench" = 1 ] || timeout=400
 	expect_machine=armv7l expect_timer=clock_monotonic_raw expect_read=neon user_maintenance=0
@@ -354,13 +356,23 @@ fuzz_cmdline+=" ${DMAB_FUZZ_KERNEL_ARGS-slub_debug=FZPU page_poison=1 init_on_fr
 # The carveout (issue 14): memory the kernel does not manage, for dmabench.ko's
 # carveout= and the devmem backend (init.sh's carveout block), on the tests' boot only:
 # x86 memmap=SIZE$ADDR reserves it inside RAM (the '$' is literal here; in GRUB's
-# config it must be written \$), ARM mem= ends RAM below it. 64 MiB.
-carveout=''
+# config it must be written \$), arm64 and armhf mem= end RAM below it. 64 MiB.
+# armv7-a9 boots a copy of its device tree with a no-map reserved-memory node inside
+# RAM (tests/guests/dt-reserve.sh; about 0.5 s when made, kept as $tests_dtb): a hole
+# in System RAM whose pages have a struct page (docs/carveout.md), taken by name
+# (dmab.carveout_node) and with dmaengine=on; a second node without no-map is for
+# the module to refuse (dmab.carveout_map_node).
+carveout='' tests_dtb=''
 if [ "$bench" = 0 ]; then
 	case "$arch" in
 	x86_64) carveout=64M@0x10000000 cmdline+=' memmap=64M$0x10000000' ;;
 	arm64 | armhf) carveout=64M@0x5c000000 cmdline+=' mem=448M' ;;	# RAM at 1 GiB, 512 MiB
-	armv7-a9) carveout=64M@0x7c000000 cmdline+=' mem=960M' ;;	# smdkc210: 1 GiB at 1 GiB
+	armv7-a9) # smdkc210: 1 GiB at 1 GiB; the region inside it, in lowmem
+		carveout=64M@0x60000000
+		tests_dtb="$out/${dtb%.dtb}-dmabench.dtb"
+		"$top/tests/guests/dt-reserve.sh" "$out/$dtb" "$tests_dtb" dmabench@60000000:64M \
+			dmabench-mapped@5f000000:1M:map || { echo "guests: dt-reserve.sh failed" >&2; exit 3; }
+		cmdline+=' dmab.carveout_node=dmabench@60000000 dmab.carveout_map_node=dmabench-mapped' ;;
 	esac
 	[ -n "$carveout" ] && cmdline+=" dmab.carveout=$carveout"
 fi
@@ -387,7 +399,7 @@ boot_guest() { # boot_guest LOG MEM_MIB TIMEOUT CMDLINE: one boot to power-off, 
 	for i in "${!q[@]}"; do # -m as the guest's case above has it, or the fuzz boot's
 		[ "${q[i]}" = -m ] && q[i + 1]=$mem
 	done
-	[ -n "$dtb" ] && q+=(-dtb "$out/$dtb")
+	[ -n "$dtb" ] && q+=(-dtb "${boot_dtb:-$out/$dtb}")	# the tests' boot: tests_dtb
 	start=$(date +%s)
 	# armmp has no driver for smdkc210's RTC (RTC_DRV_S3C): the guest takes the host's time
 	[ "$a9" = 1 ] && append+=" dmab.epoch=$start"
@@ -440,7 +452,7 @@ if [ "$fuzz_only" = 1 ]; then
 	exit
 fi
 rm -f "$out"/*.json	# what the last boot handed over
-boot_guest "$log" "$mem" "$timeout" "$cmdline"
+boot_dtb=$tests_dtb boot_guest "$log" "$mem" "$timeout" "$cmdline"
 judge_tests "$log"
 
 # JSON the guest handed over: kept under results/, and validated. Result files came
@@ -972,10 +984,14 @@ fi
 # The carveout (init.sh's carveout block): the carveout and devmem backends with the
 # module (devmem through its buffers and device), devmem alone without it; every
 # strategy offered ran with integrity ok, the memory types read back are the ones
-# each architecture gives (x86 /dev/mem with O_SYNC: UC-), cached-sync says which
-# maintenance it did, and what cannot be had says why.
+# each architecture gives (x86 /dev/mem with O_SYNC: UC-; ARMv7 inside a memory
+# bank: Normal-NC, and write-back without O_SYNC), cached-sync says which
+# maintenance it did, and what cannot be had says why. With a reserved-memory node
+# on the A9 board, the carveout through its PL330 channel (dmaengine=on) too.
 if [ -n "$carveout" ]; then
-	for f in carveout devmem; do
+	carveout_files=(carveout devmem)
+	[ "$a9" = 1 ] && carveout_files+=(carveout-dmaengine)
+	for f in "${carveout_files[@]}"; do
 		if [ ! -f "$out/$f.json" ]; then
 			fail "the guest handed over no $f.json (see $log)"
 		elif ! "${validate[@]}" "$out/$f.json" >/dev/null; then
@@ -994,6 +1010,10 @@ size, base = carveout.split('@')
 size = int(size[:-1]) << {'K': 10, 'M': 20, 'G': 30}[size[-1]]
 base = int(base, 0)
 x86 = machine == 'x86_64'
+# the A9 board's region is a no-map reserved-memory node inside RAM, with struct pages:
+# ARMv7's /dev/mem maps such a pfn (pfn_valid) Normal-NC with O_SYNC and write-back
+# without (arch/arm/mm/mmu.c, phys_mem_access_prot); above mem= it would be strongly ordered
+in_bank = a9 == '1'
 # what each (backend, strategy) must read back here, and what its cached-sync does
 uncached = 'PAT UC-' if x86 else 'Device-nGnRnE' if machine == 'aarch64' else 'strongly ordered'
 types = {
@@ -1001,7 +1021,7 @@ types = {
     ('carveout', 'wc'): 'PAT WC' if x86 else 'Normal-NC',
     ('carveout', 'cached-sync'): 'write-back',
     ('carveout', 'cached-nosync'): 'write-back',
-    ('devmem', 'uncached'): uncached,
+    ('devmem', 'uncached'): 'Normal-NC' if in_bank else uncached,
 }
 if x86:
     types[('devmem', 'cached-sync')] = types[('devmem', 'cached-nosync')] = 'write-back'
@@ -1020,6 +1040,11 @@ def check(name, backends, module):
     if d is None:
         return
     rs = [x for x in d['results'] if x['backend'] in backends]
+    want_types = dict(types)
+    if in_bank and module:
+        # devmem's cached-nosync only where the module reads the mapping back as write-back;
+        # cached-sync never on ARMv7 (no cache maintenance user space may issue)
+        want_types[('devmem', 'cached-nosync')] = 'write-back'
     if module:
         c = d['environment']['kmod'].get('carveout') or {}
         yield '%s %s: the module reports its carveout %#x, %d MiB (loaded with %s)' % (
@@ -1030,7 +1055,7 @@ def check(name, backends, module):
         'ok' if (dm.get('base'), dm.get('size_bytes'), dm.get('module_device')) == (base, size, module)
         else 'fail', name, dm.get('source'),
         'and goes through the module' if dm.get('module_device') else 'and plays the device itself')
-    for (b, s), want in sorted(types.items()):
+    for (b, s), want in sorted(want_types.items()):
         if b not in backends:
             continue
         if not module and not x86:
@@ -1054,7 +1079,7 @@ def check(name, backends, module):
     # what this architecture cannot have: skipped, with the reason (in the devmem-only
     # run: where another backend offers the strategy, a skipped one is not listed)
     for b, s in (('devmem', 'wc'), ('devmem', 'cached-sync'), ('devmem', 'cached-nosync')):
-        if backends != ('devmem',) or (b, s) in types:
+        if backends != ('devmem',) or (b, s) in want_types:
             continue
         xs = [x for x in rs if (x['backend'], x['strategy']) == (b, s)]
         good = xs and all(x['skipped'] and not x['failed'] for x in xs)
@@ -1066,9 +1091,34 @@ def check(name, backends, module):
                                                name, want)
 
 
+def check_dmaengine(name):
+    """dmaengine=on with the carveout: every strategy it offers, through the PL330's channel"""
+    d = load(name)
+    if d is None:
+        return
+    kmod = d['environment']['kmod']
+    c, chan = kmod.get('carveout') or {}, kmod.get('dma_channel')
+    yield '%s %s: the module holds channel %s on %s and its carveout %#x, %d MiB (%s)' % (
+        'ok' if chan and (c.get('base'), c.get('size_bytes')) == (base, size) else 'fail', name,
+        chan, kmod.get('dma_controller'), c.get('base') or 0, (c.get('size_bytes') or 0) >> 20, carveout)
+    xs = [x for x in d['results'] if x['backend'] == 'carveout' and not x['skipped']]
+    offered = sorted(c.get('strategies') or [])
+    missing = sorted(set(offered) - {x['strategy'] for x in xs})
+    wrong = ['%s: %s' % (x['strategy'], x['device']['description']) for x in xs
+             if x['device']['emulated'] or not all(w in x['device']['description']
+                                                   for w in (chan or '?', 'pl330'))]
+    bad = ['%s: %s' % (x['strategy'], x['integrity']['verdict']) for x in xs
+           if x['integrity']['verdict'] != 'ok']
+    yield '%s %s: %s ran through %s, integrity %s%s%s' % (
+        'ok' if xs and offered and not missing and not wrong and not bad else 'fail', name,
+        ', '.join(sorted({x['strategy'] for x in xs})) or 'nothing', chan, ', '.join(bad) or 'ok',
+        '; never: ' + ', '.join(missing) if missing else '', '; not the channel: ' + '; '.join(wrong)
+        if wrong else '')
+
+
 try:
     for line in list(check('carveout', ('carveout', 'devmem'), True)) + list(
-            check('devmem', ('devmem',), False)):
+            check('devmem', ('devmem',), False)) + list(check_dmaengine('carveout-dmaengine')):
         print(line)
 except (KeyError, TypeError, ValueError, OSError, AttributeError) as e:
     print('fail checking the carveout JSON: %s: %s' % (type(e).__name__, e))
