@@ -1288,6 +1288,11 @@ static json_t *alloc_failures_json(const json_t *a, const json_t *b)
 			 "regression", !strcmp(verdict, "worse"), "note", note);
 }
 
+json_t *dmab_compare_alloc_failures(const json_t *base_result, const json_t *new_result)
+{
+	return alloc_failures_json(base_result, new_result);
+}
+
 static int has_phase(const json_t *r, const char *phase)
 {
 	return json_object_get(json_object_get(r, "phases"), phase) != NULL;
@@ -1879,26 +1884,34 @@ static void failures_text(const json_t *failures, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
+void dmab_compare_alloc_text(const json_t *alloc, char *buf, size_t len)
+{
+	char a[512], b[512];
+
+	failures_text(json_object_get(alloc, "base"), a, sizeof(a));
+	failures_text(json_object_get(alloc, "new"), b, sizeof(b));
+	snprintf(buf, len, "base %lld of %lld (%s), new %lld of %lld (%s)",
+		 json_integer_value(json_object_get(alloc, "base_failures")),
+		 json_integer_value(json_object_get(alloc, "base_attempts")), a,
+		 json_integer_value(json_object_get(alloc, "new_failures")),
+		 json_integer_value(json_object_get(alloc, "new_attempts")), b);
+}
+
 static void print_alloc_line(FILE *out, const json_t *c, int markdown, int colour)
 {
 	const json_t *f = json_object_get(c, "alloc_failures");
 	const char *verdict = str(f, "verdict");
 	int worse = !strcmp(verdict, "worse"), better = !strcmp(verdict, "better");
-	char name[256], a[512], b[512];
+	char name[256], text[DMAB_COMPARE_ALLOC_TEXT];
 
 	if (!strcmp(verdict, "none"))
 		return;
-	failures_text(json_object_get(f, "base"), a, sizeof(a));
-	failures_text(json_object_get(f, "new"), b, sizeof(b));
-	fprintf(out, "%s%sALLOC FAILURES %s%s %s: attempts that got no buffer: base %lld of %lld "
-		"(%s), new %lld of %lld (%s): %s%s\n", markdown ? "- **" : "",
+	dmab_compare_alloc_text(f, text, sizeof(text));
+	fprintf(out, "%s%sALLOC FAILURES %s%s %s: attempts that got no buffer: %s: %s%s\n",
+		markdown ? "- **" : "",
 		colour && (worse || better) ? (worse ? "\033[1;31m" : "\033[32m") : "",
 		worse ? "REGRESSION" : better ? "improvement" : "same rate", markdown ? "**" : "",
-		config_name(c, name, sizeof(name)),
-		json_integer_value(json_object_get(f, "base_failures")),
-		json_integer_value(json_object_get(f, "base_attempts")), a,
-		json_integer_value(json_object_get(f, "new_failures")),
-		json_integer_value(json_object_get(f, "new_attempts")), b, str(f, "note"),
+		config_name(c, name, sizeof(name)), text, str(f, "note"),
 		colour && (worse || better) ? "\033[0m" : "");
 }
 

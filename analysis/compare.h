@@ -120,6 +120,26 @@ char *dmab_compare_key(const json_t *result);
  */
 size_t dmab_compare_regressions(const json_t *cmp);
 
+/*
+ * alloc's attempts that got no buffer in two results of one configuration,
+ * judged as dmab_compare() judges them (its "alloc_failures" of that
+ * configuration: counts, verdict "none", "same", "worse" or "better", p,
+ * note), skipped results among them. NULL where not both count them and made
+ * attempts, or out of memory. For dmabench report's cells whose run got no
+ * buffer at all, which dmab_compare_configuration() does not take.
+ */
+json_t *dmab_compare_alloc_failures(const json_t *base_result, const json_t *new_result);
+
+/* Room for dmab_compare_alloc_text()'s counts. */
+#define DMAB_COMPARE_ALLOC_TEXT 1100
+
+/*
+ * The counts of such an object as compare's line prints them, into @buf:
+ * "base 2 of 22 (EDQUOT 2), new 14 of 34 (EDQUOT 2, ENOMEM 12)"; an errno
+ * list "none" where there were no failures.
+ */
+void dmab_compare_alloc_text(const json_t *alloc, char *buf, size_t len);
+
 void dmab_compare_print_text(FILE *out, const json_t *cmp, int colour);
 /* @heading: the page's "## ..." line, or NULL under a heading of the caller's. */
 void dmab_compare_print_markdown(FILE *out, const json_t *cmp, const char *heading);
