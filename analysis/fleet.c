@@ -231,6 +231,30 @@ static int ran(const json_t *r)
 	return !json_is_string(json_object_get(r, "skipped"));
 }
 
+/*
+ * A result skipped because no attempt got a buffer (alloc's, its failures
+ * counted): compare judges its failures though it has no timings, so the
+ * report shows it too.
+ */
+static int no_buffer(const json_t *r)
+{
+	json_t *failures = json_object_get(r, "alloc_failures"), *v;
+	const char *name;
+
+	if (ran(r))
+		return 0;
+	json_object_foreach(failures, name, v)
+		if (json_integer_value(v) > 0)
+			return 1;
+	return 0;
+}
+
+/* What the report shows: a result that ran, or one that got no buffer. */
+static int shown(const json_t *r)
+{
+	return ran(r) || no_buffer(r);
+}
+
 static int board_cmp(const void *a, const void *b)
 {
 	const struct board *x = a, *y = b;
@@ -259,7 +283,7 @@ static size_t kernel_of(const struct fleet *fl, const char *k)
 	return (size_t)(found - fl->kernels);
 }
 
-/* A file's results that ran, by compare's key: NULL when out of memory. */
+/* A file's results shown, by compare's key: NULL when out of memory. */
 static json_t *results_index(const json_t *root)
 {
 	json_t *index = json_object(), *r;
@@ -267,7 +291,7 @@ static json_t *results_index(const json_t *root)
 	size_t i;
 
 	json_array_foreach(json_object_get(root, "results"), i, r) {
-		if (!ran(r))
+		if (!shown(r))
 			continue;
 		key = index ? dmab_compare_key(r) : NULL;
 		if (!key || json_object_set(index, key, r)) {
@@ -366,8 +390,9 @@ static json_t *cell_json(const struct file_info *f, const json_t *r, const char 
 {
 	const json_t *in = json_object_get(r, "integrity");
 	json_int_t lo = 0, hi = 0, reps = repetition_range(r, headline, &lo, &hi);
+	json_t *cell;
 
-	return json_pack("{s:s, s:s, s:s?, s:o, s:I, s:o, s:o, s:s, s:I, s:I, s:I, s:b}",
+	cell = json_pack("{s:s, s:s, s:s?, s:o, s:I, s:o, s:o, s:s, s:I, s:I, s:I, s:b}",
 			 "kernel", kernel, "file", f->path,
 			 "started_utc", f->started[0] ? f->started : NULL,
 			 "median_ns", median_json(r, headline), "repetitions", reps,
@@ -378,6 +403,13 @@ static json_t *cell_json(const struct file_info *f, const json_t *r, const char 
 			 "stale_lines", json_integer_value(json_object_get(in, "stale_lines")),
 			 "corrupt_lines", json_integer_value(json_object_get(in, "corrupt_lines")),
 			 "runs", (json_int_t)runs, "base", 0);
+	/* the run's own reason: "no buffer could be had: all 20 attempts failed (ENOMEM 20)" */
+	if (cell && no_buffer(r) &&
+	    json_object_set_new(cell, "no_buffer", json_string(str(r, "skipped")))) {
+		json_decref(cell);
+		return NULL;
+	}
+	return cell;
 }
 
 static const json_t *metric_of(const json_t *c, const char *name)
@@ -398,26 +430,51 @@ static json_t *vs_base_json(const json_t *c, const char *base_kernel)
 {
 	const char *gate = json_string_value(json_object_get(c, "gate_metric"));
 	const json_t *m = metric_of(c, gate), *in = json_object_get(c, "integrity");
+	json_t *v, *alloc = json_object_get(c, "alloc_failures");
 
-	return json_pack("{s:s, s:s?, s:s, s:b, s:b, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:s?,"
-			 " s:O?, s:O?, s:b, s:b, s:s, s:s}",
-			 "base_kernel", base_kernel, "metric", gate,
-			 "verdict", m ? str(m, "verdict") : "not compared",
-			 "regression", json_is_true(json_object_get(c, "regression")),
-			 "gate_regression", json_is_true(json_object_get(m, "regression")),
-			 "ratio", json_object_get(m, "ratio"), "ci95", json_object_get(m, "ci95"),
-			 "p", json_object_get(m, "p"),
-			 "base_repetitions", json_object_get(m, "base_repetitions"),
-			 "new_repetitions", json_object_get(m, "new_repetitions"),
-			 "threshold_pct", json_object_get(c, "threshold_pct"),
-			 "note", json_object_get(m, "note"),
-			 "threshold_text", json_string_value(json_object_get(json_object_get(c,
+	v = json_pack("{s:s, s:s?, s:s, s:b, s:b, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:s?,"
+		      " s:O?, s:O?, s:b, s:b, s:s, s:s}",
+		      "base_kernel", base_kernel, "metric", gate,
+		      "verdict", m ? str(m, "verdict") : "not compared",
+		      "regression", json_is_true(json_object_get(c, "regression")),
+		      "gate_regression", json_is_true(json_object_get(m, "regression")),
+		      "ratio", json_object_get(m, "ratio"), "ci95", json_object_get(m, "ci95"),
+		      "p", json_object_get(m, "p"),
+		      "base_repetitions", json_object_get(m, "base_repetitions"),
+		      "new_repetitions", json_object_get(m, "new_repetitions"),
+		      "threshold_pct", json_object_get(c, "threshold_pct"),
+		      "note", json_object_get(m, "note"),
+		      "threshold_text", json_string_value(json_object_get(json_object_get(c,
 									  "threshold"), "text")),
-			 "gate_note", json_object_get(c, "gate_note"),
-			 "values", json_object_get(m, "values"),
-			 "integrity_changed", json_is_true(json_object_get(in, "changed")),
-			 "integrity_regression", json_is_true(json_object_get(in, "regression")),
-			 "base_integrity", str(in, "base"), "new_integrity", str(in, "new"));
+		      "gate_note", json_object_get(c, "gate_note"),
+		      "values", json_object_get(m, "values"),
+		      "integrity_changed", json_is_true(json_object_get(in, "changed")),
+		      "integrity_regression", json_is_true(json_object_get(in, "regression")),
+		      "base_integrity", str(in, "base"), "new_integrity", str(in, "new"));
+	/* alloc's failures, where both count them: compare's judgement as it is */
+	if (v && alloc && json_object_set(v, "alloc_failures", alloc)) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * Against the base where one of the two got no buffer: no timings to compare
+ * (compare lists the configuration as skipped), only alloc's failures,
+ * judged as compare judges them (none judged where the other result does not
+ * count them).
+ */
+static json_t *untimed_vs_base(const json_t *base_r, const json_t *r, const char *base_kernel)
+{
+	json_t *alloc = dmab_compare_alloc_failures(base_r, r);
+
+	return json_pack("{s:s, s:n, s:s, s:b, s:b, s:b, s:b, s:s, s:o?}",
+			 "base_kernel", base_kernel, "metric", "verdict", "not compared",
+			 "regression", json_is_true(json_object_get(alloc, "regression")),
+			 "gate_regression", 0, "integrity_changed", 0, "integrity_regression", 0,
+			 "not_compared", ran(base_r) ? "no buffer in this run" : ran(r) ?
+			 "no buffer in the base" : "no buffer in either", "alloc_failures", alloc);
 }
 
 /* One configuration: the file chosen per board and kernel, compared with the board's oldest. */
@@ -459,13 +516,16 @@ static json_t *others_json(struct fleet *fl, const struct config_work *w, size_t
 /* cpu_cost where every cell has it, else the frame (files of version 1 have no cpu_cost). */
 static const char *headline_of(struct fleet *fl, const struct config_work *w)
 {
+	const json_t *r;
 	size_t g;
 
-	for (g = 0; g < fl->ngroups; g++)
-		if (w->chosen[g] >= 0 &&
-		    !phase_of(json_object_get(fl->files[w->chosen[g]].index, w->key),
-			      DMAB_COMPARE_GATE))
+	for (g = 0; g < fl->ngroups; g++) {
+		if (w->chosen[g] < 0)
+			continue;
+		r = json_object_get(fl->files[w->chosen[g]].index, w->key);
+		if (ran(r) && !phase_of(r, DMAB_COMPARE_GATE))	/* no buffer: no phases */
 			return DMAB_COMPARE_GATE_FALLBACK;
+	}
 	return DMAB_COMPARE_GATE;
 }
 
@@ -503,6 +563,12 @@ static int row_json(struct fleet *fl, const struct config_work *w, size_t board,
 			base = f;
 			base_r = r;
 			json_object_set_new(cell, "base", json_true());
+			continue;
+		}
+		if (!ran(base_r) || !ran(r)) {
+			if (json_object_set_new(cell, "vs_base", untimed_vs_base(base_r, r,
+							dmab_fleet_kernel(base->root))))
+				goto out_nomem;
 			continue;
 		}
 		ret = dmab_compare_configuration(base->root, base->path, base_r, f->root, f->path,
@@ -618,6 +684,7 @@ static json_t *configurations_of(const struct fleet *fl)
 
 	for (i = 0; seen && list && i < fl->n; i++)
 		json_array_foreach(json_object_get(fl->files[i].root, "results"), k, r) {
+			/* not one that got no buffer anywhere: no timings, and its rate the same */
 			if (!ran(r))
 				continue;
 			key = dmab_compare_key(r);
@@ -702,24 +769,34 @@ static json_t *boards_json(const struct fleet *fl)
 	return list;
 }
 
-/* Counts over the cells compared: slower, faster, regressions. */
+/*
+ * Counts over the cells compared: slower, faster, regressions; and, only
+ * where there are some, alloc's failures judged and cells that got no buffer.
+ */
 static void tally(json_t *doc)
 {
 	json_int_t compared = 0, slower = 0, faster = 0, regressions = 0, common = 0;
-	const json_t *c, *row, *cell, *v;
+	json_int_t judged = 0, worse = 0, better = 0, no_buffers = 0;
+	const json_t *c, *row, *cell, *v, *alloc;
 	size_t i, k, j;
 
 	json_array_foreach(json_object_get(doc, "configurations"), i, c) {
 		common += json_integer_value(json_object_get(c, "cells")) > 1;
 		json_array_foreach(json_object_get(c, "rows"), k, row)
 			json_array_foreach(json_object_get(row, "cells"), j, cell) {
+				no_buffers += json_is_string(json_object_get(cell, "no_buffer"));
 				v = json_object_get(cell, "vs_base");
-				if (!v)
+				alloc = json_object_get(v, "alloc_failures");
+				/* no buffer on one side and no failures counted on the other */
+				if (!v || (json_object_get(v, "not_compared") && !alloc))
 					continue;
 				compared++;
 				slower += !strcmp(str(v, "verdict"), "slower");
 				faster += !strcmp(str(v, "verdict"), "faster");
 				regressions += json_is_true(json_object_get(v, "regression"));
+				judged += alloc != NULL;
+				worse += !strcmp(str(alloc, "verdict"), "worse");
+				better += !strcmp(str(alloc, "verdict"), "better");
 			}
 	}
 	json_object_set_new(doc, "in_common", json_integer(common));
@@ -727,6 +804,12 @@ static void tally(json_t *doc)
 	json_object_set_new(doc, "slower", json_integer(slower));
 	json_object_set_new(doc, "faster", json_integer(faster));
 	json_object_set_new(doc, "regressions", json_integer(regressions));
+	/* only where there are some: a fleet of other workloads is what it was */
+	if (judged || no_buffers)
+		json_object_set_new(doc, "alloc_failures",
+				    json_pack("{s:I, s:I, s:I, s:I}", "judged", judged,
+					      "worse", worse, "better", better,
+					      "no_buffer_cells", no_buffers));
 }
 
 static void fleet_free(struct fleet *fl)
@@ -1327,12 +1410,29 @@ static void verdict_text(const json_t *v, char *buf, size_t len)
 		snprintf(buf, len, "%s", verdict);
 }
 
+/*
+ * "\n**alloc failures worse**\nbase 2 of 22 (EDQUOT 2), new 14 of 34 (EDQUOT 2,
+ * ENOMEM 12)" where compare judged them worse or better; else nothing.
+ */
+static void alloc_mark(const json_t *alloc, char *buf, size_t len)
+{
+	const char *verdict = str(alloc, "verdict");
+	char counts[DMAB_COMPARE_ALLOC_TEXT], text[2 * DMAB_COMPARE_ALLOC_TEXT];
+
+	buf[0] = 0;
+	if (strcmp(verdict, "worse") && strcmp(verdict, "better"))
+		return;
+	dmab_compare_alloc_text(alloc, counts, sizeof(counts));
+	appendf(buf, len, "\n**alloc failures %s**\n%s", verdict, esc(counts, text, sizeof(text)));
+}
+
 static void cell_text(const json_t *c, const json_t *cell, char *buf, size_t len)
 {
 	const json_t *v = json_object_get(cell, "vs_base");
 	const char *integrity = str(cell, "integrity");
 	char median[48], lo[48], hi[48], reps[160] = "", verdict[256], metric[96] = "";
-	char runs[64] = "", worse[128] = "";
+	char runs[64] = "", worse[128] = "", alloc[2 * DMAB_COMPARE_ALLOC_TEXT] = "";
+	char reason[512];
 	int bad = strcmp(integrity, "ok") && strcmp(integrity, "not_checked");
 
 	if (!json_is_object(cell)) {
@@ -1351,8 +1451,13 @@ static void cell_text(const json_t *c, const json_t *cell, char *buf, size_t len
 			 (long long)json_integer_value(json_object_get(cell, "runs")));
 	if (!v) {
 		snprintf(verdict, sizeof(verdict), "base (oldest kernel)");
+	} else if (json_is_string(json_object_get(v, "not_compared"))) {
+		snprintf(verdict, sizeof(verdict), "timing not compared (%s)",
+			 str(v, "not_compared"));
+		alloc_mark(json_object_get(v, "alloc_failures"), alloc, sizeof(alloc));
 	} else {
 		verdict_text(v, verdict, sizeof(verdict));
+		alloc_mark(json_object_get(v, "alloc_failures"), alloc, sizeof(alloc));
 		if (json_is_string(json_object_get(v, "metric")) &&
 		    strcmp(str(v, "metric"), str(c, "headline")))
 			snprintf(metric, sizeof(metric), " (%s)", str(v, "metric"));
@@ -1360,13 +1465,19 @@ static void cell_text(const json_t *c, const json_t *cell, char *buf, size_t len
 			snprintf(worse, sizeof(worse), "\n**integrity worse** (%s before)",
 				 str(v, "base_integrity"));
 	}
-	snprintf(buf, len, "%s%s\nintegrity %s%s%s%s\n%s%s%s", median, reps, bad ? "**" : "",
-		 integrity, bad ? "**" : "", worse, verdict, metric, runs);
+	if (json_is_string(json_object_get(cell, "no_buffer")))	/* no frames, no integrity */
+		snprintf(buf, len, "**skipped**: %s\n%s%s%s",
+			 esc(str(cell, "no_buffer"), reason, sizeof(reason)), verdict, alloc, runs);
+	else
+		snprintf(buf, len, "%s%s\nintegrity %s%s%s%s\n%s%s%s%s", median, reps,
+			 bad ? "**" : "", integrity, bad ? "**" : "", worse, verdict, metric, alloc,
+			 runs);
 }
 
 /* What a reader needs to read the tables: said once, at the top. */
 static void page_intro(FILE *f, const struct page_ops *ops, const json_t *doc)
 {
+	int alloc = json_is_object(json_object_get(doc, "alloc_failures"));
 	char text[TEXT];
 	int first = 1;
 	static const char *const items[] = {
@@ -1415,10 +1526,30 @@ static void page_intro(FILE *f, const struct page_ops *ops, const json_t *doc)
 		 "give each cell's and where it came from, the Files table each file's worst "
 		 "floor.", json_real_value(json_object_get(doc, "threshold_min_pct")));
 	ops->item(f, 0, text);
+	if (!alloc) {
+		ops->item(f, 0, "**A regression**, what makes `dmabench compare` exit 1: the "
+			  "gate (cpu_cost, else the frame time) slower, or integrity worse than "
+			  "the base (stale or corrupt data where it had none). `dmabench report` "
+			  "is not a gate: it exits 0 whatever the verdicts.");
+		ops->item(f, 0, NULL);
+		return;
+	}
 	ops->item(f, 0, "**A regression**, what makes `dmabench compare` exit 1: the gate "
-		  "(cpu_cost, else the frame time) slower, or integrity worse than the base (stale "
-		  "or corrupt data where it had none). `dmabench report` is not a gate: it exits 0 "
-		  "whatever the verdicts.");
+		  "(cpu_cost, else the frame time) slower, integrity worse than the base (stale "
+		  "or corrupt data where it had none), or alloc failures worse. `dmabench report` "
+		  "is not a gate: it exits 0 whatever the verdicts.");
+	snprintf(text, sizeof(text), "**alloc failures worse** or **better** (the alloc "
+		 "workloads, where both files count the attempts that got no buffer): compare's "
+		 "verdict on the rate of failures (failures / attempts, attempts = frames + "
+		 "failures) against the base. Worse, a regression: failures where the base had "
+		 "none, or a higher rate by a one-sided Fisher exact test at p < %g; better: none "
+		 "where the base had some, or a lower rate by that test; else the same rate, not "
+		 "marked. The cell gives both counts with their errnos (base 2 of 22 (EDQUOT 2), "
+		 "new 14 of 34 (EDQUOT 2, ENOMEM 12)); the list under the table gives compare's "
+		 "line with its p, the same rate's too. **skipped**: no attempt of that run got a "
+		 "buffer (its reason is shown); it has no timings to compare, and its failures "
+		 "are judged.", json_real_value(json_object_get(doc, "alpha")));
+	ops->item(f, 0, text);
 	ops->item(f, 0, NULL);
 }
 
@@ -1479,7 +1610,34 @@ static void page_files(FILE *f, const struct page_ops *ops, const json_t *doc)
 	ops->table_end(f);
 }
 
-/* Under a table: per compared cell the ratio, interval, threshold and notes; other runs. */
+/*
+ * compare's line on a cell's alloc failures against its base ("**ALLOC
+ * FAILURES REGRESSION**: attempts that got no buffer: base 2 of 22 (EDQUOT
+ * 2), new ...: NOTE") after @who; 0 where there is none to say.
+ */
+static int alloc_line(const json_t *v, const char *who, char *buf, size_t len)
+{
+	const json_t *alloc = json_object_get(v, "alloc_failures");
+	const char *verdict = str(alloc, "verdict");
+	char counts[DMAB_COMPARE_ALLOC_TEXT], line[2 * DMAB_COMPARE_ALLOC_TEXT];
+	char text[4 * DMAB_COMPARE_ALLOC_TEXT];
+
+	if (!alloc || !strcmp(verdict, "none"))
+		return 0;
+	dmab_compare_alloc_text(alloc, counts, sizeof(counts));
+	snprintf(line, sizeof(line), "attempts that got no buffer: %s: %s", counts,
+		 str(alloc, "note"));
+	buf[0] = 0;
+	appendf(buf, len, "%s: **ALLOC FAILURES %s**: %s", who, !strcmp(verdict, "worse") ?
+		"REGRESSION" : !strcmp(verdict, "better") ? "improvement" : "same rate",
+		esc(line, text, sizeof(text)));
+	return 1;
+}
+
+/*
+ * Under a table: per compared cell the ratio, interval, threshold and notes,
+ * alloc's failures; other runs.
+ */
 static void config_details(FILE *f, const struct page_ops *ops, const json_t *c)
 {
 	char text[TEXT], board[BOARD_NAME * 2], kernel[256], base[256], ci[96], note[2048];
@@ -1495,7 +1653,14 @@ static void config_details(FILE *f, const struct page_ops *ops, const json_t *c)
 			esc(str(row, "board"), board, sizeof(board));
 			esc(str(cell, "kernel"), kernel, sizeof(kernel));
 			v = json_object_get(cell, "vs_base");
-			if (v) {
+			if (json_is_string(json_object_get(v, "not_compared"))) {
+				esc(str(v, "base_kernel"), base, sizeof(base));
+				snprintf(text, sizeof(text), "%s, %s against %s: timings not "
+					 "compared (%s)", board, kernel, base,
+					 str(v, "not_compared"));
+				ops->item(f, first, text);
+				first = 0;
+			} else if (v) {
 				const json_t *ci95 = json_object_get(v, "ci95");
 
 				esc(str(v, "base_kernel"), base, sizeof(base));
@@ -1531,6 +1696,14 @@ static void config_details(FILE *f, const struct page_ops *ops, const json_t *c)
 				appendf(text, sizeof(text), "%s", esc(note, other, sizeof(other)));
 				ops->item(f, first, text);
 				first = 0;
+			}
+			if (v) {
+				snprintf(other, sizeof(other), "%s, %s against %s", board, kernel,
+					 base);
+				if (alloc_line(v, other, text, sizeof(text))) {
+					ops->item(f, first, text);
+					first = 0;
+				}
 			}
 			if (!json_array_size(json_object_get(cell, "others")))
 				continue;
@@ -1569,7 +1742,7 @@ static int page_configuration(FILE *f, const struct page_ops *ops, const json_t 
 	const json_t *kernels = json_object_get(c, "kernels"), *row, *k;
 	size_t nk = json_array_size(kernels), i, j;
 	const char **cells = calloc(nk + 1, sizeof(*cells));
-	char (*text)[1024] = calloc(nk + 1, sizeof(*text));
+	char (*text)[2048] = calloc(nk + 1, sizeof(*text));
 	char *align = calloc(nk + 2, 1);
 	char name[1024], alt[1200];
 	int ret = 0;
@@ -1626,8 +1799,8 @@ static int write_page(const json_t *doc, const char *dir, const char *file,
 		      const struct page_ops *ops)
 {
 	char path[PATH_MAX], text[TEXT];
-	const json_t *c;
-	size_t i;
+	const json_t *c, *alloc;
+	size_t i, n;
 	int ret = 0;
 	FILE *f;
 
@@ -1654,6 +1827,20 @@ static int write_page(const json_t *doc, const char *dir, const char *file,
 		(long long)json_integer_value(json_object_get(doc, "faster")));
 	counted(text, sizeof(text), (size_t)json_integer_value(json_object_get(doc, "regressions")),
 		"regression", ".");
+	alloc = json_object_get(doc, "alloc_failures");
+	if (alloc) {
+		appendf(text, sizeof(text), " Alloc failures (attempts that got no buffer) judged "
+			"in %lld of the cells: %lld worse, %lld better",
+			(long long)json_integer_value(json_object_get(alloc, "judged")),
+			(long long)json_integer_value(json_object_get(alloc, "worse")),
+			(long long)json_integer_value(json_object_get(alloc, "better")));
+		n = (size_t)json_integer_value(json_object_get(alloc, "no_buffer_cells"));
+		if (n) {
+			appendf(text, sizeof(text), "; ");
+			counted(text, sizeof(text), n, "cell", " skipped: no attempt got a buffer");
+		}
+		appendf(text, sizeof(text), ".");
+	}
 	ops->paragraph(f, text);
 	if (!json_integer_value(json_object_get(doc, "in_common")))
 		ops->paragraph(f, "**No configuration in common**: no configuration (strategy, "

@@ -72,8 +72,15 @@ void dmab_fleet_trim(json_t *root);
  * headline median (phases.HEADLINE.p50_ns), the lowest and highest
  * repetition median, integrity, how many runs it was chosen from and the
  * others' medians, and, but for the base, "vs_base": compare's gate verdict,
- * ratio, interval, p, threshold and notes, integrity against the base.
- * "in_common": configurations with two cells or more.
+ * ratio, interval, p, threshold and notes, integrity against the base, and
+ * "alloc_failures" where both results count alloc's attempts that got no
+ * buffer (compare's judgement of them, as it lists it). A result skipped
+ * because no attempt got a buffer is a cell too ("no_buffer": the run's
+ * reason), in a configuration that ran elsewhere: against it or as its base,
+ * the timings are not compared ("not_compared" says why), its failures are.
+ * "in_common": configurations with two cells or more; "alloc_failures" (only
+ * where some were judged or a cell got no buffer): cells judged, worse,
+ * better and with no buffer.
  * Returns 0, -EINVAL (@n is 0 or over DMAB_FLEET_FILES_MAX) or -ENOMEM.
  */
 int dmab_fleet_build(const struct dmab_fleet_input *in, size_t n, json_t **out);

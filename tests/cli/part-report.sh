@@ -229,11 +229,68 @@ assert d['comparisons'][0]['new']['file'] == '$fx/slow20.json' and d['comparison
 check "compare BASE NEW1 NEW2 --format markdown: a heading per pair" bash -c "
 	[ \$(grep -c '^## dmabench compare [12] of 2: ' '$work/cmp3.md') = 2 ] && [ \$(grep -c '^### Per configuration' '$work/cmp3.md') = 2 ]"
 
+# --- alloc's failures (attempts that got no buffer), judged as compare judges them ---
+# One board: alloc-base (6.1.0), alloc-worse (6.6.0: failures where base had none, a
+# higher rate, no buffer at all at 64KiB), alloc-better (6.12.0: none where base had some).
+"${pyjson[@]}" "
+import json
+for src, kernel in (('alloc-base', '6.1.0'), ('alloc-worse', '6.6.0'), ('alloc-better', '6.12.0')):
+    d = json.load(open('$fx/%s.json' % src))
+    d['environment']['board'] = 'Alloc Board'
+    d['environment']['kernel']['release'] = kernel
+    json.dump(d, open('$fleet/%s.json' % src, 'w'))
+"
+alloc_fleet=("$fleet/alloc-better.json" "$fleet/alloc-base.json" "$fleet/alloc-worse.json")
+"$bin" report "${alloc_fleet[@]}" -o "$work/rep-alloc" --format html >/dev/null 2>"$work/rep-alloc.err"
+rc=$?
+"$bin" compare "$fx/alloc-base.json" "$fx/alloc-worse.json" >"$work/rep-alloc-cmp6.out" 2>&1
+"$bin" compare "$fx/alloc-base.json" "$fx/alloc-better.json" >"$work/rep-alloc-cmp12.out" 2>&1
+check "report of alloc runs whose failures got worse: exit 0 (not a gate); the summary counts compare's 3 regressions and says they are alloc failures" "${pyjson[@]}" "
+assert $rc == 0, $rc
+text = open('$work/rep-alloc/report.md').read()
+assert '8 cells: 0 slower, 0 faster, 3 regressions. Alloc failures (attempts that got no buffer) judged in 8 of the cells: 3 worse, 1 better; 1 cell skipped: no attempt got a buffer.' in text, text[:600]
+assert '3 regressions' in open('$work/rep-alloc-cmp6.out').read().splitlines()
+"
+check "report: the alloc cells are marked worse or better with both counts and errnos; a run with no buffer at all is a skipped cell, marked too; the same rate is not marked" "${pyjson[@]}" "
+exec(open('$work/rep-parse.py').read())
+t = tables('$work/rep-alloc/report.md')
+def cell(name, k):
+    head, rows = t[name]
+    return rows['Alloc Board'][head.index(k)]
+assert cell('cached-sync user alloc 4KiB', '6.6.0').endswith('untested +0.0%<br>**alloc failures worse**<br>base 0 of 20 (none), new 3 of 23 (ENOMEM 3)')
+assert cell('cached-sync user alloc 64KiB', '6.6.0').endswith('<br>**alloc failures worse**<br>base 2 of 22 (EDQUOT 2), new 14 of 34 (EDQUOT 2, ENOMEM 12)')
+assert cell('cached-nosync user alloc 4KiB', '6.12.0').endswith('<br>**alloc failures better**<br>base 6 of 26 (ENOMEM 6), new 0 of 20 (none)')
+assert cell('cached-nosync user alloc 64KiB', '6.6.0') == '**skipped**: no buffer could be had: all 20 attempts failed (ENOMEM 20)<br>timing not compared (no buffer in this run)<br>**alloc failures worse**<br>base 0 of 20 (none), new 20 of 20 (ENOMEM 20)'
+for name, k in (('cached-sync user alloc 64KiB', '6.12.0'), ('cached-nosync user alloc 4KiB', '6.6.0'), ('cached-sync user alloc 4KiB', '6.12.0')):
+    assert 'alloc failures' not in cell(name, k), (name, k, cell(name, k))
+assert sum(c.count('**alloc failures ') for h, rows in t.values() for c in rows['Alloc Board']) == 4
+"
+check "report: under each table compare's own line for each alloc verdict (same rate too), word for word; the legend says what the marks mean" "${pyjson[@]}" "
+import re
+text = open('$work/rep-alloc/report.md').read()
+want = []
+for k, out in (('6.6.0', 'cmp6'), ('6.12.0', 'cmp12')):
+    for line in open('$work/rep-alloc-%s.out' % out):
+        m = re.match(r'ALLOC FAILURES (REGRESSION|improvement|same rate) \S+ user alloc - \S+: (.*)', line.rstrip())
+        if m:
+            want.append('- Alloc Board, %s against 6.1.0: **ALLOC FAILURES %s**: %s' % (k, m.group(1), m.group(2)))
+got = [l for l in text.splitlines() if '**ALLOC FAILURES' in l]
+assert len(want) == 6 and sorted(got) == sorted(want), (got, want)
+assert '- **alloc failures worse** or **better** (the alloc workloads, where both files count the attempts that got no buffer)' in text
+assert 'one-sided Fisher exact test at p < 0.05' in text and 'integrity worse than the base (stale or corrupt data where it had none), or alloc failures worse.' in text
+page = open('$work/rep-alloc/report.html').read()
+assert page.count('<strong>alloc failures worse</strong><br>') == 3 and page.count('<strong>alloc failures better</strong><br>') == 1
+"
+check "report: files without alloc_failures say nothing of them (no mark, no legend)" bash -c "
+	! grep -qi 'alloc failures\|no buffer' '$work/rep-md/report.md' '$work/rep-html/report.html'"
+
 if [ -n "$asan" ]; then
-	check "report and compare BASE NEW1 NEW2 under ASan/UBSan: the fleet in both formats, a bad file, nothing in common" env DMABENCH_PLOTS="$here/plots" bash -c "
+	check "report and compare BASE NEW1 NEW2 under ASan/UBSan: the fleet in both formats, a bad file, nothing in common, alloc failures" env DMABENCH_PLOTS="$here/plots" bash -c "
 		'$asan' report ${fleet_files[*]} -o '$work/rep-asan' --format html >/dev/null 2>'$work/rep-asan.err' || exit 1
 		'$asan' report '$fx/base.json' '$fx/nomatch.json' '$fleet/noboard.json' -o '$work/rep-asan2' >/dev/null 2>>'$work/rep-asan.err' || exit 1
 		'$asan' report '$fleet/a-9.json' '$fx/truncated.json' -o '$work/rep-asan3' >/dev/null 2>>'$work/rep-asan.err'; [ \$? = 2 ] || exit 1
+		'$asan' report ${alloc_fleet[*]} -o '$work/rep-asan4' --format html >/dev/null 2>>'$work/rep-asan.err' || exit 1
+		cmp -s '$work/rep-asan4/report.md' '$work/rep-alloc/report.md' || exit 1
 		'$asan' compare '$fx/base.json' '$fx/same.json' '$fx/slow20.json' /nonexistent.json --json >/dev/null 2>>'$work/rep-asan.err'; [ \$? = 2 ] || exit 1
 		cmp -s '$work/rep-asan/report.md' '$work/rep-html/report.md' || exit 1
 		! grep -Eq 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' '$work/rep-asan.err'"
