@@ -1126,6 +1126,8 @@ static const struct {
 	{ DMAB_IOC_SYNC_FOR_CPU, true },
 	{ DMAB_IOC_DEVICE_WRITE, true },
 	{ DMAB_IOC_DEVICE_READ, true },
+	{ DMAB_IOC_DMA_UNMAP, true },
+	{ DMAB_IOC_DMA_MAP, true },
 };
 
 /*
