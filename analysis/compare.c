@@ -886,6 +886,34 @@ static double pooled_p50(const json_t *r, const char *phase)
 	return (double)json_integer_value(json_object_get(ph, "p50_ns"));
 }
 
+int dmab_compare_medians(const json_t *a, const json_t *b, const char *phase, double *va,
+			 double *vb, int *from_repetitions)
+{
+	uint64_t *v[2] = { NULL, NULL };
+	size_t n[2] = { 0, 0 };
+	int ret = repetition_medians(a, phase, &v[0], &n[0]);
+
+	if (!ret)
+		ret = repetition_medians(b, phase, &v[1], &n[1]);
+	*from_repetitions = !ret && v[0] && v[1];
+	if (*from_repetitions) {
+		ret = dmab_median_u64(v[0], n[0], va);
+		if (!ret)
+			ret = dmab_median_u64(v[1], n[1], vb);
+	} else if (!ret) {
+		*va = pooled_p50(a, phase);
+		*vb = pooled_p50(b, phase);
+	}
+	free(v[0]);
+	free(v[1]);
+	return ret;
+}
+
+double dmab_compare_noise_floor(const json_t *root, const json_t *result, const json_t **group)
+{
+	return floor_of(root, result, group);
+}
+
 struct phase_cmp {
 	const char *name;
 	int gate;

@@ -115,6 +115,23 @@ int dmab_compare_configuration(const json_t *base_root, const char *base_path,
 char *dmab_compare_key(const json_t *result);
 
 /*
+ * The values compare sets side by side for @phase of two results: the
+ * medians of their repetition medians (the repetitions that recorded
+ * frames) when both have them, else both pooled medians (phases.PHASE.p50_ns,
+ * 0 when absent). *@from_repetitions says which. Returns 0 or -ENOMEM.
+ */
+int dmab_compare_medians(const json_t *a, const json_t *b, const char *phase, double *va,
+			 double *vb, int *from_repetitions);
+
+/*
+ * The noise floor @root measured for @result's workload and size, as
+ * compare's threshold reads it: its group's floor_pct (the largest, should
+ * there be several; *@group), else the file's worst_pct (*@group NULL).
+ * Negative when the file has no noise floor.
+ */
+double dmab_compare_noise_floor(const json_t *root, const json_t *result, const json_t **group);
+
+/*
  * How many configurations regressed: the gate phase slower, integrity worse,
  * or alloc's failures worse.
  */

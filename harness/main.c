@@ -17,6 +17,7 @@
 #include "dmabench.h"
 #include "tool.h"
 #include "../analysis/compare.h"
+#include "../analysis/crossover.h"
 #include "../analysis/export.h"
 #include "../analysis/fleet.h"
 #include "../analysis/import.h"
@@ -51,6 +52,10 @@ static void usage(FILE *out)
 		"  compare BASE NEW... [--threshold PCT] [--format text|markdown|json] [--json]\n"
 		"                       result files told apart, each NEW against BASE: medians,\n"
 		"                       ratio, Mann-Whitney p, verdict; exit 1 on a regression\n"
+		"  crossover RESULT [--json]\n"
+		"                       per workload and pattern, the frame size from which one\n"
+		"                       configuration's cpu_cost is below another's, beyond the\n"
+		"                       run's noise floor (run prints the pairs that cross)\n"
 		"  plot RESULT... [-o DIR] [--format png|svg] [--report]\n"
 		"                       figures with gnuplot (plots/*.gp); --report: DIR/report.md\n"
 		"  report RESULT... [-o DIR] [--format md|html]\n"
@@ -815,7 +820,7 @@ static int cmd_run(int argc, char **argv)
 	struct run_output out = { .journal.fd = -1 };
 	char written[4096 + 16], dir[4096], fallback_name[512];
 	const char *step = "";
-	json_t *root, *doc, *args = json_array();
+	json_t *root, *doc, *crossovers, *args = json_array();
 	size_t i, ran = 0, failed = 0, bad_integrity = 0;
 	char *text;
 	int ret, code;
@@ -866,6 +871,11 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	root = dmab_report_json(&run, dmab_env_json(), dmab_run_options_json(&run.opt, args));
+	if (root && dmab_crossover(root, &crossovers))
+		fprintf(stderr, "dmabench run: the crossovers could not be computed: %s\n",
+			strerror(ENOMEM));
+	else if (root)
+		json_object_set_new(root, "crossovers", crossovers);
 	signal(SIGPIPE, SIG_IGN);	/* a pipe whose reader left: EPIPE, said below */
 	ret = dmab_write_result(out.path, root, out.exclusive ? DMAB_WRITE_EXCLUSIVE : 0, written,
 				sizeof(written), &step);
@@ -873,6 +883,9 @@ static int cmd_run(int argc, char **argv)
 		print_json(root);
 	else
 		dmab_report_table(stdout, &run);
+	if (!run.opt.json)
+		dmab_crossover_print_summary(stdout, json_object_get(root, "crossovers"),
+					     ret ? NULL : written);
 	for (i = 0; i < run.n_cells; i++) {
 		const struct dmab_cell *c = &run.cells[i];
 
@@ -1454,6 +1467,73 @@ out:
 	return ret;
 }
 
+static int cmd_crossover(int argc, char **argv)
+{
+	static const char use[] = "usage: dmabench crossover RESULT.json [--json]";
+	char err[DMAB_ERRLEN + 512], msg[DMAB_ERRLEN + 640];
+	const char *path = NULL;
+	json_t *root, *records;
+	int i, json = 0, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("%s\n\nPer workload and pattern measured at 2 sizes or more, each pair "
+			       "of configurations (strategy and backend; not the %s control) "
+			       "compared size by size on cpu_cost (the medians of the repetition "
+			       "medians, as compare takes them). At a size, one is cheaper when the "
+			       "other costs more than it by more than the run's noise floor for that "
+			       "workload and size (noise_floor; +-%g%% assumed where none was "
+			       "measured), else they are within noise. The crossover: the size from "
+			       "which one is cheaper at every larger size, dearer below it. A line "
+			       "per pair says the crossover, or that there is none: cheaper "
+			       "everywhere, within noise, flipping more than once; and a line per "
+			       "configuration left out at some size (skipped, failed, stale or "
+			       "corrupt data). docs/method.md says more.\n--json: the records, as "
+			       "run stores them in the result file (crossovers).\nExit: 0, whatever "
+			       "the findings; 2 bad usage or not a result file.\n", use,
+			       DMAB_NEGATIVE_CONTROL, DMAB_CROSSOVER_FLOOR_ASSUMED_PCT);
+			return DMAB_EXIT_OK;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			snprintf(msg, sizeof(msg), "unknown option '%s'; %s", argv[i], use);
+			return fail(DMAB_EXIT_USAGE, "crossover", msg);
+		} else if (path) {
+			snprintf(msg, sizeof(msg), "unexpected argument '%s'; %s", argv[i], use);
+			return fail(DMAB_EXIT_USAGE, "crossover", msg);
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path) {
+		snprintf(msg, sizeof(msg), "needs a result file; %s", use);
+		return fail(DMAB_EXIT_USAGE, "crossover", msg);
+	}
+	ret = dmab_result_load(path, &root, err, sizeof(err));
+	if (ret)
+		return fail(DMAB_EXIT_USAGE, "crossover", err);
+	ret = dmab_crossover(root, &records);
+	json_decref(root);
+	if (ret)
+		return fail(DMAB_EXIT_FAILED, "crossover", strerror(-ret));
+	if (json) {
+		json_t *doc = json_pack("{s:s, s:s, s:O}", "file", path, "metric",
+					DMAB_CROSSOVER_PHASE, "crossovers", records);
+
+		if (doc)
+			print_json(doc);
+		json_decref(doc);
+		ret = doc ? DMAB_EXIT_OK : fail(DMAB_EXIT_FAILED, "crossover", strerror(ENOMEM));
+	} else if (!json_array_size(records)) {
+		printf("crossover: %s has no workload and pattern measured at 2 sizes or more: "
+		       "nothing to cross\n", path);
+	} else {
+		dmab_crossover_print_text(stdout, records);
+	}
+	json_decref(records);
+	return ret;
+}
+
 /* Where import writes without -o: see its --help for why. */
 #define IMPORT_DIR RESULTS_DIR "/imported"
 
@@ -1896,6 +1976,8 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(cmd, "crossover"))
+		return cmd_crossover(argc - 1, argv + 1);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(cmd, "import"))
