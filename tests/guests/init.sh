@@ -53,13 +53,16 @@ kernel_checks() { # the kernel's own checks run.sh asked for are on: one test li
 }
 
 fuzz() { # the concurrent fuzzer (kmod-fuzz.c), a load of the module of its own, rmmod after it
-	# run.sh gives the module's parameters (a small quota: EDQUOT comes up too), the
+	# run.sh gives the module's parameters (a small quota: EDQUOT comes up too), a
+	# carveout (dmab.fuzz_carveout: kmod-fuzz allocates from it too, where given), the
 	# seed and the count of operations. kmod-fuzz checks the count of allocated bytes,
 	# its leftovers and the kernel log itself.
+	fuzz_carveout=$(arg fuzz_carveout '')
 	fuzz_seed=$(sed -n 's/.*dmab\.fuzz_seed=\([0-9]*\).*/\1/p' /proc/cmdline)
 	fuzz_ops=$(sed -n 's/.*dmab\.fuzz_ops=\([0-9]*\).*/\1/p' /proc/cmdline)
 	fuzz_timeout=$(sed -n 's/.*dmab\.fuzz_timeout=\([0-9]*\).*/\1/p' /proc/cmdline)
-	t insmod-fuzz insmod /dmabench.ko $(sed -n 's/.*dmab\.fuzz_insmod=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+	t insmod-fuzz insmod /dmabench.ko $(sed -n 's/.*dmab\.fuzz_insmod=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ') \
+		${fuzz_carveout:+carveout=$fuzz_carveout}
 	t_start=$(uptime)
 	if /kmod-fuzz --seed "${fuzz_seed:-1}" --ops "${fuzz_ops:-100000}" --threads 4 \
 		--timeout "${fuzz_timeout:-240}" >/tmp/fuzz.out 2>&1; then

@@ -16,7 +16,9 @@
  * exit with buffers mapped).
  *
  * Operations (FUZZ_OPS below, with their weights): ALLOC (valid, invalid,
- * over the quota, into a read-only request), close, dup, mmap (whole, part,
+ * over the quota, into a read-only request), ALLOC from the module's
+ * carveout (carveout= at load: its strategies, sizes up to more than all
+ * of it; without one, ENODEV), close, dup, mmap (whole, part,
  * private, at an offset, too big), unmap, a hole in a mapping, mprotect,
  * mremap, madvise/mlock/msync, loads and stores of 1-8 bytes (aligned or
  * not) anywhere in a slot's range, SYNC both ways and DEVICE_WRITE/READ
@@ -24,16 +26,20 @@
  * line, flags, pad, reserved), QUERY_MAPPING, FULL_FLUSH, INFO, fork,
  * passing an fd to the other process, and any ioctl number of the 0xDB
  * range on either kind of fd with NULL, unreadable or garbage arguments.
- * A request may also live inside a slot's range (place_request()).
+ * A request may also live inside a slot's range (place_request()). Carveout
+ * buffers meet all of it as page buffers do, but on x86 never a split of
+ * their mapping (no_split, at map_slot(): PAT, as in kmod-test).
  *
  * Replay: every stream has its own PRNG (splitmix64 from the seed and the
  * stream's number), and every operation draws the same count of words
  * whatever happens, so each stream's sequence of operations and arguments
- * is a function of --seed, --ops and --threads alone; what they meet from
- * the other streams (the races) is not.
+ * is a function of --seed, --ops and --threads alone (and of the
+ * carveout's size); what they meet from the other streams (the races) is
+ * not.
  *
- * Shared buffers: NR_SLOTS slots, each an fd, a size and a strategy (atomics,
- * no locks: a fork child must never inherit a held lock) and an address
+ * Shared buffers: NR_SLOTS slots, each an fd, a size, a strategy and a
+ * backend (atomics, no locks that wait: a fork child may inherit one held;
+ * no_split's try-lock only skips) and an address
  * range of its own that is always mapped, either by a buffer (MAP_FIXED) or
  * by an anonymous PROT_NONE reservation in its place. A stale access thus
  * lands in a dmabench mapping or in the reservation (SIGSEGV), never in the
@@ -48,9 +54,11 @@
  * closed; EINVAL: it now names a smaller buffer); ALLOC's answers are
  * exact; INFO stays consistent; an aligned access never takes SIGBUS (every
  * page of a mapping is mapped at mmap time); fork children exit cleanly.
- * At the end: every stream finished, INFO says 0 bytes and 0 buffers once
- * everything is closed and unmapped, no dmabench fd or mapping is left, and
- * the kernel log gained no oops, BUG, WARN or slab/page-poison report.
+ * At the end: every stream finished, INFO says 0 bytes, 0 buffers and 0
+ * bytes of the carveout used once everything is closed and unmapped, no
+ * dmabench fd or mapping is left, and the kernel log gained no oops, BUG,
+ * WARN, slab/page-poison or PAT memory-type report. A line says how much
+ * the carveout was used ("kmod-fuzz: carveout of ...": run.sh asserts it).
  * Ends with "kmod-fuzz: N passed, N failed".
  */
 #define _GNU_SOURCE	/* pthread_timedjoin_np, MAP_NORESERVE, mremap */
@@ -89,47 +97,54 @@
 #define OP_WORDS	6	/* random words every operation draws */
 #define CHILD_STREAM	1000	/* fork children's stream numbers start here */
 
-/* ---- Operations: name and weight (relative frequency) ---- */
+/*
+ * ---- Operations: name, weight (relative frequency), and whether the op
+ * works on the buffer of slot w[0] (counted as a carveout operation when
+ * that slot holds a carveout buffer, as last known) ----
+ */
 
 #define FUZZ_OPS(X)			\
-	X(alloc, 24)			\
-	X(alloc_efault, 2)		\
-	X(close, 6)			\
-	X(dup, 4)			\
-	X(mmap, 24)			\
-	X(unmap, 8)			\
-	X(unmap_part, 5)		\
-	X(mprotect, 4)			\
-	X(mremap, 4)			\
-	X(madvise, 4)			\
-	X(touch, 130)			\
-	X(sync, 180)			\
-	X(device, 100)			\
-	X(query, 80)			\
-	X(full_flush, 20)		\
-	X(info, 20)			\
-	X(fork, 2)			\
-	X(send_fd, 6)			\
-	X(recv_fd, 6)			\
-	X(bad_ioctl, 40)
+	X(alloc, 16, 0)			\
+	X(alloc_carveout, 8, 0)		\
+	X(alloc_efault, 2, 0)		\
+	X(close, 6, 1)			\
+	X(dup, 4, 1)			\
+	X(mmap, 24, 1)			\
+	X(unmap, 8, 1)			\
+	X(unmap_part, 5, 1)		\
+	X(mprotect, 4, 1)		\
+	X(mremap, 4, 1)			\
+	X(madvise, 4, 1)		\
+	X(touch, 130, 1)		\
+	X(sync, 180, 1)			\
+	X(device, 100, 1)		\
+	X(query, 80, 1)			\
+	X(full_flush, 20, 0)		\
+	X(info, 20, 0)			\
+	X(fork, 2, 0)			\
+	X(send_fd, 6, 1)		\
+	X(recv_fd, 6, 0)		\
+	X(bad_ioctl, 40, 0)
 
-#define OP_ENUM(name, weight)	OP_##name,
+#define OP_ENUM(name, weight, on_slot)	OP_##name,
 enum op { FUZZ_OPS(OP_ENUM) OP_COUNT };
 #undef OP_ENUM
 
 struct stream;
 typedef void (*op_fn)(struct stream *s, const uint64_t *w);
 
-#define OP_DECLARE(name, weight)	static void op_##name(struct stream *s, const uint64_t *w);
+#define OP_DECLARE(name, weight, on_slot)	\
+	static void op_##name(struct stream *s, const uint64_t *w);
 FUZZ_OPS(OP_DECLARE)
 #undef OP_DECLARE
 
 static const struct op_desc {
 	const char *name;
 	unsigned int weight;
+	bool on_slot;
 	op_fn fn;
 } ops[OP_COUNT] = {
-#define OP_ROW(name, weight)	[OP_##name] = { #name, weight, op_##name },
+#define OP_ROW(name, weight, on_slot)	[OP_##name] = { #name, weight, on_slot, op_##name },
 	FUZZ_OPS(OP_ROW)
 #undef OP_ROW
 };
@@ -140,7 +155,11 @@ struct slot {
 	atomic_int fd;			/* -1: none */
 	_Atomic uint64_t size;		/* of the buffer fd names, as last known */
 	atomic_uint strategy;
+	atomic_uint backend;		/* DMAB_BACKEND_* */
 	_Atomic uint64_t mapped;	/* bytes of the region a buffer maps, as last known */
+	/* with no_split only (see there): */
+	atomic_int layout;		/* who changes the range's mappings: > 0 some, -1 one */
+	atomic_bool carveout_mapped;	/* a carveout buffer may be mapped in the range */
 };
 
 #define ERRNO_BUCKETS	140	/* errno values up to EHWPOISON; larger ones share the last */
@@ -158,6 +177,8 @@ struct shared {
 	_Atomic uint64_t violations;
 	_Atomic uint64_t touch_ok, touch_sigbus, touch_sigsegv, touch_unaligned_sigbus;
 	_Atomic uint64_t forks, forks_killed, child_ops;
+	_Atomic uint64_t carveout_ops;	/* ops on a slot holding a carveout buffer */
+	_Atomic uint64_t carveout_peak;	/* the most carveout_used INFO said */
 	char messages[MAX_MESSAGES][240];
 };
 
@@ -176,10 +197,13 @@ static size_t page_size, region_bytes;
 static int ctl = -1;
 static int sock = -1;			/* this process's end of the socket pair */
 static struct dmab_info info;		/* at the start */
-static unsigned char *ro_page;		/* a valid ALLOC request, read-only: copy_to_user fails */
+/* valid ALLOC requests, read-only (copy_to_user fails): a page buffer's, a carveout one's */
+static unsigned char *ro_page;
+#define RO_CARVEOUT_OFFSET	128	/* where the carveout request is on ro_page */
 static unsigned char *none_page;	/* PROT_NONE */
 static unsigned int op_table[1024];	/* ops by weight, for the draw */
 static unsigned int op_table_len;
+static bool no_split;			/* x86 with a carveout: see map_slot() */
 
 /* ---- PRNG ---- */
 
@@ -305,30 +329,134 @@ static void reserve(unsigned int slot, size_t off, size_t len)
 	}
 }
 
-/* Maps @fd over the start of a slot's range; on failure the range is reserved again. */
+/*
+ * no_split: x86 with a carveout. PAT reserves the memory type of a mapping
+ * of memory without struct page as one range, and the pieces of a split
+ * mapping cannot free it (Linux 6.1: "freeing invalid memtype"; the rest
+ * stays reserved until reboot and gives later mappings its type:
+ * docs/carveout.md). kmod-test therefore never punches a hole in a
+ * carveout mapping on x86, and neither does this: there, a slot's range
+ * that may hold a carveout mapping (carveout_mapped) is only ever
+ * unmapped, mprotected and advised whole. Whatever changes a range's
+ * mappings, but its plain unmap (a whole one), holds the slot's try-lock:
+ * shared, or alone to map a carveout buffer, so that no stream splits what
+ * another is mapping. A stream that finds it held the other way skips the
+ * operation (EBUSY in its statistics): never a wait, so a fork child that
+ * inherits it held skips too and does not hang.
+ */
+static bool layout_lock(unsigned int slot, bool alone)
+{
+	atomic_int *layout = &slots[slot].layout;
+	int now = 0;
+
+	if (!no_split)
+		return true;
+	if (alone)
+		return atomic_compare_exchange_strong(layout, &now, -1);
+	now = atomic_load(layout);
+	while (now >= 0)
+		if (atomic_compare_exchange_weak(layout, &now, now + 1))
+			return true;
+	return false;
+}
+
+static void layout_unlock(unsigned int slot, bool alone)
+{
+	if (!no_split)
+		return;
+	if (alone)
+		atomic_store(&slots[slot].layout, 0);
+	else
+		atomic_fetch_sub(&slots[slot].layout, 1);
+}
+
+/* The part of a slot's range an operation may split: all of it where a carveout may be. */
+static void unsplit_range(unsigned int slot, size_t *off, size_t *len)
+{
+	if (no_split && atomic_load(&slots[slot].carveout_mapped)) {
+		*off = 0;
+		*len = region_bytes;
+	}
+}
+
+/* Whether @fd is a carveout buffer's: its file's name, as the module gave it. */
+static bool carveout_fd(int fd)
+{
+	char path[40], target[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return true;	/* cannot tell: as if it were */
+	target[n] = 0;
+	return strstr(target, "dmabench:carveout-");
+}
+
+/*
+ * Maps @fd over the start of a slot's range; on failure the range is
+ * reserved again. With no_split: through an fd of its own (the slot's may
+ * be closed and its number reused by another stream meanwhile: only the fd
+ * mapped tells whether it is a carveout buffer), under the slot's lock
+ * (alone for a carveout buffer), over a range reserved whole first where a
+ * carveout buffer may be mapped (a shorter mapping over a longer one
+ * splits it).
+ */
 static int map_slot(unsigned int slot, int fd, size_t len, int prot, int flags, off_t offset)
 {
-	void *want = region(slot);
-	void *got = mmap(want, len, prot, flags | MAP_FIXED, fd, offset);
-	int err = errno;
+	void *want = region(slot), *got = MAP_FAILED;
+	bool carveout = false;
+	int err = 0, own = -1;
 
+	if (len > region_bytes) {	/* it would map over the next slot, or the fuzzer */
+		fprintf(stderr, "kmod-fuzz: a mapping of %zu bytes in slot %u\n", len, slot);
+		_exit(3);
+	}
+	if (no_split) {
+		own = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		err = errno;
+		carveout = own >= 0 && carveout_fd(own);
+		if (!layout_lock(slot, carveout)) {
+			if (own >= 0)
+				close(own);
+			return EBUSY;
+		}
+		if (own >= 0 && atomic_load(&slots[slot].carveout_mapped))
+			reserve(slot, 0, region_bytes);
+		if (carveout)
+			atomic_store(&slots[slot].carveout_mapped, true);
+		fd = own;
+	}
+	if (fd >= 0 || !no_split) {
+		got = mmap(want, len, prot, flags | MAP_FIXED, fd, offset);
+		err = errno;
+	}
 	if (got == MAP_FAILED) {
 		/* a failed MAP_FIXED mmap may have unmapped what was there already */
 		reserve(slot, 0, region_bytes);
 		atomic_store(&slots[slot].mapped, 0);
-		return err;
+	} else {
+		atomic_store(&slots[slot].mapped, len);
 	}
-	atomic_store(&slots[slot].mapped, len);
-	return 0;
+	if (no_split) {
+		if (got == MAP_FAILED || !carveout)
+			atomic_store(&slots[slot].carveout_mapped, false);
+		if (own >= 0)
+			close(own);
+		layout_unlock(slot, carveout);
+	}
+	return got == MAP_FAILED ? err : 0;
 }
 
 /* A new buffer in @slot; the one it replaces is closed (its mappings keep it). */
-static void slot_put(unsigned int slot, int fd, uint64_t size, uint32_t strategy)
+static void slot_put(unsigned int slot, int fd, uint64_t size, uint32_t strategy,
+		     uint32_t backend)
 {
 	int old;
 
 	atomic_store(&slots[slot].size, size);
 	atomic_store(&slots[slot].strategy, strategy);
+	atomic_store(&slots[slot].backend, backend);
 	old = atomic_exchange(&slots[slot].fd, fd);
 	if (old >= 0)
 		close(old);
@@ -471,6 +599,37 @@ static const uint64_t bad_sizes[] = {
 	0, 100, 4096 + 8, DMAB_MAX_BUFFER_BYTES + 65536, 1ULL << 63, (uint64_t)-65536,
 };
 
+/* The @n-th strategy (modulo their count) of those in @mask (not 0). */
+static uint32_t nth_strategy(uint32_t mask, uint64_t n)
+{
+	uint32_t strategy;
+
+	n %= (unsigned int)__builtin_popcount(mask);
+	for (strategy = 0; strategy < DMAB_STRAT_COUNT; strategy++)
+		if ((mask & (1U << strategy)) && !n--)
+			break;
+	return strategy;
+}
+
+/* What an ALLOC made goes into @slot, and is mapped there one time in two (@w odd). */
+static void put_new_buffer(struct stream *s, enum op op, unsigned int slot,
+			   const struct dmab_alloc *req, uint64_t w)
+{
+	if (req->fd < 0) {
+		violation(s, op, "succeeded with fd %d", req->fd);
+		return;
+	}
+	slot_put(slot, req->fd, req->size, req->strategy, req->backend);
+	/*
+	 * half the buffers mapped at once: more operations find a mapping; no
+	 * more of it than the slot's range (a carveout buffer may be larger)
+	 */
+	if (w & 1)
+		EXPECT(s, op, map_slot(slot, req->fd, req->size < region_bytes ? req->size :
+				       region_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, 0),
+		       "mmap of a new buffer", 0, EBADF, EINVAL, no_split ? EBUSY : 0);
+}
+
 static void op_alloc(struct stream *s, const uint64_t *w)
 {
 	struct dmab_alloc req = { 0 };
@@ -523,26 +682,90 @@ static void op_alloc(struct stream *s, const uint64_t *w)
 		EXPECT(s, OP_alloc, err, "a valid ALLOC", 0, ENOMEM, EDQUOT);
 	if (err)
 		return;
-	if (req.fd < 0) {
-		violation(s, OP_alloc, "succeeded with fd %d", req.fd);
-		return;
-	}
-	slot_put(slot, req.fd, req.size, req.strategy);
-	/* half the buffers mapped at once: more operations find a mapping */
-	if (w[4] & 1)
-		EXPECT(s, OP_alloc, map_slot(slot, req.fd, req.size, PROT_READ | PROT_WRITE,
-					     MAP_SHARED, 0),
-		       "mmap of a new buffer", 0, EBADF, EINVAL);
+	put_new_buffer(s, OP_alloc, slot, &req, w[4]);
 }
 
-/* The answer cannot reach user space: the module must take the new file back. */
+/*
+ * An ALLOC from the carveout (carveout= at load; without one: ENODEV).
+ * Strategies mostly among those it offers; sizes mostly as op_alloc's,
+ * sometimes a quarter, half or all of the region (whether a run that long
+ * is free depends on what the other streams hold), more than it all
+ * (ENOMEM, always) or invalid. The carveout takes nothing of the quota (no
+ * EDQUOT); a buffer larger than a slot's range is mapped in part.
+ */
+static void op_alloc_carveout(struct stream *s, const uint64_t *w)
+{
+	struct dmab_alloc req = { .backend = DMAB_BACKEND_CARVEOUT, .fd = -1 };
+	unsigned int slot = w[0] % NR_SLOTS, kind = (unsigned int)(w[2] >> 32) % 16;
+	uint32_t offered = info.carveout_strategy_mask;
+	uint64_t end = info.carveout_base + info.carveout_size;
+	bool bad_size = false;
+	int err, expected;
+
+	req.strategy = (uint32_t)((w[1] >> 8) % DMAB_STRAT_COUNT);
+	if (offered && w[1] % 8)	/* one in eight any strategy: EOPNOTSUPP */
+		req.strategy = nth_strategy(offered, w[1] >> 8);
+	req.size = draw_size(w[2]);
+	switch (kind) {
+	case 0:
+		req.size = info.carveout_size + page_size;
+		break;
+	case 1:
+		req.size = info.carveout_size;
+		break;
+	case 2:
+	case 3:
+		req.size = (info.carveout_size >> (kind - 1)) & ~(uint64_t)(page_size - 1);
+		break;
+	case 4:
+		req.size = bad_sizes[w[3] % ARRAY_SIZE(bad_sizes)];
+		break;
+	}
+	bad_size = req.size < page_size || req.size % page_size || req.size > DMAB_MAX_BUFFER_BYTES;
+
+	err = xioctl(ctl, DMAB_IOC_ALLOC, &req);
+	record(OP_alloc_carveout, err);
+	if (!info.carveout_size)
+		expected = ENODEV;
+	else if (!(offered & (1U << req.strategy)))
+		expected = EOPNOTSUPP;
+	else if (bad_size)
+		expected = EINVAL;
+	else if (req.size > info.carveout_size)
+		expected = ENOMEM;
+	else
+		expected = 0;
+	if (expected)
+		EXPECT(s, OP_alloc_carveout, err, "a carveout ALLOC that must fail", expected);
+	else
+		EXPECT(s, OP_alloc_carveout, err, "a valid carveout ALLOC", 0, ENOMEM);
+	if (err)
+		return;
+	atomic_fetch_add_explicit(&shared->checks, 1, memory_order_relaxed);
+	if (req.phys_addr % page_size || req.phys_addr < info.carveout_base ||
+	    req.phys_addr > end || req.size > end - req.phys_addr)
+		violation(s, OP_alloc_carveout, "%llu bytes at %#llx, outside the carveout %#llx+%#llx",
+			  ULL(req.size), ULL(req.phys_addr), ULL(info.carveout_base),
+			  ULL(info.carveout_size));
+	put_new_buffer(s, OP_alloc_carveout, slot, &req, w[4]);
+}
+
+/*
+ * The answer cannot reach user space: the module must take the new file
+ * back. One time in two a carveout buffer's, where there is a carveout.
+ */
 static void op_alloc_efault(struct stream *s, const uint64_t *w)
 {
-	int err = xioctl(ctl, DMAB_IOC_ALLOC, ro_page);
+	bool carveout = info.carveout_size && w[0] % 2;
+	int err = xioctl(ctl, DMAB_IOC_ALLOC, ro_page + (carveout ? RO_CARVEOUT_OFFSET : 0));
 
-	(void)w;
 	record(OP_alloc_efault, err);
-	EXPECT(s, OP_alloc_efault, err, "ALLOC into a read-only request", EFAULT, EDQUOT, ENOMEM);
+	if (carveout)
+		EXPECT(s, OP_alloc_efault, err, "a carveout ALLOC into a read-only request", EFAULT,
+		       ENOMEM);
+	else
+		EXPECT(s, OP_alloc_efault, err, "ALLOC into a read-only request", EFAULT, EDQUOT,
+		       ENOMEM);
 }
 
 static void op_close(struct stream *s, const uint64_t *w)
@@ -565,12 +788,13 @@ static void op_dup(struct stream *s, const uint64_t *w)
 	unsigned int from = w[0] % NR_SLOTS, to = w[1] % NR_SLOTS;
 	uint64_t size = atomic_load(&slots[from].size);
 	uint32_t strategy = atomic_load(&slots[from].strategy);
+	uint32_t backend = atomic_load(&slots[from].backend);
 	int fd = fcntl(slot_fd(from), F_DUPFD_CLOEXEC, 0), err = fd < 0 ? errno : 0;
 
 	record(OP_dup, err);
 	EXPECT(s, OP_dup, err, "dup of a buffer fd", 0, EBADF);
 	if (fd >= 0)
-		slot_put(to, fd, size, strategy);
+		slot_put(to, fd, size, strategy, backend);
 }
 
 static void op_mmap(struct stream *s, const uint64_t *w)
@@ -602,6 +826,8 @@ static void op_mmap(struct stream *s, const uint64_t *w)
 
 	err = map_slot(slot, fd, len, prot, flags, offset);
 	record(OP_mmap, err);
+	if (err == EBUSY && no_split)	/* another stream is changing the range */
+		return;
 	if (invalid)
 		EXPECT(s, OP_mmap, err, kind == 17 ? "a private mapping" : "a mapping at an offset",
 		       EINVAL, EBADF);
@@ -633,45 +859,78 @@ static void draw_pages(uint64_t a, uint64_t b, size_t *off, size_t *len)
 /* A hole in a mapping: the VMA splits, the rest stays. */
 static void op_unmap_part(struct stream *s, const uint64_t *w)
 {
+	unsigned int slot = w[0] % NR_SLOTS;
 	size_t off, len;
 
 	(void)s;
+	if (!layout_lock(slot, false)) {
+		record(OP_unmap_part, EBUSY);
+		return;
+	}
 	draw_pages(w[1], w[2], &off, &len);
-	reserve(w[0] % NR_SLOTS, off, len);
+	unsplit_range(slot, &off, &len);
+	reserve(slot, off, len);
+	layout_unlock(slot, false);
 	record(OP_unmap_part, 0);
 }
 
 static void op_mprotect(struct stream *s, const uint64_t *w)
 {
 	static const int prots[] = { PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE };
+	unsigned int slot = w[0] % NR_SLOTS;
 	size_t off, len;
 	int err;
 
+	if (!layout_lock(slot, false)) {
+		record(OP_mprotect, EBUSY);
+		return;
+	}
 	draw_pages(w[1], w[2], &off, &len);
-	err = mprotect(region(w[0] % NR_SLOTS) + off, len, prots[w[3] % ARRAY_SIZE(prots)]) ?
-	      errno : 0;
+	unsplit_range(slot, &off, &len);
+	err = mprotect(region(slot) + off, len, prots[w[3] % ARRAY_SIZE(prots)]) ? errno : 0;
+	layout_unlock(slot, false);
 	record(OP_mprotect, err);
 	/* ENOMEM: part of the range unmapped, between another stream's mremap and its reserve */
 	EXPECT(s, OP_mprotect, err, "mprotect in a slot's range", 0, ENOMEM);
 }
 
-/* Shrinks a mapping in place (growing is refused: VM_DONTEXPAND). */
+/*
+ * Shrinks a mapping in place. Where that would split a carveout mapping
+ * (no_split) it asks to grow one instead, inside the slot's range: refused,
+ * as every growing is (VM_DONTEXPAND, VM_PFNMAP: EFAULT; over the next
+ * mapping without MREMAP_MAYMOVE: ENOMEM).
+ */
 static void op_mremap(struct stream *s, const uint64_t *w)
 {
 	unsigned int slot = w[0] % NR_SLOTS;
 	size_t old_pages = 2 + w[1] % (REGION_PAGES - 1);
 	size_t new_pages = 1 + w[2] % (old_pages - 1);
 	void *p = region(slot), *got;
+	bool grow;
 	int err;
 
+	if (!layout_lock(slot, false)) {
+		record(OP_mremap, EBUSY);
+		return;
+	}
+	grow = no_split && atomic_load(&slots[slot].carveout_mapped);
+	if (grow) {	/* from new_pages to old_pages */
+		got = mremap(p, new_pages * page_size, old_pages * page_size, 0);
+		err = got == MAP_FAILED ? errno : 0;
+		layout_unlock(slot, false);
+		record(OP_mremap, err);
+		EXPECT(s, OP_mremap, err, "mremap growing in place", EFAULT, ENOMEM);
+		return;
+	}
 	got = mremap(p, old_pages * page_size, new_pages * page_size, 0);
 	err = got == MAP_FAILED ? errno : 0;
+	reserve(slot, new_pages * page_size, (old_pages - new_pages) * page_size);
+	layout_unlock(slot, false);
 	record(OP_mremap, err);
 	/* EFAULT: the range spans more than one mapping */
 	EXPECT(s, OP_mremap, err, "mremap shrinking in place", 0, EFAULT);
 	if (!err && got != p)
 		violation(s, OP_mremap, "moved without MREMAP_MAYMOVE");
-	reserve(slot, new_pages * page_size, (old_pages - new_pages) * page_size);
 }
 
 /*
@@ -688,13 +947,18 @@ static void op_madvise(struct stream *s, const uint64_t *w)
 		MADV_FREE, MADV_REMOVE, MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_MERGEABLE,
 		MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_POPULATE_READ, MADV_POPULATE_WRITE,
 	};
-	unsigned int kind = w[3] % (ARRAY_SIZE(advice) + 3);
+	unsigned int kind = w[3] % (ARRAY_SIZE(advice) + 3), slot = w[0] % NR_SLOTS;
 	unsigned char *p;
 	size_t off, len;
 	int err;
 
+	if (!layout_lock(slot, false)) {	/* advice that sets a flag splits a mapping */
+		record(OP_madvise, EBUSY);
+		return;
+	}
 	draw_pages(w[1], w[2], &off, &len);
-	p = region(w[0] % NR_SLOTS) + off;
+	unsplit_range(slot, &off, &len);
+	p = region(slot) + off;
 	if (kind < ARRAY_SIZE(advice))
 		err = madvise(p, len, advice[kind]) ? errno : 0;
 	else if (kind == ARRAY_SIZE(advice))
@@ -703,6 +967,7 @@ static void op_madvise(struct stream *s, const uint64_t *w)
 		err = msync(p, len, MS_SYNC) ? errno : 0;
 	else
 		err = msync(p, len, MS_ASYNC | MS_INVALIDATE) ? errno : 0;
+	layout_unlock(slot, false);
 	record(OP_madvise, err);
 	/*
 	 * EINVAL: advice that cannot apply to a VM_PFNMAP or an anonymous
@@ -812,7 +1077,8 @@ static void op_sync(struct stream *s, const uint64_t *w)
 	err = xioctl(fd, cmd, arg);
 	record(OP_sync, err);
 	expect_ranged(s, OP_sync, err, placed, past_end, invalid, "SYNC");
-	if (!err && !placed && req.done > DMAB_DONE_DMA_SYNC_BOUNCE)
+	if (!err && !placed && req.done > (info.carveout_size ? DMAB_DONE_PMEM_INVAL_RANGE :
+					     DMAB_DONE_DMA_SYNC_BOUNCE))
 		violation(s, OP_sync, "done %u", req.done);
 }
 
@@ -953,6 +1219,7 @@ static void op_full_flush(struct stream *s, const uint64_t *w)
 
 static void op_info(struct stream *s, const uint64_t *w)
 {
+	uint64_t peak;
 	struct dmab_info now;
 	bool placed;
 	void *arg;
@@ -971,10 +1238,28 @@ static void op_info(struct stream *s, const uint64_t *w)
 	if (err)
 		return;
 	atomic_fetch_add_explicit(&shared->checks, 1, memory_order_relaxed);
+	/*
+	 * live_buffers counts carveout buffers too, and their bytes are
+	 * carveout_used, read a moment later (a buffer may go in between):
+	 * with a carveout, only each count against its own bound.
+	 */
 	if (now.allocated_bytes > now.max_total_bytes ||
-	    now.live_buffers * page_size > now.allocated_bytes)
+	    (!info.carveout_size && now.live_buffers * page_size > now.allocated_bytes))
 		violation(s, OP_info, "%llu bytes in %llu buffers, at most %llu",
 			  ULL(now.allocated_bytes), ULL(now.live_buffers), ULL(now.max_total_bytes));
+	if (now.carveout_base != info.carveout_base || now.carveout_size != info.carveout_size ||
+	    now.carveout_used > now.carveout_size || now.carveout_used % page_size ||
+	    now.carveout_strategy_mask != info.carveout_strategy_mask ||
+	    now.carveout_sync != info.carveout_sync)
+		violation(s, OP_info, "carveout %#llx+%#llx, %llu used, mask %#x, sync %u; at the "
+			  "start %#llx+%#llx, mask %#x, sync %u", ULL(now.carveout_base),
+			  ULL(now.carveout_size), ULL(now.carveout_used),
+			  now.carveout_strategy_mask, now.carveout_sync, ULL(info.carveout_base),
+			  ULL(info.carveout_size), info.carveout_strategy_mask, info.carveout_sync);
+	peak = atomic_load(&shared->carveout_peak);
+	while (now.carveout_used > peak &&
+	       !atomic_compare_exchange_weak(&shared->carveout_peak, &peak, now.carveout_used))
+		;
 	for (i = 0; i < ARRAY_SIZE(now.reserved); i++)
 		if (now.reserved[i])
 			violation(s, OP_info, "reserved[%zu] %#llx", i, ULL(now.reserved[i]));
@@ -1035,7 +1320,7 @@ static void op_fork(struct stream *s, const uint64_t *w)
 struct fd_message {
 	uint64_t size;
 	uint32_t strategy;
-	uint32_t pad;
+	uint32_t backend;
 };
 
 static void op_send_fd(struct stream *s, const uint64_t *w)
@@ -1044,6 +1329,7 @@ static void op_send_fd(struct stream *s, const uint64_t *w)
 	struct fd_message m = {
 		.size = atomic_load(&slots[slot].size),
 		.strategy = atomic_load(&slots[slot].strategy),
+		.backend = atomic_load(&slots[slot].backend),
 	};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -1110,7 +1396,7 @@ static void op_recv_fd(struct stream *s, const uint64_t *w)
 			close(fd);
 		return;
 	}
-	slot_put(w[0] % NR_SLOTS, fd, m.size, m.strategy);
+	slot_put(w[0] % NR_SLOTS, fd, m.size, m.strategy, m.backend);
 }
 
 /* The commands each kind of fd knows, with their argument sizes. */
@@ -1190,6 +1476,9 @@ static void run_stream(struct stream *s)
 		op = (enum op)op_table[splitmix64(&s->rng) % op_table_len];
 		for (i = 0; i < OP_WORDS; i++)
 			w[i] = splitmix64(&s->rng);
+		if (ops[op].on_slot &&
+		    atomic_load(&slots[w[0] % NR_SLOTS].backend) == DMAB_BACKEND_CARVEOUT)
+			atomic_fetch_add_explicit(&shared->carveout_ops, 1, memory_order_relaxed);
 		ops[op].fn(s, w);
 		t1 = now_ns();
 		atomic_fetch_add_explicit(&shared->op[op].ns, t1 - t0, memory_order_relaxed);
@@ -1235,6 +1524,8 @@ static const char *const log_bad[] = {
 	"Unable to handle", "Internal error", "Call Trace", "Call trace", "Poison overwritten",
 	"Redzone", "Object padding", "pagealloc: memory corruption", "Bad page", "bad page",
 	"list_add corruption", "list_del corruption", "refcount_t:", "kernel BUG",
+	/* x86 PAT: a mapping's memory type reservation lost or refused (no_split) */
+	"freeing invalid memtype", "conflicting memory types",
 };
 
 /* Lines of the kernel log with one of log_bad[]; the one after the first @skip in @first. */
@@ -1319,13 +1610,18 @@ static int setup(void)
 		return -1;
 	}
 
-	/* a valid ALLOC request on a read-only page */
+	/* valid ALLOC requests on a read-only page */
 	for (strategy = 0; strategy < DMAB_STRAT_COUNT; strategy++)
 		if (info.strategy_mask & (1U << strategy))
 			break;
 	req.strategy = strategy;
 	req.size = page_size;
 	memcpy(ro_page, &req, sizeof(req));
+	if (info.carveout_size) {
+		req.strategy = nth_strategy(info.carveout_strategy_mask, 0);
+		req.backend = DMAB_BACKEND_CARVEOUT;
+		memcpy(ro_page + RO_CARVEOUT_OFFSET, &req, sizeof(req));
+	}
 	if (mprotect(ro_page, page_size, PROT_READ)) {
 		perror("kmod-fuzz: mprotect");
 		return -1;
@@ -1337,10 +1633,14 @@ static int setup(void)
 
 	for (i = 0; i < NR_SLOTS; i++)
 		atomic_init(&slots[i].fd, -1);
+	no_split = info.carveout_size && !strncmp(info.arch, "x86", 3);
 	return 0;
 }
 
-/* A buffer in every slot, mapped, before the peer forks: both processes start sharing all. */
+/*
+ * A buffer in every slot, mapped, before the peer forks: both processes
+ * start sharing all. Every third one from the carveout, where there is one.
+ */
 static void fill_slots(uint64_t seed)
 {
 	struct stream s;
@@ -1353,11 +1653,16 @@ static void fill_slots(uint64_t seed)
 			.size = draw_size(splitmix64(&s.rng)),
 		};
 
-		while (!(info.strategy_mask & (1U << req.strategy)))
-			req.strategy = (req.strategy + 1) % DMAB_STRAT_COUNT;
+		if (info.carveout_size && i % 3 == 2) {
+			req.backend = DMAB_BACKEND_CARVEOUT;
+			req.strategy = nth_strategy(info.carveout_strategy_mask, i / 3);
+		} else {
+			while (!(info.strategy_mask & (1U << req.strategy)))
+				req.strategy = (req.strategy + 1) % DMAB_STRAT_COUNT;
+		}
 		if (xioctl(ctl, DMAB_IOC_ALLOC, &req))
 			continue;
-		slot_put(i, req.fd, req.size, req.strategy);
+		slot_put(i, req.fd, req.size, req.strategy, req.backend);
 		map_slot(i, req.fd, req.size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	}
 }
@@ -1390,6 +1695,24 @@ static void print_stats(void)
 	}
 }
 
+/* The line run.sh reads: how much the carveout was used (> 0 where there is one). */
+static void print_carveout(void)
+{
+	const struct op_stats *a = &shared->op[OP_alloc_carveout];
+
+	if (!info.carveout_size) {
+		printf("kmod-fuzz: no carveout: %llu ALLOCs of one, %llu refused with ENODEV\n",
+		       ULL(a->runs), ULL(a->errors[ENODEV]));
+		return;
+	}
+	printf("kmod-fuzz: carveout of %llu KiB at %#llx: %llu ALLOCs, %llu made, %llu ENOMEM; "
+	       "%llu operations on slots holding one; at most %llu KiB used at once (INFO)%s\n",
+	       ULL(info.carveout_size >> 10), ULL(info.carveout_base), ULL(a->runs),
+	       ULL(a->errors[0]), ULL(a->errors[ENOMEM]), ULL(shared->carveout_ops),
+	       ULL(shared->carveout_peak >> 10),
+	       no_split ? "; x86: its mappings never split (PAT)" : "");
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: kmod-fuzz [--seed N] [--ops N] [--threads N] [--timeout SECONDS]\n");
@@ -1408,7 +1731,7 @@ static bool parse_u64(const char *s, uint64_t *v)
 int main(int argc, char **argv)
 {
 	uint64_t seed = 1, total_ops = 100000, threads = 4, timeout_s = 600, start, end;
-	uint64_t per_stream, hit_bytes = 0, hit_buffers = 0, ran = 0;
+	uint64_t per_stream, hit_bytes = 0, hit_buffers = 0, hit_carveout = 0, ran = 0;
 	struct stream streams[MAX_THREADS + 1];
 	pthread_t tids[MAX_THREADS];
 	struct sigaction sa = { 0 };
@@ -1521,6 +1844,7 @@ int main(int argc, char **argv)
 	printf("kmod-fuzz: accesses: %llu fine, %llu SIGSEGV, %llu SIGBUS (%llu unaligned)\n",
 	       ULL(shared->touch_ok), ULL(shared->touch_sigsegv), ULL(shared->touch_sigbus),
 	       ULL(shared->touch_unaligned_sigbus));
+	print_carveout();
 	print_stats();
 
 	check(ran == total_ops, "every stream ran its operations: %llu of %llu", ULL(ran),
@@ -1545,12 +1869,14 @@ int main(int argc, char **argv)
 			break;
 		hit_bytes = after.allocated_bytes;
 		hit_buffers = after.live_buffers;
-		if (!hit_bytes && !hit_buffers)
+		hit_carveout = after.carveout_used;
+		if (!hit_bytes && !hit_buffers && !hit_carveout)
 			break;
 		usleep(10000);
 	}
-	check(!hit_bytes && !hit_buffers, "nothing left allocated: INFO says %llu bytes in %llu "
-	      "buffers", ULL(hit_bytes), ULL(hit_buffers));
+	check(!hit_bytes && !hit_buffers && !hit_carveout,
+	      "nothing left allocated: INFO says %llu bytes in %llu buffers, carveout %llu used",
+	      ULL(hit_bytes), ULL(hit_buffers), ULL(hit_carveout));
 	leftovers(&fds, &maps);
 	check(!fds && !maps, "no dmabench fd (%d) or mapping (%d) left in the process", fds, maps);
 	hits_after = kernel_log_hits(hits_before, first_hit, sizeof(first_hit));

@@ -17,7 +17,8 @@
 #   --no-fuzz: the tests' boot only (make test boots the fuzzer in three guests,
 #   one per architecture: the Makefile's FUZZ_BOOT_ARCHES)
 #   DMAB_FUZZ_SEED, DMAB_FUZZ_OPS: kmod-fuzz's seed (1) and operations, to replay;
-#   DMAB_FUZZ_INSMOD: the module's parameters for it (max_total_mb=16)
+#   DMAB_FUZZ_INSMOD: the module's parameters for it (max_total_mb=16; its carveout=
+#   comes apart, fuzz_carveout below)
 # Downloads go to build/guests/GUEST and are reused. Ends with "N passed, N failed".
 set -euo pipefail
 arch=${1:-x86_64}
@@ -353,6 +354,22 @@ fuzz_cmdline+=" dmab.fuzz_insmod=${fuzz_insmod// /,}"
 fuzz_cmdline+=" ${DMAB_FUZZ_KERNEL_ARGS-slub_debug=FZPU page_poison=1 init_on_free=1}"
 # smdkc210 has 1 GiB whatever -m says: the kernel is told to use less
 [ "$a9" = 1 ] && fuzz_cmdline+=" mem=${fuzz_mem}M"
+# A carveout for kmod-fuzz's carveout ALLOCs (init.sh loads the module with it): 1 MiB,
+# which its buffers (up to 256 KiB, a dozen or two alive) run out of often (ENOMEM).
+# It lies outside the fuzz_mem MiB the kernel keeps, in memory QEMU backs: fuzz_ram
+# (-m) is one MiB more; x86's memmap= takes it at 128 MiB (the top of low RAM holds
+# the firmware's tables and the initrd); ARM's mem= ends RAM right below it (virt's
+# RAM, and smdkc210's 1 GiB, start at 1 GiB).
+fuzz_ram=$((fuzz_mem + 1)) fuzz_carveout=''
+case "$arch" in
+x86_64*) fuzz_carveout=1M@0x08000000 fuzz_cmdline+=' memmap=1M$0x08000000' ;;
+arm64 | armhf | armv7-a9)
+	fuzz_carveout=1M@$(printf '%#x' $((0x40000000 + fuzz_mem * 1048576)))
+	# smdkc210's -m stays (mem= is given above)
+	if [ "$a9" = 1 ]; then fuzz_ram=$fuzz_mem; else fuzz_cmdline+=" mem=${fuzz_mem}M"; fi
+	;;
+esac
+[ -n "$fuzz_carveout" ] && fuzz_cmdline+=" dmab.fuzz_carveout=$fuzz_carveout"
 # The carveout (issue 14): memory the kernel does not manage, for dmabench.ko's
 # carveout= and the devmem backend (init.sh's carveout block), on the tests' boot only:
 # x86 memmap=SIZE$ADDR reserves it inside RAM (the '$' is literal here; in GRUB's
@@ -441,8 +458,18 @@ judge_tests() { # judge_tests LOG: a pass or a fail per DMAB-TEST line; a fail i
 }
 
 fuzz_boot() { # the fuzzer's boot (see fuzz_cmdline), judged like the tests' boot
-	boot_guest "$fuzz_log" "$fuzz_mem" "$fuzz_limit" "$fuzz_cmdline"
+	local line
+	boot_guest "$fuzz_log" "$fuzz_ram" "$fuzz_limit" "$fuzz_cmdline"
 	judge_tests "$fuzz_log"
+	# with a carveout, kmod-fuzz made buffers of it and worked on them (its line says)
+	[ -n "$fuzz_carveout" ] || return 0
+	line=$(grep -a -m1 '^kmod-fuzz: carveout of ' "$fuzz_log" | tr -d '\r')
+	if [[ $line =~ ALLOCs,\ ([0-9]+)\ made.*\;\ ([0-9]+)\ operations\ on ]] &&
+		[ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" -gt 0 ]; then
+		pass "kmod-fuzz used the carveout ($fuzz_carveout): ${line#kmod-fuzz: carveout of }"
+	else
+		fail "kmod-fuzz made no carveout buffer or used none ($fuzz_carveout): ${line:-no carveout line in $fuzz_log}"
+	fi
 }
 
 if [ "$fuzz_only" = 1 ]; then
