@@ -262,19 +262,23 @@ static const char *alloc_atomic_refuses(const struct dmab_strategy *s)
 		      DMAB_PHASE_BIT(DMA_UNMAP) | DMAB_PHASE_BIT(DMA_MAP) | DMAB_PHASE_BIT(MUNMAP) |	\
 		      DMAB_PHASE_BIT(FREE) | DMAB_PHASE_BIT(FRAME))
 
+/* What both workloads are: a buffer's life, no pattern, no device, checked by the first touch */
+#define ALLOC_WORKLOAD				\
+	.uses_pattern = 0,			\
+	.uses_device = 0,			\
+	.phases = ALLOC_PHASES,			\
+	.cost_phases = ALLOC_COST_PHASES,	\
+	.own_buffers = 1,			\
+	.checked_by = "first-touch"
+
 const struct dmab_workload dmab_workload_alloc = {
 	.name = "alloc",
 	.description = "a buffer's life per frame: alloc (+ mmap), first touch, sync for the "
 		       "device and back over the whole buffer (and dma_unmap + dma_map where it "
 		       "has a streaming mapping), unmap+free; failures counted by errno",
-	.uses_pattern = 0,
-	.uses_device = 0,
-	.phases = ALLOC_PHASES,
-	.cost_phases = ALLOC_COST_PHASES,
+	ALLOC_WORKLOAD,
 	.default_sizes = alloc_sizes,
-	.own_buffers = 1,
 	.frame = alloc_frame,
-	.checked_by = "first-touch",
 };
 
 /* the atomic pools are small: 256 KiB on ARM, at least 128 KiB (growing) on arm64 */
@@ -287,13 +291,8 @@ const struct dmab_workload dmab_workload_alloc_atomic = {
 	.description = "alloc's life with the allocation made with interrupts off "
 		       "(dma_alloc_coherent, GFP_ATOMIC: the atomic pool where the device is not "
 		       "coherent); the module's coherent strategy only",
-	.uses_pattern = 0,
-	.uses_device = 0,
-	.phases = ALLOC_PHASES,
-	.cost_phases = ALLOC_COST_PHASES,
+	ALLOC_WORKLOAD,
 	.default_sizes = alloc_atomic_sizes,
-	.own_buffers = 1,
 	.frame = alloc_atomic_frame,
 	.refuses = alloc_atomic_refuses,
-	.checked_by = "first-touch",
 };
