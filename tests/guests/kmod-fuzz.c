@@ -119,6 +119,7 @@
 	X(sync, 180, 1)			\
 	X(device, 100, 1)		\
 	X(query, 80, 1)			\
+	X(dma_map, 12, 1)		\
 	X(full_flush, 20, 0)		\
 	X(info, 20, 0)			\
 	X(fork, 2, 0)			\
@@ -290,7 +291,7 @@ static void expect_ranged(const struct stream *s, enum op op, int err, bool plac
 
 	if (placed) {
 		snprintf(what, sizeof(what), "%s from a slot's range", name);
-		EXPECT(s, op, err, what, 0, EINVAL, EBADF, EFAULT);
+		EXPECT(s, op, err, what, 0, EINVAL, EBADF, EFAULT, ENXIO);
 	} else if (past_end) {
 		snprintf(what, sizeof(what), "%s past the buffer's end", name);
 		EXPECT(s, op, err, what, EINVAL, EBADF, 0);
@@ -299,7 +300,8 @@ static void expect_ranged(const struct stream *s, enum op op, int err, bool plac
 		EXPECT(s, op, err, what, EINVAL, EBADF);
 	} else {
 		snprintf(what, sizeof(what), "a valid %s", name);
-		EXPECT(s, op, err, what, 0, EBADF, EINVAL);
+		/* ENXIO: another stream gave the buffer's DMA mapping up (DMA_UNMAP) */
+		EXPECT(s, op, err, what, 0, EBADF, EINVAL, ENXIO);
 	}
 }
 
@@ -634,7 +636,7 @@ static void op_alloc(struct stream *s, const uint64_t *w)
 {
 	struct dmab_alloc req = { 0 };
 	unsigned int slot = w[0] % NR_SLOTS, how = (unsigned int)(w[1] >> 32) % 100;
-	bool bad_field = false, bad_size = false, over_quota = false;
+	bool bad_field = false, bad_size = false, over_quota = false, atomic = false;
 	int err, expected;
 
 	req.strategy = (uint32_t)(w[1] % DMAB_STRAT_COUNT);
@@ -661,6 +663,12 @@ static void op_alloc(struct stream *s, const uint64_t *w)
 	} else if (how < 16) {
 		req.size = info.max_total_bytes + page_size;
 		over_quota = true;
+	} else if (how < 20) {
+		/* with interrupts off: coherent only, from the atomic pool where it has one */
+		req.flags = DMAB_ALLOC_ATOMIC;
+		if (w[3] & 1)
+			req.strategy = DMAB_STRAT_COHERENT;
+		atomic = true;
 	}
 	req.fd = -1;
 
@@ -669,6 +677,8 @@ static void op_alloc(struct stream *s, const uint64_t *w)
 	if (bad_field || req.strategy >= DMAB_STRAT_COUNT)
 		expected = EINVAL;
 	else if (!(info.strategy_mask & (1U << req.strategy)))
+		expected = EOPNOTSUPP;
+	else if (atomic && req.strategy != DMAB_STRAT_COHERENT)
 		expected = EOPNOTSUPP;
 	else if (bad_size)
 		expected = EINVAL;
@@ -1190,6 +1200,43 @@ static void op_query(struct stream *s, const uint64_t *w)
 				  ULL(req.raw));
 		break;
 	}
+}
+
+/*
+ * DMA_UNMAP or DMA_MAP on a slot's buffer (ABI 4): a page-backed buffer's
+ * streaming mapping given up or made again, while other streams sync it,
+ * drive the device over it (ENXIO while unmapped), map and close it. A
+ * buffer without one is EOPNOTSUPP, the wrong state EBUSY; now and then a
+ * non-zero flag, pad or reserved word, refused.
+ */
+static void op_dma_map(struct stream *s, const uint64_t *w)
+{
+	unsigned int slot = w[0] % NR_SLOTS, kind = w[1] % 16;
+	unsigned long cmd = w[1] & (1ULL << 40) ? DMAB_IOC_DMA_MAP : DMAB_IOC_DMA_UNMAP;
+	struct dmab_dma_map req = { 0 };
+	bool invalid = true;
+	int err;
+
+	switch (kind) {
+	case 13:
+		req.flags = 1U << (w[2] % 32);
+		break;
+	case 14:
+		req.pad = (uint32_t)w[2] | 1;
+		break;
+	case 15:
+		req.reserved[w[2] % 2] = w[3] | 1;
+		break;
+	default:
+		invalid = false;
+		break;
+	}
+	err = xioctl(slot_fd(slot), cmd, &req);
+	record(OP_dma_map, err);
+	if (invalid)
+		EXPECT(s, OP_dma_map, err, "an invalid DMA_(UN)MAP", EINVAL, EBADF);
+	else
+		EXPECT(s, OP_dma_map, err, "a valid DMA_(UN)MAP", 0, EBUSY, EOPNOTSUPP, EBADF);
 }
 
 static void op_full_flush(struct stream *s, const uint64_t *w)
