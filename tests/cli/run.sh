@@ -2,6 +2,10 @@
 # CLI tests of dmabench: what a user sees on the command line.
 # usage: tests/cli/run.sh DMABENCH [DMABENCH_ASAN]
 # Ends with the line "N passed, N failed"; exits 1 when anything failed.
+# DMAB_CLI_TIMES=FILE appends a line per check to FILE: "WALL<TAB>CPU<TAB>title", the
+# seconds since the check before it ended (its own runs and those set up before it),
+# wall-clock and user+sys of this shell and its children; sort -rn FILE | head lists the
+# slowest. Nothing else changes.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(readlink -f "$1")
@@ -13,8 +17,31 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
 
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+times_file=${DMAB_CLI_TIMES:-}
+cpu_ms() { # cpu_ms: this shell's and its reaped children's user+sys, in ms, into $cpu
+	local t=() f ms=0
+	times >"$work/times" # a builtin: in a subshell it would see the subshell's
+	read -r -d '' -a t <"$work/times"
+	for f in "${t[@]}"; do # each "XmY.ZZZs"
+		[[ $f =~ ^([0-9]+)m([0-9]+)\.([0-9]{3})s$ ]] &&
+			ms=$((ms + BASH_REMATCH[1] * 60000 + 10#${BASH_REMATCH[2]} * 1000 + 10#${BASH_REMATCH[3]}))
+	done
+	cpu=$ms
+}
+if [ -n "$times_file" ]; then
+	cpu_ms
+	last_us=${EPOCHREALTIME/./} last_cpu=$cpu
+fi
+took() { # took TITLE: the time since the last check, appended to $DMAB_CLI_TIMES
+	[ -n "$times_file" ] || return 0
+	local now=${EPOCHREALTIME/./} cpu
+	cpu_ms
+	printf '%d.%03d\t%d.%03d\t%s\n' $(((now - last_us) / 1000000)) $(((now - last_us) / 1000 % 1000)) \
+		$(((cpu - last_cpu) / 1000)) $(((cpu - last_cpu) % 1000)) "$*" >>"$times_file"
+	last_us=$now last_cpu=$cpu
+}
+ok() { passed=$((passed + 1)); echo "ok   $*"; took "$*"; }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; took "$*"; }
 check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
 	local what=$1; shift
 	if "$@" >"$work/check.out" 2>&1; then ok "$what"; else bad "$what"; sed 's/^/     /' "$work/check.out" | head -20; fi
@@ -266,7 +293,9 @@ for x in d['results']:
         assert min(v['ns']) == x['phases'][p]['min_ns'] or v['kept'] < v['n'], p
     assert s['method'] == ('all' if all(v['kept'] == v['n'] for v in s['phases'].values()) else 'even')
 "
-(cd "$work" && "$bin" run -q -s coherent -z 4K -n 12000 -e none -o "$work/cap.json" >/dev/null 2>&1)
+# -R 1: the samples are thinned once, over all the repetitions' frames (run.c), so one
+# repetition takes the same path, without the A/A pair that would run 12000 frames more
+(cd "$work" && "$bin" run -q -s coherent -z 4K -n 12000 -R 1 -e none -o "$work/cap.json" >/dev/null 2>&1)
 check "12000 frames keep 10000 samples a phase, evenly spread (stride 1.2), with the median of all of them" "${pyjson[@]}" "
 import json
 d = json.load(open('$work/cap.json'))
@@ -291,7 +320,8 @@ check "run --quick prints the table and the skipped strategies, with the backend
 check "run --quick says where the results went, on stderr" grep -q "results written to $work/quick.json" "$work/quick.err"
 
 # --- --json: stdout is the JSON and nothing else ---
-(cd "$work" && "$bin" run --quick --json -q -o "$work/j.json" >"$work/j.out" 2>"$work/j.err")
+# (a small run: what is checked is where the JSON goes, not the run; --quick takes 10 s)
+(cd "$work" && "$bin" run -s cached-sync -z 64K -n 20 --json -q -o "$work/j.json" >"$work/j.out" 2>"$work/j.err")
 check "run --json prints only JSON on stdout, the same as the file" "${pyjson[@]}" "
 import json
 a = json.load(open('$work/j.out')); b = json.load(open('$work/j.json'))
@@ -424,14 +454,14 @@ e2e_decisive=0
 for attempt in 1 2 3; do
 	(cd "$work" && "$bin" "${e2e[@]}" -o "$work/e2e-a.json" >/dev/null 2>&1 &&
 		"$bin" "${e2e[@]}" -o "$work/e2e-c.json" >/dev/null 2>&1)
-	e2e_delay=$(python3 -c "import json; print(max(1, int(0.1 * json.load(open('$work/e2e-a.json'))['results'][0]['phases']['cpu_cost']['p50_ns'])))" 2>/dev/null || echo 1)
+	e2e_delay=$("${pyjson[@]}" "import json; print(max(1, int(0.1 * json.load(open('$work/e2e-a.json'))['results'][0]['phases']['cpu_cost']['p50_ns'])))" 2>/dev/null || echo 1)
 	(cd "$work" && "$bin" "${e2e[@]}" --inject "delay=$e2e_delay" -o "$work/e2e-b.json" >/dev/null 2>&1)
 	"$bin" compare "$work/e2e-a.json" "$work/e2e-b.json" --format json >"$work/e2e-ab.json" 2>/dev/null
 	e2e_ab=$?
 	"$bin" compare "$work/e2e-a.json" "$work/e2e-c.json" --format json >"$work/e2e-ac.json" 2>/dev/null
 	e2e_ac=$?
-	e2e_threshold=$(python3 -c "import json; print(json.load(open('$work/e2e-ab.json'))['thresholds'][0]['threshold_pct'])" 2>/dev/null || echo 100)
-	if python3 -c "import sys; sys.exit(0 if $e2e_threshold < 10 else 1)"; then
+	e2e_threshold=$("${pyjson[@]}" "import json; print(json.load(open('$work/e2e-ab.json'))['thresholds'][0]['threshold_pct'])" 2>/dev/null || echo 100)
+	if "${pyjson[@]}" "import sys; sys.exit(0 if $e2e_threshold < 10 else 1)"; then
 		e2e_decisive=1
 		break
 	fi
@@ -461,14 +491,14 @@ for pair in 1 2 3; do
 		e2e_ac=$?
 	fi
 	aa_pairs=$pair
-	if python3 -c "
+	if "${pyjson[@]}" "
 import json, sys
 c = json.load(open('$work/e2e-ac.json'))
 m = c['configurations'][0]['metrics'][0]
 sys.exit(0 if $e2e_ac == 0 and c['regressions'] == 0 and m['metric'] == 'cpu_cost' and m['verdict'] != 'slower' else 1)" 2>/dev/null; then
 		aa_clean=$((aa_clean + 1))
 	else
-		aa_last=$(python3 -c "
+		aa_last=$("${pyjson[@]}" "
 import json
 c = json.load(open('$work/e2e-ac.json'))
 m = c['configurations'][0]['metrics'][0]
@@ -628,7 +658,10 @@ TABLE
 check "the good fixtures are valid against results/schema.json" "${validate[@]}" "$fx/base.json" "$fx/same.json" \
 	"$fx/slow20.json" "$fx/slow10.json" "$fx/devwrite20.json" "$fx/noisy.json" "$fx/stale.json" \
 	"$fx/nosamples.json" "$fx/v1.json" "$fx/nomatch.json"
-check "... and the bad ones are not" bash -c "for f in wrong-schema corrupt truncated badreps badfloor; do ! ${validate[*]} $fx/\$f.json 2>/dev/null || exit 1; done"
+# one validator for the five (its start-up is most of its time): exit 1, no "ok" line, and
+# an error naming each
+check "... and the bad ones are not" bash -c "out=\$(${validate[*]} $fx/wrong-schema.json $fx/corrupt.json $fx/truncated.json $fx/badreps.json $fx/badfloor.json 2>$work/bad-fixtures.err); [ \$? = 1 ] && [ -z \"\$out\" ] || exit 1
+	for f in wrong-schema corrupt truncated badreps badfloor; do grep -q \"^$fx/\$f.json: \" $work/bad-fixtures.err || exit 1; done"
 run_bad_inputs "$bin" "plain compare" "$compare_bad"
 [ -n "$asan" ] && run_bad_inputs "$asan" "asan compare" "$compare_bad"
 
@@ -637,9 +670,17 @@ run_bad_inputs "$bin" "plain compare" "$compare_bad"
 /usr/bin/python3 - "$fx/base.json" "$work" <<'EOF'
 import sys
 base, work = open(sys.argv[1]).read().rstrip(), sys.argv[2]
-def padded(name, mib):  # base.json, a string of @mib MiB in its environment
-    open(f'{work}/{name}', 'w').write(base[:-1] + ', "padding": "' + 'x' * int(mib * 2**20) + '"}')
-padded('big.json', 100)
+def padded(name, mib, sparse=False):  # base.json, a string of @mib MiB in its environment
+    with open(f'{work}/{name}', 'wb') as f:
+        f.write((base[:-1] + ', "padding": "').encode())
+        if sparse:  # the string a hole: as large, and not written to the disk (7 s here)
+            f.seek(int(mib * 2**20), 1)
+        else:
+            f.write(b'x' * int(mib * 2**20))
+        f.write(b'"}')
+# refused by its size before it is read: a hole for its padding changes nothing but what
+# reading it would find (NULs, not JSON: a reader that parsed first would say so)
+padded('big.json', 100, sparse=True)
 padded('pad.json', 1.5)
 # a million results: {} each (the count is checked before what is in them)
 open(f'{work}/million.json', 'w').write('{"schema_version": 2, "results": [' + ','.join(['{}'] * 10**6) + ']}')
@@ -862,21 +903,42 @@ assert (w, h) == (want_w, want_h), (w, h)
 assert depth == 8 and ctype in (2, 6), (depth, ctype)
 bpp = 3 if ctype == 2 else 4
 raw, stride = zlib.decompress(idat), w * bpp
-prev, pixels = bytearray(stride), {}
+# None, Sub and Up over a whole row at once: the row as one big integer, bytes added
+# mod 256 without carries between them (the low 7 bits summed, the top bit by xor);
+# Sub as a prefix sum over the pixels, by doubling. Average and Paeth byte by byte.
+low7 = int.from_bytes(b"\x7f" * stride, "big")
+top = int.from_bytes(b"\x80" * stride, "big")
+add = lambda x, y: ((x & low7) + (y & low7)) ^ ((x ^ y) & top)
+prev, prev_int, pixels = bytearray(stride), 0, {}
 for y in range(h):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    for x in range(0, stride, bpp * 4):
-        px = bytes(line[x:x + 3])
+    f, row = raw[y * (stride + 1)], raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)]
+    assert f <= 4, f"row {y}: filter type {f}"
+    if f in (0, 1, 2):
+        v = int.from_bytes(row, "big")
+        if f == 1:
+            k = bpp
+            while k < stride:
+                v = add(v, v >> 8 * k)
+                k *= 2
+        elif f == 2:
+            v = add(v, prev_int)
+        line, prev_int = bytearray(v.to_bytes(stride, "big")), v
+    else:
+        line = bytearray(row)
+        if f == 3:
+            for i in range(bpp):
+                line[i] = (line[i] + (prev[i] >> 1)) & 255
+            for i in range(bpp, stride):
+                line[i] = (line[i] + ((line[i - bpp] + prev[i]) >> 1)) & 255
+        else: # Paeth: the first pixel has no left neighbours, its predictor is the one above
+            for i in range(bpp):
+                line[i] = (line[i] + prev[i]) & 255
+            for i in range(bpp, stride):
+                a, b, c = line[i - bpp], prev[i], prev[i - bpp]
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - c - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        prev_int = int.from_bytes(line, "big")
+    for px in zip(line[0::bpp * 4], line[1::bpp * 4], line[2::bpp * 4]):
         pixels[px] = pixels.get(px, 0) + 1
     prev = line
 total = sum(pixels.values())
