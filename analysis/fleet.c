@@ -953,12 +953,25 @@ static int mark_of(const json_t *cell)
 	return !strcmp(str(v, "verdict"), "faster") ? -1 : 0;
 }
 
+/* 1 alloc failures worse, -1 better, 0 otherwise (not counted, same rate, the base). */
+static int alloc_mark_of(const json_t *cell)
+{
+	const char *verdict = str(json_object_get(json_object_get(cell, "vs_base"),
+						  "alloc_failures"), "verdict");
+
+	return !strcmp(verdict, "worse") ? 1 : !strcmp(verdict, "better") ? -1 : 0;
+}
+
 /*
  * The data of one trend figure: block 0 the kernels ("index label"), then a
- * block per board, its name first, then "index median low high mark" in us.
+ * block per board, its name first, then "index median low high mark alloc
+ * nobuf" in us: alloc from alloc_mark_of(), nobuf 1 where no attempt got a
+ * buffer (no timing: median, low and high are 0 and not drawn; blank lines
+ * around it, so the line breaks). *@allocs is
+ * set when a cell of the figure has either.
  */
 static int trend_data(const json_t *report, const json_t *c, const char *path, size_t *boards,
-		      char *colours, size_t len)
+		      char *colours, size_t len, int *allocs)
 {
 	const json_t *k, *row, *cell, *b;
 	FILE *f = fopen(path, "w");
@@ -973,6 +986,7 @@ static int trend_data(const json_t *report, const json_t *c, const char *path, s
 		fprintf(f, "\n");
 	}
 	*boards = 0;
+	*allocs = 0;
 	colours[0] = 0;
 	json_array_foreach(json_object_get(c, "rows"), i, row) {
 		/* a board's colour is its place among all the boards: the same in every figure */
@@ -989,13 +1003,21 @@ static int trend_data(const json_t *report, const json_t *c, const char *path, s
 			const json_t *lo = json_object_get(cell, "rep_lo_ns");
 			const json_t *hi = json_object_get(cell, "rep_hi_ns");
 			double m = (double)json_integer_value(median) / 1e3;
+			int alloc = alloc_mark_of(cell);
 
+			if (json_is_string(json_object_get(cell, "no_buffer"))) {
+				/* a curve of its own: the board's line breaks here */
+				fprintf(f, "\n%zu 0 0 0 0 %d 1\n\n", j, alloc);
+				*allocs = 1;
+				continue;
+			}
 			if (!json_is_integer(median))
 				continue;
-			fprintf(f, "%zu %.4f %.4f %.4f %d\n", j, m,
+			fprintf(f, "%zu %.4f %.4f %.4f %d %d 0\n", j, m,
 				json_is_integer(lo) ? (double)json_integer_value(lo) / 1e3 : m,
 				json_is_integer(hi) ? (double)json_integer_value(hi) / 1e3 : m,
-				mark_of(cell));
+				mark_of(cell), alloc);
+			*allocs |= alloc != 0;
 		}
 		(*boards)++;
 	}
@@ -1018,6 +1040,7 @@ int dmab_fleet_figures(json_t *report, const char *dir, const char *plotdir, con
 	char absdir[PATH_MAX];
 	const char *base = realpath(dir, absdir) ? absdir : dir;
 	size_t i, boards = 0;
+	int allocs = 0;
 	json_t *c;
 	FILE *f;
 	int ret;
@@ -1037,7 +1060,7 @@ int dmab_fleet_figures(json_t *report, const char *dir, const char *plotdir, con
 
 		figure_stem(c, i, stem, sizeof(stem));
 		snprintf(path, sizeof(path), "%s/%s.dat", base, stem);
-		ret = trend_data(report, c, path, &boards, colours, sizeof(colours));
+		ret = trend_data(report, c, path, &boards, colours, sizeof(colours), &allocs);
 		if (ret) {
 			fclose(f);
 			snprintf(err, errlen, "writing %s: %s", path, strerror(-ret));
@@ -1053,8 +1076,8 @@ int dmab_fleet_figures(json_t *report, const char *dir, const char *plotdir, con
 			   "frame time, median (µs; no cpu_cost in a file of version 1)" :
 			   "CPU cost per frame, cpu_cost median (µs)");
 		put_assign(f, "colours", colours);
-		fprintf(f, "boards=%zu; kernels=%zu; load plotdir.'/trend.gp'\n", boards,
-			json_array_size(json_object_get(c, "kernels")));
+		fprintf(f, "boards=%zu; kernels=%zu; allocs=%d; load plotdir.'/trend.gp'\n",
+			boards, json_array_size(json_object_get(c, "kernels")), allocs);
 		snprintf(path, sizeof(path), "%s.%s", stem, format);
 		json_object_set_new(c, "figure", json_string(path));
 	}

@@ -281,8 +281,23 @@ assert 'one-sided Fisher exact test at p < 0.05' in text and 'integrity worse th
 page = open('$work/rep-alloc/report.html').read()
 assert page.count('<strong>alloc failures worse</strong><br>') == 3 and page.count('<strong>alloc failures better</strong><br>') == 1
 "
-check "report: files without alloc_failures say nothing of them (no mark, no legend)" bash -c "
-	! grep -qi 'alloc failures\|no buffer' '$work/rep-md/report.md' '$work/rep-html/report.html'"
+check "report's trend figures: a triangle where alloc failures are worse (up) or better (down), a filled one on the axis where no attempt got a buffer (the line broken there), the key saying so" "${pyjson[@]}" "
+import glob, re
+def rows(name):
+    f, = glob.glob('$work/rep-alloc/trend-*-%s.dat' % name.replace(' ', '-'))
+    blocks = open(f).read().split('\\n\\n\\n')
+    return [l.split() for l in blocks[1].splitlines()[1:]]
+assert rows('cached-sync user alloc 4KiB')[1][5:] == ['1', '0'], rows('cached-sync user alloc 4KiB')
+assert rows('cached-nosync user alloc 4KiB')[2][5:] == ['-1', '0'], rows('cached-nosync user alloc 4KiB')
+r = rows('cached-nosync user alloc 64KiB')
+assert r[1] == [] and r[2] == ['1', '0', '0', '0', '0', '1', '1'] and r[3] == [] and r[4][0] == '2', r
+assert sum(x[5:6] == ['0'] for n in ('cached-sync user alloc 64KiB', 'cached-nosync user alloc 4KiB') for x in rows(n)) == 4
+for f in glob.glob('$work/rep-alloc/trend-*.svg'):
+    svg = open(f).read()
+    assert 'alloc failures worse' in svg and 'no buffer (every attempt failed)' in svg, f
+"
+check "report: files without alloc_failures say nothing of them (no mark, no legend, nothing in the figures)" bash -c "
+	! grep -qi 'alloc failures\|no buffer' '$work/rep-md/report.md' '$work/rep-html/report.html' '$work/rep-html/'trend-*.svg"
 
 if [ -n "$asan" ]; then
 	check "report and compare BASE NEW1 NEW2 under ASan/UBSan: the fleet in both formats, a bad file, nothing in common, alloc failures" env DMABENCH_PLOTS="$here/plots" bash -c "
