@@ -6,12 +6,15 @@
 # seconds since the check before it ended (its own runs and those set up before it),
 # wall-clock and user+sys of this shell and its children; sort -rn FILE | head lists the
 # slowest. Nothing else changes.
+# DMAB_CLI_PARTS="report alloc" runs only those sections (tests/cli/part-NAME.sh), not
+# the checks in this file: for working on one command; make test runs them all.
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=$(readlink -f "$1")
 asan=${2:+$(readlink -f "$2")}
 schema="$here/results/schema.json"
 validate=(/usr/bin/python3 "$here/tests/validate-json.py" "$schema")
+fx="$here/tests/fixtures"	# tests/fixtures/make-fixtures.py
 pyjson=(/usr/bin/python3 -c)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -108,6 +111,19 @@ run_bad_inputs() { # run_bad_inputs BINARY LABEL [TABLE]
 		fi
 	done <<<"$table"
 }
+
+if [ -n "${DMAB_CLI_PARTS:-}" ]; then
+	for part in $DMAB_CLI_PARTS; do
+		if [ -f "$here/tests/cli/part-$part.sh" ]; then
+			. "$here/tests/cli/part-$part.sh"
+		else
+			bad "DMAB_CLI_PARTS: no tests/cli/part-$part.sh"
+		fi
+	done
+	echo "cli (DMAB_CLI_PARTS=$DMAB_CLI_PARTS only): $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+fi
 
 run_bad_inputs "$bin" plain
 [ -n "$asan" ] && run_bad_inputs "$asan" asan
@@ -636,8 +652,7 @@ if [ -n "$asan" ]; then
 	check "... with no sanitizer report" bash -c "! grep -Eq 'ERROR: AddressSanitizer|runtime error' $work/asan.err"
 fi
 
-# --- compare: the fixtures (tests/fixtures/make-fixtures.py) ---
-fx="$here/tests/fixtures"
+# --- compare: the fixtures ---
 compare_bad=$(cat <<TABLE
 2	wrong-schema.json: schema_version 99, this build reads 1 to 2	compare	$fx/base.json	$fx/wrong-schema.json
 2	badreps.json: results[2]: repetitions[3].p50_ns.cpu_cost is not a count of ns	compare	$fx/base.json	$fx/badreps.json
