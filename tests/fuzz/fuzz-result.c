@@ -4,10 +4,12 @@
  * files from other machines. One input is one result file. It is parsed and
  * checked as dmabench compare and plot do (dmab_result_load_buffer, which
  * dmab_result_load wraps); what passes is compared with itself and with a
- * fixture both ways, each comparison printed as text and as Markdown, then
- * plotted without gnuplot: the data files and report.md (dmab_plot_data,
- * dmab_plot_report) in a folder of its own, removed after. Beyond the
- * sanitizers, the outputs are checked (check_comparison, check_text).
+ * fixture both ways, each comparison printed as text and as Markdown; its
+ * crossover sizes found and printed as `crossover` and `run` print them;
+ * then plotted without gnuplot: the data files and report.md
+ * (dmab_plot_data, dmab_plot_report) in a folder of its own, removed after.
+ * Beyond the sanitizers, the outputs are checked (check_comparison,
+ * check_crossovers, check_text).
  *
  * Built and run by make fuzz / make fuzz-short (tests/fuzz/run.sh).
  */
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "../../analysis/compare.h"
+#include "../../analysis/crossover.h"
 #include "../../analysis/plot.h"
 #include "../../analysis/stats.h"
 
@@ -133,6 +136,39 @@ static void compare(const json_t *base, const char *base_name, const json_t *new
 	json_decref(cmp);
 }
 
+/*
+ * The crossover records (as `dmabench crossover` and `run` make them): each
+ * with a finding and its line of text, the line a single line; printed both
+ * ways without a (null).
+ */
+static void check_crossovers(const json_t *root)
+{
+	json_t *records = NULL, *rec;
+	char *text = NULL;
+	size_t len = 0, i;
+	const char *line;
+	FILE *f;
+
+	if (dmab_crossover(root, &records))
+		finding("dmab_crossover failed", NULL);
+	json_array_foreach(records, i, rec) {
+		line = json_string_value(json_object_get(rec, "text"));
+		if (!json_is_string(json_object_get(rec, "finding")) || !line)
+			finding("a crossover record without a finding or a line", NULL);
+		if (!*line || strchr(line, '\n'))
+			finding("a crossover line empty or of more than one line", line);
+	}
+	f = open_memstream(&text, &len);
+	if (!f)
+		finding("open_memstream", NULL);
+	dmab_crossover_print_text(f, records);
+	dmab_crossover_print_summary(f, records, "fuzz.json");
+	fclose(f);
+	check_text(text, "crossover's lines");
+	free(text);
+	json_decref(records);
+}
+
 /* Every data file and report.md in @outdir, then the folder, removed. */
 static void check_files(void)
 {
@@ -203,6 +239,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	compare(root, "fuzz.json", root, "fuzz.json", DMAB_COMPARE_THRESHOLD_DEFAULT);
 	compare(fixture, "base.json", root, "fuzz.json", DMAB_COMPARE_THRESHOLD_DEFAULT);
 	compare(root, "fuzz.json", fixture, "base.json", 5);
+	check_crossovers(root);
 	plot(root);
 	json_decref(root);
 	return 0;
