@@ -444,6 +444,21 @@ boot_guest() { # boot_guest LOG MEM_MIB TIMEOUT CMDLINE: one boot to power-off, 
 passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "ok   $arch: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $arch: $*"; }
+kept() { # kept NAME [WHAT]: the guest handed over NAME.json; kept under results/guests/
+	# as ARCH-KVER-NAME.json, and schema-valid. A pass or a fail; true when both hold.
+	local f="$out/$1.json" what="$1.json${2:+ ($2)}"
+	if [ ! -f "$f" ]; then
+		fail "the guest handed over no $what (see $log)"
+		return 1
+	fi
+	mkdir -p "$top/results/guests"
+	cp "$f" "$top/results/guests/$arch-$kver-$1.json"
+	if ! "${validate[@]}" "$f" >/dev/null; then
+		fail "$what is not schema-valid JSON"
+		return 1
+	fi
+	pass "$what: handed over, schema-valid, kept"
+}
 judge_tests() { # judge_tests LOG: a pass or a fail per DMAB-TEST line; a fail if the guest died
 	local log=$1 verdict rest
 	if ! grep -q '^DMAB-DONE' "$log"; then
@@ -574,14 +589,7 @@ PY
 	exit
 fi
 
-if [ -f "$out/quick.json" ]; then
-	mkdir -p "$top/results/guests"
-	cp "$out/quick.json" "$top/results/guests/$arch-$kver-quick.json"
-	if "${validate[@]}" "$out/quick.json" >/dev/null; then
-		pass "the guest's quick run is schema-valid JSON"
-	else
-		fail "the guest's quick run JSON is not valid"
-	fi
+if kept quick "the quick run"; then
 	if detail=$(/usr/bin/python3 - "$out" "$kver" "$expect_machine" "$expect_timer" \
 		"$expect_read" "$user_maintenance" "$dmabuf" <<'PY'
 import json, sys
@@ -691,8 +699,6 @@ PY
 	else
 		fail "the quick run on $kver: $detail"
 	fi
-else
-	fail "the guest handed over no JSON"
 fi
 
 # two runs at once on the module's bound (init.sh, dmab.concurrent): both complete,
@@ -731,20 +737,14 @@ PY
 		fail "two runs at once on a 16 MiB bound: $detail"
 	fi
 	for i in 1 2; do
-		[ -f "$out/concurrent$i.json" ] && ! "${validate[@]}" "$out/concurrent$i.json" >/dev/null &&
-			fail "concurrent run $i: its JSON is not schema-valid"
+		kept "concurrent$i" "concurrent run $i" || true
 	done
 fi
 
 # the alloc run (init.sh): every strategy that ran got and gave back its 64 KiB
 # buffers with the five phases timed, no attempt without a buffer, integrity ok; with
 # the module loaded, every kmod strategy it offers among them. Kept, and validated.
-if [ ! -f "$out/alloc.json" ]; then
-	fail "the guest handed over no alloc.json (see $log)"
-elif ! "${validate[@]}" "$out/alloc.json" >/dev/null; then
-	fail "the alloc run's JSON is not schema-valid"
-else
-	cp "$out/alloc.json" "$top/results/guests/$arch-$kver-alloc.json"
+if kept alloc "the alloc run"; then
 	if detail=$(/usr/bin/python3 - "$out/alloc.json" 2>&1 <<'PY'
 import json, sys
 
@@ -794,12 +794,7 @@ fi
 # the allocator's own time; where the atomic pool serves them (INFO: ARM, arm64), 1 MiB
 # never does (ENOMEM, counted, the run goes on), nor 256 KiB on armhf, which boots with
 # coherent_pool=128K; x86 takes them from the page allocator and gets every size.
-if [ ! -f "$out/alloc-atomic.json" ]; then
-	fail "the guest handed over no alloc-atomic.json (see $log)"
-elif ! "${validate[@]}" "$out/alloc-atomic.json" >/dev/null; then
-	fail "the alloc-atomic run's JSON is not schema-valid"
-else
-	cp "$out/alloc-atomic.json" "$top/results/guests/$arch-$kver-alloc-atomic.json"
+if kept alloc-atomic "the alloc-atomic run"; then
 	if detail=$(/usr/bin/python3 - "$out/alloc-atomic.json" "$arch" 2>&1 <<'PY'
 import json, sys
 
@@ -839,16 +834,7 @@ fi
 
 # the dmaengine run (a board with a DMA_MEMCPY channel): kept too, and validated
 if [ "$a9" = 1 ]; then
-	if [ -f "$out/quick-dmaengine.json" ]; then
-		cp "$out/quick-dmaengine.json" "$top/results/guests/$arch-$kver-quick-dmaengine.json"
-		if "${validate[@]}" "$out/quick-dmaengine.json" >/dev/null; then
-			pass "the quick run through the DMA controller (dmaengine=on) is schema-valid JSON"
-		else
-			fail "the quick run through the DMA controller (dmaengine=on): its JSON is not valid"
-		fi
-	else
-		fail "the guest handed over no JSON of its dmaengine=on run"
-	fi
+	kept quick-dmaengine "the quick run through the DMA controller, dmaengine=on" || true
 fi
 
 # What this guest's hardware or kernel command line must show beyond the others:
@@ -1019,13 +1005,7 @@ if [ -n "$carveout" ]; then
 	carveout_files=(carveout devmem)
 	[ "$a9" = 1 ] && carveout_files+=(carveout-dmaengine)
 	for f in "${carveout_files[@]}"; do
-		if [ ! -f "$out/$f.json" ]; then
-			fail "the guest handed over no $f.json (see $log)"
-		elif ! "${validate[@]}" "$out/$f.json" >/dev/null; then
-			fail "$f.json is not schema-valid"
-		else
-			cp "$out/$f.json" "$top/results/guests/$arch-$kver-$f.json"
-		fi
+		kept "$f" || true
 	done
 	while read -r verdict rest; do
 		if [ "$verdict" = ok ]; then pass "$rest"; else fail "$rest"; fi
