@@ -44,7 +44,8 @@ static const struct dmab_option run_options[] = {
 	  "only these backends, comma-separated: kmod, user, dma-heap, udmabuf, carveout, "
 	  "devmem (default: every one that offers a strategy)" },
 	{ "workload", 'w', "LIST", OPT_WORKLOADS, FIELD(workloads), FIELD(n_workloads), 0, 0,
-	  "capture, playback, sync-cost, cpu-access, alloc, alloc-atomic (default: capture)" },
+	  "capture, playback, sync-cost, cpu-access, alloc, alloc-atomic, alloc-fragmented "
+	  "(default: capture)" },
 	{ "pattern", 'p', "LIST", OPT_PATTERNS, FIELD(patterns), FIELD(n_patterns), 0, 0,
 	  "CPU patterns: read, memcpy, bytes, stride, rmw, write (default: read,memcpy)" },
 	{ "size", 'z', "SIZES", OPT_SIZES, FIELD(sizes), FIELD(n_sizes), 0, 0,

@@ -211,6 +211,22 @@ static json_t *counter_json(const struct dmab_cell *c, const struct dmab_event *
 	return o;
 }
 
+/* alloc-fragmented: what each repetition's fill got and what stopped it (run.h) */
+static json_t *fragmented_json(const struct dmab_fragmented *f)
+{
+	json_t *stops = dmab_failures_json(&f->stops);
+
+	if (f->cap_stops)
+		json_object_set_new(stops, "cap", json_integer(f->cap_stops));
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+			 "hold_bytes", (json_int_t)f->hold_bytes,
+			 "cap_bytes", (json_int_t)f->cap_bytes,
+			 "repetitions", (json_int_t)f->reps,
+			 "held_min", (json_int_t)f->held_min, "held_max", (json_int_t)f->held_max,
+			 "kept_min", (json_int_t)f->kept_min, "kept_max", (json_int_t)f->kept_max,
+			 "stopped_by", stops);
+}
+
 static json_t *counters_json(const struct dmab_run *run, const struct dmab_cell *c)
 {
 	json_t *a = json_array();
@@ -377,6 +393,8 @@ static json_t *cell_json(const struct dmab_run *run, const struct dmab_cell *c)
 	json_object_set_new(r, "counters", skipped[0] ? json_array() : counters_json(run, c));
 	if (c->workload->own_buffers)
 		json_object_set_new(r, "alloc_failures", dmab_failures_json(&c->failures));
+	if (c->workload->prepare)
+		json_object_set_new(r, "fragmented", fragmented_json(&c->fragmented));
 	if (c->workload->not_measured)
 		json_object_set_new(r, "not_measured", json_string(c->workload->not_measured));
 	if (skipped[0]) {
@@ -726,6 +744,35 @@ static void report_method(FILE *out, const struct dmab_run *run)
 	dmab_noise_floor_free(&nf);
 }
 
+/* "256" or "250-256": the fewest and most over the repetitions */
+static void span(char *buf, size_t len, unsigned int lo, unsigned int hi)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%u", lo);
+	else
+		snprintf(buf, len, "%u-%u", lo, hi);
+}
+
+/* alloc-fragmented: the pool the frames met, under the configuration's line */
+static void report_fragmented(FILE *out, const struct dmab_fragmented *f)
+{
+	char hold[32], cap[32], held[32], kept[32], stops[256] = "";
+	size_t n = 0;
+
+	dmab_format_size(f->hold_bytes, hold, sizeof(hold));
+	dmab_format_size(f->cap_bytes, cap, sizeof(cap));
+	span(held, sizeof(held), f->held_min, f->held_max);
+	span(kept, sizeof(kept), f->kept_min, f->kept_max);
+	if (f->stops.total)
+		n = (size_t)dmab_failures_format(&f->stops, stops, sizeof(stops));
+	if (f->cap_stops && n < sizeof(stops))
+		snprintf(stops + n, sizeof(stops) - n, "%sthe %s cap %u", n ? ", " : "", cap,
+			 f->cap_stops);
+	fprintf(out, "  in holes: before each of %u repetitions, %s buffers of %s got (stopped by %s), "
+		"every other given back: %s held through the frames\n", f->reps, held, hold, stops,
+		kept);
+}
+
 /*
  * A line per configuration for what the table's columns leave out: the
  * phases a workload times that have no column (alloc's), and the frames
@@ -765,6 +812,8 @@ static void report_more_phases(FILE *out, const struct dmab_run *run, unsigned i
 		} else {
 			fprintf(out, "\n");
 		}
+		if (w->prepare && c->fragmented.reps)
+			report_fragmented(out, &c->fragmented);
 		for (k = 0; k < n_said && said[k] != w; k++)
 			;
 		if (k == n_said && n_said < DMAB_MAX_LIST)

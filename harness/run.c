@@ -288,9 +288,10 @@ static void cell_teardown(struct dmab_cell *c)
 	unsigned int i;
 
 	if (c->bufs)
-		for (i = 0; i < c->ring; i++)
+		for (i = 0; i < c->ring + c->held; i++)
 			if (c->bufs[i].cpu)
 				c->strategy->teardown(&c->bufs[i]);
+	c->held = 0;
 	if (c->copy)
 		munmap(c->copy, c->size);
 	free(c->bufs);
@@ -321,7 +322,10 @@ static int cell_setup(struct dmab_cell *c)
 		}
 		c->seq = 1;
 		c->set_up = 1;
-		return 0;
+		ret = c->workload->prepare ? c->workload->prepare(c) : 0;
+		if (ret)
+			cell_fail(c, "preparing the pool", ret);
+		return ret;
 	}
 	c->bufs = calloc(c->ring, sizeof(*c->bufs));
 	c->buf_seq = calloc(c->ring, sizeof(*c->buf_seq));
@@ -1069,6 +1073,9 @@ static size_t plan_sets(const struct dmab_run *run, size_t *ends)
 
 			if (c->size != run->cells[first].size ||
 			    c->workload != run->cells[first].workload)
+				break;
+			/* its pool to itself (struct dmab_workload's prepare) */
+			if (end > first && c->workload->prepare)
 				break;
 			if (end > first && held + need > bound)
 				break;

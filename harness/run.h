@@ -64,6 +64,21 @@ struct dmab_repetition {
 	const char *stop_reason;		/* as the cell's */
 };
 
+/*
+ * alloc-fragmented: the pool as the repetitions' frames found it
+ * (workload-alloc.c). The fill holds buffers of hold_bytes until the
+ * strategy refuses one or cap_bytes are held, then gives back every other.
+ */
+struct dmab_fragmented {
+	uint64_t hold_bytes;		/* each held buffer: half the frame's size, at least a page */
+	uint64_t cap_bytes;		/* the most the fill holds at once */
+	unsigned int reps;		/* repetitions prepared */
+	unsigned int held_min, held_max;	/* buffers the fill got, fewest and most */
+	unsigned int kept_min, kept_max;	/* of them still held for the frames */
+	unsigned int cap_stops;		/* fills that stopped at cap_bytes */
+	struct dmab_failures stops;	/* fills the strategy stopped, by errno */
+};
+
 /* One configuration of the matrix, and what running it found. */
 struct dmab_cell {
 	const struct dmab_strategy *strategy;
@@ -88,6 +103,8 @@ struct dmab_cell {
 	uint64_t seq;				/* the next frame */
 	uint64_t sink;
 	int set_up;
+	unsigned int held;			/* prepare's buffers, in bufs[ring ..] */
+	struct dmab_fragmented fragmented;
 
 	struct dmab_samples samples[DMAB_PHASE_COUNT];
 	struct dmab_samples lateness;		/* --fps: start minus schedule */

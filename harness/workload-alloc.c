@@ -47,10 +47,26 @@
  * with interrupts off (an interrupt handler, a spinlock held): the module's
  * dma_alloc_coherent with GFP_ATOMIC, from the atomic pool (coherent_pool=)
  * where the device is not DMA-coherent.
+ *
+ * alloc-fragmented is alloc's life in a pool left in holes: before each
+ * repetition, untimed, the strategy's buffers of half the frame's size are
+ * got until it refuses one (ENOMEM: CMA or the allocator has no room;
+ * EDQUOT: max_total_mb) or FRAGMENT_CAP_BYTES are held, each page touched,
+ * then every other one is given back. Half of what the fill took is free
+ * again, in holes half a frame wide: an allocator that needs the frame in
+ * one block (CMA, the DMA API's coherent buffers on ARM) has no room for it
+ * unless it can move pages or fall back elsewhere (arm64's dma-direct falls
+ * back to the page allocator; 32-bit ARM's CMA allocator does not); one
+ * that builds the buffer from pages (user, cached-sync) does not care.
+ * What the fill got and what stopped it is in the result (fragmented).
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "mark.h"
 #include "oracle.h"
 #include "workload.h"
@@ -271,6 +287,95 @@ static const char *alloc_atomic_refuses(const struct dmab_strategy *s)
 	.own_buffers = 1,			\
 	.checked_by = "first-touch"
 
+/* The most the fill holds: at most this, a quarter of the memory available, or the fds left. */
+#define FRAGMENT_CAP_BYTES (256ull << 20)
+#define FRAGMENT_MAX_HOLDS 4096u
+#define FRAGMENT_FDS_SPARE 64u
+
+static unsigned int fragment_max_holds(void)
+{
+	unsigned int n = FRAGMENT_MAX_HOLDS;
+	struct rlimit r;
+
+	/* a module buffer keeps its file open while it is held */
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur != RLIM_INFINITY) {
+		rlim_t room = r.rlim_cur > 2 * FRAGMENT_FDS_SPARE ?
+			      r.rlim_cur - FRAGMENT_FDS_SPARE : FRAGMENT_FDS_SPARE;
+
+		if (room < n)
+			n = (unsigned int)room;
+	}
+	return n;
+}
+
+static void fragment_note(struct dmab_fragmented *f, unsigned int held, unsigned int kept,
+			  int stopped_by)
+{
+	if (!f->reps || held < f->held_min)
+		f->held_min = held;
+	if (held > f->held_max)
+		f->held_max = held;
+	if (!f->reps || kept < f->kept_min)
+		f->kept_min = kept;
+	if (kept > f->kept_max)
+		f->kept_max = kept;
+	if (stopped_by)
+		dmab_failures_add(&f->stops, stopped_by);
+	else
+		f->cap_stops++;
+	f->reps++;
+}
+
+/*
+ * The pool in holes before the repetition's frames (see the top): the
+ * buffers in c->bufs[1 ..], every other one given back. ENOMEM or EDQUOT
+ * end the fill as they must; another error from the strategy fails the
+ * configuration, as it would a frame.
+ */
+static int alloc_fragment(struct dmab_cell *c)
+{
+	const struct dmab_strategy *s = c->strategy;
+	struct dmab_fragmented *f = &c->fragmented;
+	uint64_t avail = dmab_env_mem_available(), cap = FRAGMENT_CAP_BYTES;
+	size_t hold = dmab_page_round(c->size / 2 ? c->size / 2 : 1);
+	unsigned int n, i, got = 0, kept = 0;
+	struct dmab_buffer *bufs;
+	int ret = 0;
+
+	if (avail && avail / 4 < cap)
+		cap = avail / 4;
+	n = cap / hold < fragment_max_holds() ? (unsigned int)(cap / hold) : fragment_max_holds();
+	f->hold_bytes = hold;
+	f->cap_bytes = (uint64_t)n * hold;
+	bufs = realloc(c->bufs, (c->ring + n) * sizeof(*bufs));
+	if (!bufs)
+		return -ENOMEM;
+	c->bufs = bufs;
+	memset(&bufs[c->ring], 0, n * sizeof(*bufs));
+	for (i = 0; i < n; i++) {
+		ret = s->setup(s, &bufs[c->ring + i], hold);
+		if (ret) {
+			bufs[c->ring + i].cpu = NULL;
+			break;
+		}
+		c->held = ++got;
+		/* real pages, wherever the strategy would otherwise fault them in later */
+		first_touch(bufs[c->ring + i].cpu, hold, 0);
+	}
+	if (ret && ret != -ENOMEM && ret != -EDQUOT)
+		return ret;
+	for (i = 0; i < got; i++) {
+		if (i % 2) {
+			s->teardown(&bufs[c->ring + i]);
+			bufs[c->ring + i].cpu = NULL;
+		} else {
+			kept++;
+		}
+	}
+	fragment_note(f, got, kept, ret);
+	return 0;
+}
+
 const struct dmab_workload dmab_workload_alloc = {
 	.name = "alloc",
 	.description = "a buffer's life per frame: alloc (+ mmap), first touch, sync for the "
@@ -295,4 +400,20 @@ const struct dmab_workload dmab_workload_alloc_atomic = {
 	.default_sizes = alloc_atomic_sizes,
 	.frame = alloc_atomic_frame,
 	.refuses = alloc_atomic_refuses,
+};
+
+/* half-size holds: a frame of 2 MiB meets holes of 1 MiB, CMA's largest alignment on ARM */
+static const uint64_t alloc_fragmented_sizes[] = {
+	65536, 2097152, 16777216, 0
+};
+
+const struct dmab_workload dmab_workload_alloc_fragmented = {
+	.name = "alloc-fragmented",
+	.description = "alloc's life in a fragmented pool: before each repetition, untimed, the "
+		       "strategy's buffers of half the size got until it refuses one (or 256 MiB), "
+		       "every other one given back; failures counted by errno",
+	ALLOC_WORKLOAD,
+	.default_sizes = alloc_fragmented_sizes,
+	.frame = alloc_frame,
+	.prepare = alloc_fragment,
 };

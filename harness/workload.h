@@ -32,6 +32,16 @@ struct dmab_workload {
 	const char *checked_by;
 	/* NULL, or why the workload cannot run on strategy @s (the configuration is skipped) */
 	const char *(*refuses)(const struct dmab_strategy *s);
+	/*
+	 * NULL, or what is done, untimed, after each repetition's set-up and
+	 * before its warm-up (alloc-fragmented: the pool filled with half-size
+	 * buffers and every other one given back). What it holds it keeps in
+	 * cell->bufs[cell->ring ..] (cell->held of them; cell_teardown gives
+	 * them back); what it did in cell->fragmented. A configuration with it
+	 * runs in a set of its own: no other configuration's buffers share the
+	 * pool with it, nor its held buffers theirs.
+	 */
+	int (*prepare)(struct dmab_cell *cell);
 	/* NULL, or what the workload does not measure yet and why (list, results) */
 	const char *not_measured;
 	/*
@@ -43,7 +53,7 @@ struct dmab_workload {
 };
 
 #define DMAB_WORKLOAD_LIST(X) X(capture) X(playback) X(sync_cost) X(cpu_access) X(alloc) \
-	X(alloc_atomic)
+	X(alloc_atomic) X(alloc_fragmented)
 
 #define DMAB_WORKLOAD_DECLARE(sym) extern const struct dmab_workload dmab_workload_##sym;
 DMAB_WORKLOAD_LIST(DMAB_WORKLOAD_DECLARE)

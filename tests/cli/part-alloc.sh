@@ -105,6 +105,7 @@ assert rs[4096]['frames'] == 6 and rs[4096]['alloc_failures'] == {}, (rs[4096]['
 check "alloc: list names alloc and alloc-atomic (interrupts off, the atomic pool), and says nothing is not measured; list --json has not_measured null" bash -c "
 	grep -Eq '^  alloc +a buffer.s life per frame' '$al/list.out' &&
 	grep -Eq '^  alloc-atomic +alloc.s life with the allocation made with interrupts off .*atomic pool' '$al/list.out' &&
+	grep -Eq '^  alloc-fragmented +alloc.s life in a fragmented pool: .*every other one given back' '$al/list.out' &&
 	! grep -q 'not measured yet' '$al/list.out' &&
 	${pyjson[*]} \"
 import json
@@ -131,6 +132,40 @@ assert 'only dmabench.ko' in rs['cached-sync']['skipped'] and '-b kmod -s cohere
 check "alloc-atomic: the skipped lines say why on stderr's table too" bash -c "
 	grep -Eq '^skipped cached-sync +allocating with interrupts off is dma_alloc_coherent with GFP_ATOMIC' '$al/atomic.out' ||
 	{ cat '$al/atomic.out'; exit 1; }"
+
+# --- alloc-fragmented: the pool in holes before each repetition, what stopped the fill said ---
+# Under ulimit -v 200000 the user backend's fill of 1 MiB buffers runs out of address space
+# (ENOMEM) before its 256 MiB cap; half given back, the 2 MiB frames still get theirs.
+(ulimit -v 200000 && cd "$al" && "$bin" run -q -w alloc-fragmented -s cached-sync -z 2M -R 2 -n 5 \
+	-e none -o "$al/frag.json" >"$al/frag.out" 2>"$al/frag.err")
+rc=$?
+check "alloc-fragmented: run -w alloc-fragmented under ulimit -v 200000 exits 0 and writes a schema-valid file" \
+	bash -c "[ $rc = 0 ] || { echo 'exit $rc'; cat '$al/frag.err'; exit 1; }; ${validate[*]} '$al/frag.json'"
+check "alloc-fragmented: the fill stops on ENOMEM in each repetition, every other buffer given back, and the 2 MiB frames all get theirs" \
+	"${pyjson[@]}" "
+import json
+r, = json.load(open('$al/frag.json'))['results']
+f = r['fragmented']
+assert r['workload'] == 'alloc-fragmented' and r['skipped'] is None and r['alloc_failures'] == {}, r['skipped']
+assert f['hold_bytes'] == 1 << 20 and f['repetitions'] == 2 and f['stopped_by'] == {'ENOMEM': 2}, f
+assert 16 <= f['held_min'] <= f['held_max'] < 200 and f['kept_max'] == (f['held_max'] + 1) // 2, f
+assert r['frames'] == 5 and r['integrity']['verdict'] == 'ok', (r['frames'], r['integrity'])
+"
+check "alloc-fragmented: the table says what the fill got, what stopped it and what stayed held" bash -c "
+	grep -Eq '^  in holes: before each of 2 repetitions, [0-9-]+ buffers of 1MiB got \(stopped by ENOMEM 2\), every other given back: [0-9-]+ held through the frames$' '$al/frag.out' ||
+	{ cat '$al/frag.out'; exit 1; }"
+(cd "$al" && "$albin" run -q -w alloc-fragmented -s cached-sync -z 64K -R 2 -n 5 -e none \
+	-o "$al/frag-cap.json" >"$al/frag-cap.out" 2>"$al/frag-cap.err")
+rc=$?
+check "alloc-fragmented: where nothing refuses a buffer the fill stops at its cap (4096 buffers of 32 KiB), said as cap, not as the pool's end" \
+	"${pyjson[@]}" "
+import json
+assert $rc == 0, 'exit $rc: ' + open('$al/frag-cap.err').read()
+r, = json.load(open('$al/frag-cap.json'))['results']
+f = r['fragmented']
+assert f['hold_bytes'] == 32768 and f['stopped_by'] == {'cap': 2} and f['held_min'] == f['held_max'] == 4096, f
+assert f['cap_bytes'] == 4096 * 32768 and f['kept_min'] == 2048 and r['frames'] == 5, (f, r['frames'])
+"
 
 # --- plot: the phases figure stacks the buffer's life, not the capture phases ---
 "$bin" plot "$al/ok.json" -o "$al/plots" >"$al/plot.out" 2>&1

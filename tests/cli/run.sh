@@ -137,7 +137,7 @@ check "dmabench run --help and dmabench --help say stale or corrupt data outside
 check "dmabench list shows cached-sync available and uncached with the reason" \
 	bash -c "out=\$('$bin' list) && grep -Eq '^  cached-sync +user +available' <<<\"\$out\" && grep -Eq '^  uncached +user +needs dmabench.ko' <<<\"\$out\""
 check "dmabench list --json is JSON with strategies, workloads and patterns" \
-	bash -c "'$bin' list --json | ${pyjson[*]} 'import json,sys; d=json.load(sys.stdin); assert {s[\"name\"] for s in d[\"strategies\"]} >= {\"uncached\",\"wc\",\"cached-sync\",\"full-flush\",\"coherent\",\"cached-nosync\"}; assert len(d[\"workloads\"]) == 6 and len(d[\"patterns\"]) == 6'"
+	bash -c "'$bin' list --json | ${pyjson[*]} 'import json,sys; d=json.load(sys.stdin); assert {s[\"name\"] for s in d[\"strategies\"]} >= {\"uncached\",\"wc\",\"cached-sync\",\"full-flush\",\"coherent\",\"cached-nosync\"}; assert sorted(w[\"name\"] for w in d[\"workloads\"]) == sorted([\"capture\",\"playback\",\"sync-cost\",\"cpu-access\",\"alloc\",\"alloc-atomic\",\"alloc-fragmented\"]) and len(d[\"patterns\"]) == 6'"
 # a VM says so: /proc/cpuinfo's hypervisor flag (x86) means virtualized, and the table then
 # warns that memory types and whole-cache flushes may not be bare metal's; no note otherwise
 check "environment.virtualization follows /proc/cpuinfo's hypervisor flag, and the table notes a VM" \

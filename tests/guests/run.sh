@@ -333,6 +333,8 @@ fi
 [ "$lava" = 1 ] && cmdline+=" dmab.lava=1"
 # two dmabench runs at once on the module's bound: in one guest, x86_64 (about 10 s)
 [ "$arch" = x86_64 ] && cmdline+=" dmab.concurrent=1"
+# alloc-fragmented's coherent run: ARM's CMA allocator against x86's page allocator
+case "$arch" in x86_64 | armhf) cmdline+=" dmab.fragment=1" ;; esac
 # the board's outer cache and DMA controllers, named in the kernel log; its PL330s
 # offer DMA_MEMCPY channels, so dmaengine=on must load there
 [ "$a9" = 1 ] && cmdline+=" dmab.l2c310=1 dmab.pl330=1 dmab.dmaengine=1"
@@ -829,6 +831,45 @@ PY
 		pass "alloc-atomic: $detail"
 	else
 		fail "alloc-atomic: $(tail -1 <<<"$detail")"
+	fi
+fi
+
+# alloc-fragmented (init.sh): the fill took the module's coherent buffers of 1 MiB until
+# the pool refused one, then gave back every other; a 2 MiB buffer then needs two free
+# neighbours. armhf (cma=64M): 32-bit ARM's dma_alloc_coherent takes every size from CMA
+# (arch/arm/mm/dma-mapping.c, __dma_alloc) at 1 MiB alignment at most
+# (CONFIG_CMA_ALIGNMENT=8, kernel/dma/contiguous.c) with no fallback: the fill stops on
+# ENOMEM at CMA's size and every 2 MiB attempt fails with ENOMEM, counted, not a crash.
+# x86_64: the page allocator, with no CMA, has 2 MiB elsewhere: the fill stops at
+# max_total_mb or the cap, and every attempt gets its buffer.
+if [[ "$cmdline" == *dmab.fragment=1* ]] && kept alloc-fragmented "the alloc-fragmented run"; then
+	if detail=$(/usr/bin/python3 - "$out/alloc-fragmented.json" "$arch" 2>&1 <<'PY'
+import json, sys
+
+d, arch = json.load(open(sys.argv[1])), sys.argv[2]
+x, = [x for x in d['results'] if not x.get('aa_twin')]
+assert (x['strategy'], x['backend'], x['size_bytes']) == ('coherent', 'kmod', 2 << 20), x['strategy']
+f, fails = x['fragmented'], x['alloc_failures']
+assert f['hold_bytes'] == 1 << 20 and f['repetitions'] == 1, f
+assert f['kept_max'] == (f['held_max'] + 1) // 2, f
+got = '%d x 1 MiB held, stopped by %s, %d kept' % (
+    f['held_max'], ', '.join(sorted(f['stopped_by'])), f['kept_max'])
+if arch == 'armhf':
+    assert f['stopped_by'] == {'ENOMEM': 1} and 32 <= f['held_max'] <= 64, f
+    assert x['skipped'] and x['skipped'].startswith('no buffer could be had') and \
+        set(fails) == {'ENOMEM'}, (x['skipped'], fails)
+    print('CMA in 1 MiB holes (%s): 2 MiB ENOMEM x%d' % (got, fails['ENOMEM']))
+else:
+    assert set(f['stopped_by']) <= {'EDQUOT', 'cap'} and f['held_max'] >= 64, f
+    assert x['skipped'] is None and not fails and x['integrity']['verdict'] == 'ok', \
+        (x['skipped'], fails, x['integrity'])
+    print('the page allocator (%s): 2 MiB got %d times, integrity ok, kernel_alloc p50 %.0f us' % (
+        got, x['frames'], x['phases']['kernel_alloc']['p50_ns'] / 1e3))
+PY
+	); then
+		pass "alloc-fragmented: $detail"
+	else
+		fail "alloc-fragmented: $(tail -1 <<<"$detail")"
 	fi
 fi
 
