@@ -548,10 +548,15 @@ static unsigned int dmab_phys_bits(void)
  * tree (/proc/iomem's "System RAM": what the kernel gave its page
  * allocator), as /dev/mem's STRICT_DEVMEM check does. pfn_valid() would
  * not do: it says a struct page exists, and one exists for memory the
- * kernel does not use (x86's memory map covers whole 128 MiB sections, so
- * a memmap= hole has struct pages; a no-map region inside an ARM memory
- * bank has them too), and on arm64 pfn_valid() is true for no-map memory
- * while the region is not RAM.
+ * kernel does not use. x86's memory map covers whole 128 MiB sections, so
+ * a memmap= hole inside a section with RAM has struct pages (6.1:
+ * pfn_valid() is true for all of an early section, include/linux/mmzone.h;
+ * memmap_init() sets the hole's pages reserved, init_unavailable_range()),
+ * though /proc/kpageflags shows it KPF_NOPAGE: pfn_to_online_page() also
+ * asks the subsection map, which free_area_init() fills from memblock's
+ * memory only. A no-map region inside an ARM memory bank has them too, and
+ * on arm64 pfn_valid() is true for no-map memory while the region is not
+ * RAM.
  */
 static int dmab_carveout_check(const char *arg, phys_addr_t base, u64 size)
 {
