@@ -160,7 +160,7 @@ fi
 # alloc-fragmented (dmab.fragment): 2 MiB coherent buffers after the fill took the module's
 # pool in 1 MiB buffers and gave back every other one; 32-bit ARM's CMA allocator has no
 # 2 MiB left (every attempt ENOMEM, counted: the one configuration did not run, exit 4),
-# x86's page allocator has (exit 0); run.sh judges which from the file
+# dma-direct (x86, arm64) falls back to the page allocator, which has (exit 0); run.sh judges
 if flag fragment && [ -e /dev/dmabench ]; then
 	t alloc-fragmented-run sh -c '/dmabench run -q -w alloc-fragmented -b kmod -s coherent \
 		-z 2M -R 1 -n 5 -o /tmp/alloc-fragmented.json; s=$?; [ $s = 0 ] || [ $s = 4 ]'

@@ -333,8 +333,8 @@ fi
 [ "$lava" = 1 ] && cmdline+=" dmab.lava=1"
 # two dmabench runs at once on the module's bound: in one guest, x86_64 (about 10 s)
 [ "$arch" = x86_64 ] && cmdline+=" dmab.concurrent=1"
-# alloc-fragmented's coherent run: ARM's CMA allocator against x86's page allocator
-case "$arch" in x86_64 | armhf) cmdline+=" dmab.fragment=1" ;; esac
+# alloc-fragmented's coherent run: 32-bit ARM's CMA allocator against dma-direct's
+case "$arch" in x86_64 | armhf | arm64) cmdline+=" dmab.fragment=1" ;; esac
 # the board's outer cache and DMA controllers, named in the kernel log; its PL330s
 # offer DMA_MEMCPY channels, so dmaengine=on must load there
 [ "$a9" = 1 ] && cmdline+=" dmab.l2c310=1 dmab.pl330=1 dmab.dmaengine=1"
@@ -840,8 +840,9 @@ fi
 # (arch/arm/mm/dma-mapping.c, __dma_alloc) at 1 MiB alignment at most
 # (CONFIG_CMA_ALIGNMENT=8, kernel/dma/contiguous.c) with no fallback: the fill stops on
 # ENOMEM at CMA's size and every 2 MiB attempt fails with ENOMEM, counted, not a crash.
-# x86_64: the page allocator, with no CMA, has 2 MiB elsewhere: the fill stops at
-# max_total_mb or the cap, and every attempt gets its buffer.
+# x86_64 and arm64 (dma-direct, kernel/dma/direct.c __dma_direct_alloc_pages): CMA
+# first where there is one (arm64: 64 MiB), then the page allocator, which has 2 MiB
+# elsewhere: the fill stops at max_total_mb or the cap, and every attempt gets its buffer.
 if [[ "$cmdline" == *dmab.fragment=1* ]] && kept alloc-fragmented "the alloc-fragmented run"; then
 	if detail=$(/usr/bin/python3 - "$out/alloc-fragmented.json" "$arch" 2>&1 <<'PY'
 import json, sys
@@ -863,7 +864,8 @@ else:
     assert set(f['stopped_by']) <= {'EDQUOT', 'cap'} and f['held_max'] >= 64, f
     assert x['skipped'] is None and not fails and x['integrity']['verdict'] == 'ok', \
         (x['skipped'], fails, x['integrity'])
-    print('the page allocator (%s): 2 MiB got %d times, integrity ok, kernel_alloc p50 %.0f us' % (
+    print('%s (%s): 2 MiB got %d times, integrity ok, kernel_alloc p50 %.0f us' % (
+        'CMA, then the page allocator' if arch == 'arm64' else 'the page allocator',
         got, x['frames'], x['phases']['kernel_alloc']['p50_ns'] / 1e3))
 PY
 	); then
