@@ -1256,6 +1256,64 @@ static const char alloc_rule[] =
 	"at p < alpha; none where base had some, or a lower rate by the same test, is an "
 	"improvement; else the same rate (informational)";
 
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "ENOMEM, cap": the keys of @stops (alloc-fragmented's stopped_by), sorted, into @buf */
+static void stops_text(const json_t *stops, char *buf, size_t len)
+{
+	const char *keys[8];
+	size_t n = 0, i, at = 0;
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)stops, key, v)
+		if (n < sizeof(keys) / sizeof(keys[0]))
+			keys[n++] = key;
+	qsort(keys, n, sizeof(keys[0]), cmp_text);
+	buf[0] = 0;
+	for (i = 0; i < n && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%.40s", i ? ", " : "", keys[i]);
+	if (!n)
+		snprintf(buf, len, "nothing said");
+}
+
+/*
+ * alloc-fragmented: where both results say what their fill got
+ * (fragmented), whether the two pools differed: another stop (ENOMEM
+ * against the cap) or held counts that do not overlap. Then the failures
+ * compared are not the same pool's, and @buf says so; 0 otherwise.
+ */
+static int pools_differ(const json_t *a, const json_t *b, char *buf, size_t len)
+{
+	const json_t *f[2] = { json_object_get(a, "fragmented"), json_object_get(b, "fragmented") };
+	json_int_t lo[2], hi[2], hold[2];
+	char stops[2][120], held[2][48];
+	int i;
+
+	if (!json_is_object(f[0]) || !json_is_object(f[1]))
+		return 0;
+	for (i = 0; i < 2; i++) {
+		lo[i] = json_integer_value(json_object_get(f[i], "held_min"));
+		hi[i] = json_integer_value(json_object_get(f[i], "held_max"));
+		hold[i] = json_integer_value(json_object_get(f[i], "hold_bytes"));
+		stops_text(json_object_get(f[i], "stopped_by"), stops[i], sizeof(stops[i]));
+		if (lo[i] == hi[i])
+			snprintf(held[i], sizeof(held[i]), "%lld", (long long)lo[i]);
+		else
+			snprintf(held[i], sizeof(held[i]), "%lld-%lld", (long long)lo[i],
+				 (long long)hi[i]);
+	}
+	if (!strcmp(stops[0], stops[1]) && hold[0] == hold[1] && lo[0] <= hi[1] && lo[1] <= hi[0])
+		return 0;
+	snprintf(buf, len, "the pools differed: base's fill held %s buffers of %lld bytes, "
+		 "stopped by %s; new's %s of %lld, stopped by %s", held[0], (long long)hold[0],
+		 stops[0], held[1], (long long)hold[1], stops[1]);
+	return 1;
+}
+
 /*
  * alloc's attempts that got no buffer, where both results count them and made
  * attempts (a result skipped because every attempt failed among them); NULL
@@ -1266,7 +1324,7 @@ static json_t *alloc_failures_json(const json_t *a, const json_t *b)
 	struct alloc_side s[2];
 	const char *verdict = "same", *test = NULL;
 	double p = -1, ra, rb;
-	char note[256];
+	char note[768], pools[512];
 	int exact = 1;
 
 	if (!alloc_counts(a, &s[0]) || !alloc_counts(b, &s[1]))
@@ -1304,6 +1362,11 @@ static json_t *alloc_failures_json(const json_t *a, const json_t *b)
 				 100 * rb, exact ? "exact" : "(normal approximation)", p,
 				 s[0].attempts, s[1].attempts);
 		}
+	}
+	if (pools_differ(a, b, pools, sizeof(pools))) {
+		size_t n = strlen(note);
+
+		snprintf(note + n, sizeof(note) - n, "; %s", pools);
 	}
 	return json_pack("{s:O, s:O, s:o, s:o, s:o, s:o, s:s, s:o, s:s?, s:b, s:s}",
 			 "base", json_object_get(a, "alloc_failures"),

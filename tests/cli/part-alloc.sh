@@ -154,6 +154,24 @@ assert r['frames'] == 5 and r['integrity']['verdict'] == 'ok', (r['frames'], r['
 check "alloc-fragmented: the table says what the fill got, what stopped it and what stayed held" bash -c "
 	grep -Eq '^  in holes: before each of 2 repetitions, [0-9-]+ buffers of 1MiB got \(stopped by ENOMEM 2\), every other given back: [0-9-]+ held through the frames$' '$al/frag.out' ||
 	{ cat '$al/frag.out'; exit 1; }"
+# compare: failures judged as ever; where the two fills differed, the line says so
+"${pyjson[@]}" "
+import json
+d = json.load(open('$al/frag.json'))
+r = d['results'][0]
+r['alloc_failures'] = {'ENOMEM': 4}
+json.dump(d, open('$al/frag-same.json', 'w'))
+r['fragmented'].update(held_min=250, held_max=256, kept_min=125, kept_max=128, stopped_by={'cap': 2})
+json.dump(d, open('$al/frag-other.json', 'w'))
+"
+"$bin" compare "$al/frag.json" "$al/frag-same.json" >"$al/frag-cmp-same.out" 2>&1
+"$bin" compare "$al/frag.json" "$al/frag-other.json" >"$al/frag-cmp-other.out" 2>&1
+rc=$?
+check "alloc-fragmented compare: more failures are a regression (exit 1); where the fills differed (ENOMEM against the cap) the line says both pools, where they did not it says nothing of them" bash -c "
+	[ $rc = 1 ] &&
+	grep -Eq '^ALLOC FAILURES REGRESSION cached-sync user alloc-fragmented - 2MiB: .*failures where base had none; the pools differed: base.s fill held [0-9-]+ buffers of 1048576 bytes, stopped by ENOMEM; new.s 250-256 of 1048576, stopped by cap$' '$al/frag-cmp-other.out' &&
+	grep -q '^ALLOC FAILURES REGRESSION cached-sync user alloc-fragmented - 2MiB: ' '$al/frag-cmp-same.out' &&
+	! grep -q 'pools differed' '$al/frag-cmp-same.out' || { cat '$al/frag-cmp-other.out'; exit 1; }"
 (cd "$al" && "$albin" run -q -w alloc-fragmented -s cached-sync -z 64K -R 2 -n 5 -e none \
 	-o "$al/frag-cap.json" >"$al/frag-cap.out" 2>"$al/frag-cap.err")
 rc=$?
