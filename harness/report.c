@@ -768,9 +768,16 @@ static void report_fragmented(FILE *out, const struct dmab_fragmented *f)
 	if (f->cap_stops && n < sizeof(stops))
 		snprintf(stops + n, sizeof(stops) - n, "%sthe %s cap %u", n ? ", " : "", cap,
 			 f->cap_stops);
-	fprintf(out, "  in holes: before each of %u repetitions, %s buffers of %s got (stopped by %s), "
-		"every other given back: %s held through the frames\n", f->reps, held, hold, stops,
-		kept);
+	if (!f->cap_bytes) {
+		fprintf(out, "  in holes: no: one buffer of %s is more than the fill may hold\n", hold);
+		return;
+	}
+	if (f->reps == 1)
+		fprintf(out, "  in holes: before the repetition, ");
+	else
+		fprintf(out, "  in holes: before each of %u repetitions, ", f->reps);
+	fprintf(out, "%s buffers of %s got (stopped by %s), every other given back: %s held "
+		"through the frames\n", held, hold, stops, kept);
 }
 
 /*
