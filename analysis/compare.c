@@ -1300,11 +1300,7 @@ static int pools_differ(const json_t *a, const json_t *b, char *buf, size_t len)
 		hi[i] = json_integer_value(json_object_get(f[i], "held_max"));
 		hold[i] = json_integer_value(json_object_get(f[i], "hold_bytes"));
 		stops_text(json_object_get(f[i], "stopped_by"), stops[i], sizeof(stops[i]));
-		if (lo[i] == hi[i])
-			snprintf(held[i], sizeof(held[i]), "%lld", (long long)lo[i]);
-		else
-			snprintf(held[i], sizeof(held[i]), "%lld-%lld", (long long)lo[i],
-				 (long long)hi[i]);
+		dmab_format_span(lo[i], hi[i], held[i], sizeof(held[i]));
 	}
 	if (!strcmp(stops[0], stops[1]) && hold[0] == hold[1] && lo[0] <= hi[1] && lo[1] <= hi[0])
 		return 0;

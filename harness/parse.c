@@ -149,3 +149,12 @@ const char *dmab_format_size(uint64_t bytes, char *buf, size_t len)
 	snprintf(buf, len, "%llu%s", (unsigned long long)bytes, unit[i]);
 	return buf;
 }
+
+const char *dmab_format_span(long long lo, long long hi, char *buf, size_t len)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%lld", lo);
+	else
+		snprintf(buf, len, "%lld-%lld", lo, hi);
+	return buf;
+}

@@ -31,4 +31,7 @@ int dmab_parse_list_items(const char *option, const char *list, char *err, size_
 /* "64KiB", "1MiB", "1000B": the largest binary unit that divides @bytes. */
 const char *dmab_format_size(uint64_t bytes, char *buf, size_t len);
 
+/* "256", or "250-256" when @lo and @hi differ: the fewest and the most of something. */
+const char *dmab_format_span(long long lo, long long hi, char *buf, size_t len);
+
 #endif /* DMAB_PARSE_H */

@@ -744,15 +744,6 @@ static void report_method(FILE *out, const struct dmab_run *run)
 	dmab_noise_floor_free(&nf);
 }
 
-/* "256" or "250-256": the fewest and most over the repetitions */
-static void span(char *buf, size_t len, unsigned int lo, unsigned int hi)
-{
-	if (lo == hi)
-		snprintf(buf, len, "%u", lo);
-	else
-		snprintf(buf, len, "%u-%u", lo, hi);
-}
-
 /* alloc-fragmented: the pool the frames met, under the configuration's line */
 static void report_fragmented(FILE *out, const struct dmab_fragmented *f)
 {
@@ -761,8 +752,8 @@ static void report_fragmented(FILE *out, const struct dmab_fragmented *f)
 
 	dmab_format_size(f->hold_bytes, hold, sizeof(hold));
 	dmab_format_size(f->cap_bytes, cap, sizeof(cap));
-	span(held, sizeof(held), f->held_min, f->held_max);
-	span(kept, sizeof(kept), f->kept_min, f->kept_max);
+	dmab_format_span(f->held_min, f->held_max, held, sizeof(held));
+	dmab_format_span(f->kept_min, f->kept_max, kept, sizeof(kept));
 	if (f->stops.total)
 		n = (size_t)dmab_failures_format(&f->stops, stops, sizeof(stops));
 	if (f->cap_stops && n < sizeof(stops))

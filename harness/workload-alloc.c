@@ -328,7 +328,7 @@ static void fragment_note(struct dmab_fragmented *f, unsigned int held, unsigned
 
 /*
  * The pool in holes before the repetition's frames (see the top): the
- * buffers in c->bufs[1 ..], every other one given back. ENOMEM or EDQUOT
+ * buffers in c->bufs[c->ring ..], every other one given back. ENOMEM or EDQUOT
  * end the fill as they must; another error from the strategy fails the
  * configuration, as it would a frame.
  */
@@ -338,7 +338,7 @@ static int alloc_fragment(struct dmab_cell *c)
 	struct dmab_fragmented *f = &c->fragmented;
 	uint64_t avail = dmab_env_mem_available(), cap = FRAGMENT_CAP_BYTES;
 	size_t hold = dmab_page_round(c->size / 2 ? c->size / 2 : 1);
-	unsigned int n, i, got = 0, kept = 0;
+	unsigned int n, i;
 	struct dmab_buffer *bufs;
 	int ret = 0;
 
@@ -358,21 +358,17 @@ static int alloc_fragment(struct dmab_cell *c)
 			bufs[c->ring + i].cpu = NULL;
 			break;
 		}
-		c->held = ++got;
+		c->held++;
 		/* real pages, wherever the strategy would otherwise fault them in later */
 		first_touch(bufs[c->ring + i].cpu, hold, 0);
 	}
 	if (ret && ret != -ENOMEM && ret != -EDQUOT)
 		return ret;
-	for (i = 0; i < got; i++) {
-		if (i % 2) {
-			s->teardown(&bufs[c->ring + i]);
-			bufs[c->ring + i].cpu = NULL;
-		} else {
-			kept++;
-		}
+	for (i = 1; i < c->held; i += 2) {
+		s->teardown(&bufs[c->ring + i]);
+		bufs[c->ring + i].cpu = NULL;
 	}
-	fragment_note(f, got, kept, ret);
+	fragment_note(f, c->held, (c->held + 1) / 2, ret);
 	return 0;
 }
 
